@@ -1,0 +1,28 @@
+// Command groups of the `crossdock` binary. Each group lives in its own file and registers
+// its subcommands on the root CLI11 app; main.cc only wires them together.
+//
+// Exit codes scripts can rely on: 0 success, 1 the command ran and found a problem (a lint
+// error, a failed check, a denied decision), 2 usage or input error, 3 a remote or I/O
+// failure. Commands report errors on stderr with the field and the fix; nothing secret is
+// ever printed.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace crossdock::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFinding = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitFailure = 3;
+
+// Throws CLI::RuntimeError with this code when it is not zero; use at the end of callbacks.
+inline void ExitWith(int code) {
+  if (code != 0) throw CLI::RuntimeError(code);
+}
+
+void RegisterAwsCommands(CLI::App& app);     // aws sign, aws curl
+void RegisterS3Commands(CLI::App& app);      // s3 ls|cp|rm
+void RegisterPolicyCommands(CLI::App& app);  // policy check|simulate|generate|diff
+
+}  // namespace crossdock::cli
