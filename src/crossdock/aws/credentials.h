@@ -8,6 +8,7 @@
 #include <string>
 
 #include "crossdock/core/clock.h"
+#include "crossdock/core/time_format.h"
 
 namespace crossdock::aws {
 
@@ -20,7 +21,13 @@ struct AwsCredentials {
   bool empty() const { return access_key_id.empty() || secret_access_key.empty(); }
   // True when the credentials expire at or before `at`.
   bool ExpiresBefore(TimePoint at) const { return expiration && *expiration <= at; }
-  std::string DebugString() const;  // "AKIA... (session, expires 2025-01-01T00:00:00Z)"
+  // "AKIDEXAMPLE (session, expires 2025-01-01T00:00:00Z)"; never the secret or token.
+  std::string DebugString() const {
+    std::string out = access_key_id.empty() ? "(no access key)" : access_key_id;
+    out += session_token.empty() ? " (long-term" : " (session";
+    if (expiration) out += ", expires " + FormatIso8601(*expiration);
+    return out + ")";
+  }
 };
 
 }  // namespace crossdock::aws
