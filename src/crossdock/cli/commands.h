@@ -21,7 +21,9 @@ inline void ExitWith(int code) {
   if (code != 0) throw CLI::RuntimeError(code);
 }
 
-void RegisterAwsCommands(CLI::App& app);     // aws sign, aws curl
+void RegisterAwsCommands(CLI::App& app);     // aws sign, aws curl (aws_commands.cc)
+void AddAwsSignCommand(CLI::App& aws);       // aws sign (aws_sign_command.cc)
+void AddAwsCurlCommand(CLI::App& aws);       // aws curl (aws_curl_command.cc)
 void RegisterS3Commands(CLI::App& app);      // s3 ls|cp|rm
 void RegisterPolicyCommands(CLI::App& app);  // policy check|simulate|generate|diff
 
