@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   crossdock::cli::RegisterAwsCommands(app);
   crossdock::cli::RegisterS3Commands(app);
   crossdock::cli::RegisterPolicyCommands(app);
+  crossdock::cli::RegisterConnectionCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

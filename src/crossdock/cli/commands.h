@@ -26,5 +26,7 @@ void AddAwsSignCommand(CLI::App& aws);       // aws sign (aws_sign_command.cc)
 void AddAwsCurlCommand(CLI::App& aws);       // aws curl (aws_curl_command.cc)
 void RegisterS3Commands(CLI::App& app);      // s3 ls|cp|rm
 void RegisterPolicyCommands(CLI::App& app);  // policy check|simulate|generate|diff
+// connection create|list|show|update|delete|test|policies, identity, org, credentials
+void RegisterConnectionCommands(CLI::App& app);
 
 }  // namespace crossdock::cli
