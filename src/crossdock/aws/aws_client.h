@@ -54,13 +54,20 @@ class AwsClient {
   std::chrono::seconds clock_skew() const { return std::chrono::seconds(skew_seconds_.load()); }
   const CredentialsProviderPtr& credentials() const { return credentials_; }
   Clock& clock() const { return clock_; }
+  // Attempts sent so far (first tries and retries), for metrics and tests.
+  uint64_t attempts_total() const { return attempts_total_.load(); }
 
  private:
+  // The backoff before retry number `attempt` (1-based): full jitter under a capped
+  // exponential ceiling.
+  std::chrono::milliseconds Backoff(int attempt) const;
+
   std::shared_ptr<http::HttpTransport> transport_;
   CredentialsProviderPtr credentials_;
   Clock& clock_;
   RetryOptions retry_;
   std::atomic<int64_t> skew_seconds_{0};
+  std::atomic<uint64_t> attempts_total_{0};
 };
 
 }  // namespace crossdock::aws
