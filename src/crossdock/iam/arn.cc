@@ -1,0 +1,281 @@
+#include "crossdock/iam/arn.h"
+
+#include <array>
+#include <cctype>
+
+namespace crossdock::iam {
+namespace {
+
+Error ArnError(std::string_view component, std::string message) {
+  return Error(ErrorCode::kInvalidArgument, std::move(message),
+               "arn." + std::string(component));
+}
+
+bool HasWildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
+
+// Splits on the first five colons. Returns false when there are fewer than six parts.
+bool SplitArn(std::string_view text, std::array<std::string_view, 6>& parts) {
+  size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    size_t colon = text.find(':', start);
+    if (colon == std::string_view::npos) return false;
+    parts[i] = text.substr(start, colon - start);
+    start = colon + 1;
+  }
+  parts[5] = text.substr(start);
+  return true;
+}
+
+bool IsRegion(std::string_view r) {
+  // xx-name-N or xx-gov-name-N / xx-iso-name-N: letters and digits separated by dashes,
+  // ending in a number.
+  if (r.size() < 6) return false;
+  size_t dashes = 0;
+  for (char c : r) {
+    if (c == '-') {
+      ++dashes;
+    } else if (!std::islower(static_cast<unsigned char>(c)) &&
+               !std::isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return dashes >= 2 && std::isdigit(static_cast<unsigned char>(r.back())) && r.front() != '-' &&
+         r.find("--") == std::string_view::npos;
+}
+
+bool IsBucketName(std::string_view b) {
+  if (b.size() < 3 || b.size() > 63) return false;
+  for (char c : b) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  auto alnum = [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+  };
+  return alnum(b.front()) && alnum(b.back());
+}
+
+Status CheckServiceRules(const Arn& arn, bool pattern) {
+  const std::string& s = arn.service;
+  auto wild = [&](const std::string& v) { return pattern && HasWildcard(v); };
+  if (s == "iam") {
+    if (!arn.region.empty() && !wild(arn.region)) {
+      return ArnError("region", "IAM ARNs have an empty region component (IAM is global): write "
+                                "arn:" + arn.partition + ":iam::" + arn.account + ":" +
+                                    arn.resource);
+    }
+    if (arn.account.empty()) {
+      std::string hint;
+      size_t colon = arn.resource.find(':');
+      if (colon != std::string::npos && IsAccountId(arn.resource.substr(0, colon))) {
+        hint = " The resource starts with an account id, so there is one colon too many: write "
+               "arn:" + arn.partition + ":iam::" + arn.resource;
+      }
+      return ArnError("account", "the account component of an IAM ARN is empty; it must be the "
+                                 "12-digit AWS account id, as in "
+                                 "arn:aws:iam::123456789012:role/name." + hint);
+    }
+    if (!wild(arn.account) && !IsAccountId(arn.account) && arn.account != "aws") {
+      return ArnError("account", "the account component \"" + arn.account +
+                                     "\" is not a 12-digit AWS account id");
+    }
+    if (arn.resource.find(':') != std::string::npos && !wild(arn.resource)) {
+      return ArnError("resource", "the IAM resource \"" + arn.resource +
+                                      "\" contains a colon; IAM resources look like role/NAME, "
+                                      "user/NAME, policy/NAME or root");
+    }
+    static constexpr std::array<std::string_view, 10> kTypes = {
+        "root", "role/", "user/", "group/", "policy/", "instance-profile/", "oidc-provider/",
+        "saml-provider/", "server-certificate/", "mfa/"};
+    bool known = wild(arn.resource);
+    for (std::string_view t : kTypes) {
+      if (arn.resource == t || (t.back() == '/' && arn.resource.starts_with(t) &&
+                                arn.resource.size() > t.size())) {
+        known = true;
+      }
+    }
+    if (!known) {
+      return ArnError("resource", "the IAM resource \"" + arn.resource +
+                                      "\" is not a known IAM resource type; use root, "
+                                      "role/NAME, user/NAME, group/NAME or policy/NAME");
+    }
+  } else if (s == "sts") {
+    if (!arn.region.empty() && !wild(arn.region)) {
+      return ArnError("region", "STS principal ARNs have an empty region component: write arn:" +
+                                    arn.partition + ":sts::" + arn.account + ":" + arn.resource);
+    }
+    if (!wild(arn.account) && !IsAccountId(arn.account)) {
+      return ArnError("account", "the account component of an STS ARN must be the 12-digit AWS "
+                                 "account id");
+    }
+  } else if (s == "s3") {
+    bool bucket_form = arn.region.empty() && arn.account.empty();
+    if (bucket_form) {
+      std::string_view bucket = arn.resource;
+      size_t slash = bucket.find('/');
+      if (slash != std::string_view::npos) bucket = bucket.substr(0, slash);
+      if (!wild(std::string(bucket)) && !IsBucketName(bucket)) {
+        return ArnError("resource", "\"" + std::string(bucket) +
+                                        "\" is not a valid S3 bucket name (3 to 63 lower-case "
+                                        "letters, digits, dots and hyphens, starting and ending "
+                                        "with a letter or digit)");
+      }
+    } else if (!arn.account.empty() && !wild(arn.account) && !IsAccountId(arn.account)) {
+      return ArnError("account", "the account component \"" + arn.account +
+                                     "\" is not a 12-digit AWS account id");
+    } else if (arn.account.empty() && !arn.region.empty()) {
+      return ArnError("region", "an S3 bucket or object ARN has empty region and account "
+                                "components: write arn:" + arn.partition + ":s3:::" +
+                                    arn.resource);
+    }
+  } else if (s == "kms") {
+    if (arn.region.empty()) {
+      return ArnError("region", "KMS key ARNs need the key's region, as in "
+                                "arn:aws:kms:us-east-1:123456789012:key/KEY-ID");
+    }
+    if (!wild(arn.account) && !IsAccountId(arn.account)) {
+      return ArnError("account", "KMS key ARNs need the 12-digit account id");
+    }
+    if (!wild(arn.resource) && !arn.resource.starts_with("key/") &&
+        !arn.resource.starts_with("alias/")) {
+      return ArnError("resource", "a KMS resource is key/KEY-ID or alias/NAME, not \"" +
+                                      arn.resource + "\"");
+    }
+  }
+  return OkStatus();
+}
+
+Result<Arn> Parse(std::string_view text, bool pattern) {
+  if (text.empty()) return ArnError("prefix", "the ARN is empty; expected arn:PARTITION:...");
+  if (!text.starts_with("arn:")) {
+    if (IsAccountId(text)) {
+      return ArnError("prefix", "\"" + std::string(text) +
+                                    "\" is an account id, not an ARN; an account's ARN is "
+                                    "arn:aws:iam::" + std::string(text) + ":root");
+    }
+    return ArnError("prefix", "\"" + std::string(text) +
+                                  "\" is not an ARN: it must start with \"arn:\" (lower case)");
+  }
+  std::array<std::string_view, 6> parts;
+  if (!SplitArn(text, parts)) {
+    return ArnError("resource", "\"" + std::string(text) +
+                                    "\" has fewer than six colon-separated components "
+                                    "(arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)");
+  }
+  Arn arn{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]),
+          std::string(parts[4]), std::string(parts[5])};
+  if (!(pattern && HasWildcard(arn.partition)) && !IsKnownPartition(arn.partition)) {
+    return ArnError("partition", "unknown partition \"" + arn.partition +
+                                     "\"; use aws, aws-cn (China) or aws-us-gov (GovCloud)");
+  }
+  if (arn.service.empty()) {
+    return ArnError("service", "the service component is empty; e.g. s3, iam, sts, kms");
+  }
+  if (!(pattern && HasWildcard(arn.service))) {
+    for (char c : arn.service) {
+      if (!(std::islower(static_cast<unsigned char>(c)) ||
+            std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+        return ArnError("service", "the service component \"" + arn.service +
+                                       "\" must be lower-case letters, digits and hyphens");
+      }
+    }
+  }
+  if (!arn.region.empty() && !(pattern && HasWildcard(arn.region)) && !IsRegion(arn.region)) {
+    return ArnError("region", "the region component \"" + arn.region +
+                                  "\" is not a region such as us-east-1");
+  }
+  if (!arn.account.empty() && !(pattern && HasWildcard(arn.account)) &&
+      !IsAccountId(arn.account) && arn.account != "aws") {
+    return ArnError("account", "the account component \"" + arn.account +
+                                   "\" is not a 12-digit AWS account id");
+  }
+  if (arn.resource.empty()) {
+    return ArnError("resource", "the resource component is empty; e.g. role/NAME or a bucket "
+                                "name");
+  }
+  if (!pattern && HasWildcard(text)) {
+    return ArnError("resource", "\"" + std::string(text) +
+                                    "\" contains a wildcard; a concrete ARN is needed here");
+  }
+  RETURN_IF_ERROR(CheckServiceRules(arn, pattern));
+  return arn;
+}
+
+}  // namespace
+
+std::string Arn::ToString() const {
+  return "arn:" + partition + ":" + service + ":" + region + ":" + account + ":" + resource;
+}
+
+Result<Arn> ParseArn(std::string_view text) { return Parse(text, false); }
+
+Result<Arn> ParseArnPattern(std::string_view text) {
+  if (text == "*") return Arn{"*", "*", "*", "*", "*"};
+  return Parse(text, true);
+}
+
+bool IsKnownPartition(std::string_view partition) {
+  return partition == "aws" || partition == "aws-cn" || partition == "aws-us-gov";
+}
+
+Result<std::string> PartitionForRegion(std::string_view region) {
+  if (!IsRegion(region)) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "\"" + std::string(region) + "\" is not an AWS region; use e.g. us-east-1",
+                 "region");
+  }
+  if (region.starts_with("cn-")) return std::string("aws-cn");
+  if (region.starts_with("us-gov-")) return std::string("aws-us-gov");
+  return std::string("aws");
+}
+
+bool IsAccountId(std::string_view text) {
+  if (text.size() != 12) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
+  auto eq = [ignore_case](char a, char b) {
+    if (a == b) return true;
+    if (!ignore_case) return false;
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    return a == b;
+  };
+  size_t p = 0, t = 0;
+  size_t star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || eq(pattern[p], text[t]))) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool ArnMatch(std::string_view pattern, std::string_view arn) {
+  if (pattern == "*") return true;
+  std::array<std::string_view, 6> pp, ap;
+  if (!SplitArn(arn, ap)) return false;
+  if (!SplitArn(pattern, pp)) return GlobMatch(pattern, arn);
+  for (int i = 0; i < 6; ++i) {
+    if (!GlobMatch(pp[i], ap[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace crossdock::iam

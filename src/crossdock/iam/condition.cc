@@ -1,0 +1,418 @@
+#include "crossdock/iam/condition.h"
+
+#include <arpa/inet.h>
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "crossdock/iam/arn.h"
+
+namespace crossdock::iam {
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+bool Digits(std::string_view s, size_t at, size_t n, int& out) {
+  if (at + n > s.size()) return false;
+  out = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+std::optional<std::string> Base64Decode(std::string_view in) {
+  std::string out;
+  uint32_t buf = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+') {
+      v = 62;
+    } else if (c == '/') {
+      v = 63;
+    } else if (c == '=') {
+      break;
+    } else {
+      return std::nullopt;
+    }
+    buf = (buf << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buf >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+// The positive comparison of one policy value `p` with one request value `v`.
+bool Compare(ConditionOp op, std::string_view p, std::string_view v) {
+  switch (op) {
+    case ConditionOp::kStringEquals:
+    case ConditionOp::kStringNotEquals:
+      return p == v;
+    case ConditionOp::kStringEqualsIgnoreCase:
+    case ConditionOp::kStringNotEqualsIgnoreCase:
+      return EqualsIgnoreCase(p, v);
+    case ConditionOp::kStringLike:
+    case ConditionOp::kStringNotLike:
+      return GlobMatch(p, v);
+    case ConditionOp::kNumericEquals:
+    case ConditionOp::kNumericNotEquals:
+    case ConditionOp::kNumericLessThan:
+    case ConditionOp::kNumericLessThanEquals:
+    case ConditionOp::kNumericGreaterThan:
+    case ConditionOp::kNumericGreaterThanEquals:
+    case ConditionOp::kDateEquals:
+    case ConditionOp::kDateNotEquals:
+    case ConditionOp::kDateLessThan:
+    case ConditionOp::kDateLessThanEquals:
+    case ConditionOp::kDateGreaterThan:
+    case ConditionOp::kDateGreaterThanEquals: {
+      bool date = op >= ConditionOp::kDateEquals;
+      auto pv = date ? ParseDate(p) : ParseNumber(p);
+      auto rv = date ? ParseDate(v) : ParseNumber(v);
+      if (!pv || !rv) return false;
+      switch (op) {
+        case ConditionOp::kNumericEquals:
+        case ConditionOp::kNumericNotEquals:
+        case ConditionOp::kDateEquals:
+        case ConditionOp::kDateNotEquals:
+          return *rv == *pv;
+        case ConditionOp::kNumericLessThan:
+        case ConditionOp::kDateLessThan:
+          return *rv < *pv;
+        case ConditionOp::kNumericLessThanEquals:
+        case ConditionOp::kDateLessThanEquals:
+          return *rv <= *pv;
+        case ConditionOp::kNumericGreaterThan:
+        case ConditionOp::kDateGreaterThan:
+          return *rv > *pv;
+        default:
+          return *rv >= *pv;
+      }
+    }
+    case ConditionOp::kBool:
+      return (EqualsIgnoreCase(p, "true") || EqualsIgnoreCase(p, "false")) &&
+             EqualsIgnoreCase(p, v);
+    case ConditionOp::kBinaryEquals: {
+      auto pb = Base64Decode(p);
+      auto vb = Base64Decode(v);
+      return pb && vb && *pb == *vb;
+    }
+    case ConditionOp::kIpAddress:
+    case ConditionOp::kNotIpAddress:
+      return IpInCidr(p, v);
+    case ConditionOp::kArnEquals:
+    case ConditionOp::kArnLike:
+    case ConditionOp::kArnNotEquals:
+    case ConditionOp::kArnNotLike:
+      return ArnMatch(p, v);
+    case ConditionOp::kNull:
+      return false;
+  }
+  return false;
+}
+
+std::string Quoted(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += values.size() == 2 ? " or " : ", ";
+    if (i && values.size() > 2 && i + 1 == values.size()) out += "or ";
+    out += "\"" + values[i] + "\"";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<double> ParseNumber(std::string_view text) {
+  text = Trim(text);
+  if (text.empty()) return std::nullopt;
+  if (text.front() == '+') text.remove_prefix(1);
+  double out = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(out)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<double> ParseDate(std::string_view s) {
+  s = Trim(s);
+  if (s.empty()) return std::nullopt;
+  bool all_digits = true;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!(std::isdigit(static_cast<unsigned char>(s[i])) || (i == 0 && s[i] == '-'))) {
+      all_digits = false;
+    }
+  }
+  if (all_digits) return ParseNumber(s);
+  int y, mo, d;
+  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) ||
+      s[7] != '-' || !Digits(s, 8, 2, d)) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  double secs = static_cast<double>(DaysFromCivil(y, static_cast<unsigned>(mo),
+                                                  static_cast<unsigned>(d))) *
+                86400.0;
+  size_t i = 10;
+  if (i == s.size()) return secs;
+  if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return std::nullopt;
+  ++i;
+  int h, mi, se = 0;
+  if (!Digits(s, i, 2, h) || i + 2 >= s.size() || s[i + 2] != ':' || !Digits(s, i + 3, 2, mi)) {
+    return std::nullopt;
+  }
+  i += 5;
+  double frac = 0;
+  if (i < s.size() && s[i] == ':') {
+    if (!Digits(s, i + 1, 2, se)) return std::nullopt;
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      double scale = 0.1;
+      size_t start = i;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+        frac += (s[i] - '0') * scale;
+        scale /= 10;
+        ++i;
+      }
+      if (i == start) return std::nullopt;
+    }
+  }
+  if (h > 23 || mi > 59 || se > 60) return std::nullopt;
+  secs += h * 3600.0 + mi * 60.0 + se + frac;
+  if (i == s.size()) return secs;  // no zone: UTC
+  if (s[i] == 'Z' || s[i] == 'z') return i + 1 == s.size() ? std::optional<double>(secs)
+                                                            : std::nullopt;
+  if (s[i] == '+' || s[i] == '-') {
+    int oh, om = 0;
+    if (!Digits(s, i + 1, 2, oh)) return std::nullopt;
+    size_t j = i + 3;
+    if (j < s.size() && s[j] == ':') ++j;
+    if (j < s.size()) {
+      if (!Digits(s, j, 2, om)) return std::nullopt;
+      j += 2;
+    }
+    if (j != s.size()) return std::nullopt;
+    double offset = oh * 3600.0 + om * 60.0;
+    return s[i] == '+' ? secs - offset : secs + offset;
+  }
+  return std::nullopt;
+}
+
+bool IpInCidr(std::string_view cidr, std::string_view ip) {
+  cidr = Trim(cidr);
+  ip = Trim(ip);
+  if (cidr.size() > 64 || ip.size() > 64) return false;
+  std::string addr(cidr);
+  int bits = -1;
+  size_t slash = addr.find('/');
+  if (slash != std::string::npos) {
+    std::string_view b = std::string_view(addr).substr(slash + 1);
+    int v = 0;
+    auto [ptr, ec] = std::from_chars(b.data(), b.data() + b.size(), v);
+    if (ec != std::errc() || ptr != b.data() + b.size() || b.empty()) return false;
+    bits = v;
+    addr.resize(slash);
+  }
+  std::string req(ip);
+  std::array<unsigned char, 16> a{}, r{};
+  int family;
+  size_t len;
+  if (addr.find(':') != std::string::npos) {
+    family = AF_INET6;
+    len = 16;
+  } else {
+    family = AF_INET;
+    len = 4;
+  }
+  if (inet_pton(family, addr.c_str(), a.data()) != 1) return false;
+  if (inet_pton(family, req.c_str(), r.data()) != 1) return false;
+  int max_bits = static_cast<int>(len * 8);
+  if (bits < 0) bits = max_bits;
+  if (bits > max_bits) return false;
+  for (size_t i = 0; i < len && bits > 0; ++i, bits -= 8) {
+    unsigned char mask =
+        bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - static_cast<unsigned>(bits)));
+    if ((a[i] & mask) != (r[i] & mask)) return false;
+  }
+  return true;
+}
+
+std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t open = text.find("${", i);
+    if (open == std::string_view::npos) break;
+    size_t close = text.find('}', open + 2);
+    if (close == std::string_view::npos) break;
+    out.append(text.substr(i, open - i));
+    std::string_view inner = Trim(text.substr(open + 2, close - open - 2));
+    i = close + 1;
+    if (inner == "*" || inner == "?" || inner == "$") {
+      out.append(inner);
+      continue;
+    }
+    std::optional<std::string> fallback;
+    size_t comma = inner.find(',');
+    std::string_view key = inner;
+    if (comma != std::string_view::npos) {
+      key = Trim(inner.substr(0, comma));
+      std::string_view def = Trim(inner.substr(comma + 1));
+      if (def.size() >= 2 && def.front() == '\'' && def.back() == '\'') {
+        fallback = std::string(def.substr(1, def.size() - 2));
+      }
+    }
+    const std::vector<std::string>* values = request.Find(Lower(key));
+    if (values && !values->empty()) {
+      out.append(values->front());
+    } else if (fallback) {
+      out.append(*fallback);
+    } else {
+      return std::nullopt;
+    }
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
+bool ConditionHolds(const Condition& condition, const Request& request, bool variables,
+                    ConditionTrace* trace) {
+  const std::vector<std::string>* actual = request.Find(condition.key_lower);
+  bool present = actual != nullptr && !actual->empty();
+  const ConditionOperator& op = condition.op;
+
+  // Policy values after substitution; without variables they are used in place.
+  std::vector<std::string> substituted;
+  const std::vector<std::string>* expected = &condition.values;
+  bool use_vars = variables && op.op != ConditionOp::kNull;
+  if (use_vars) {
+    bool any = false;
+    for (const std::string& v : condition.values) any = any || v.find("${") != std::string::npos;
+    if (any) {
+      for (const std::string& v : condition.values) {
+        auto s = SubstituteVariables(v, request);
+        if (s) substituted.push_back(*s);
+      }
+      expected = &substituted;
+    }
+  }
+
+  auto value_matches = [&](const std::string& v) {
+    for (const std::string& p : *expected) {
+      if (Compare(op.op, p, v)) return true;
+    }
+    return false;
+  };
+
+  bool result;
+  if (op.op == ConditionOp::kNull) {
+    result = false;
+    for (const std::string& p : condition.values) {
+      if ((p == "true" && !present) || (p == "false" && present)) result = true;
+    }
+  } else if (op.set == SetQualifier::kNone) {
+    if (!present) {
+      result = op.if_exists || op.negated();
+    } else {
+      bool positive = false;
+      for (const std::string& v : *actual) positive = positive || value_matches(v);
+      result = op.negated() ? !positive : positive;
+    }
+  } else if (op.set == SetQualifier::kForAnyValue) {
+    result = !present ? op.if_exists : false;
+    if (present) {
+      for (const std::string& v : *actual) {
+        bool m = value_matches(v);
+        if (op.negated() ? !m : m) {
+          result = true;
+          break;
+        }
+      }
+    }
+  } else {  // ForAllValues
+    result = true;
+    if (present) {
+      for (const std::string& v : *actual) {
+        bool m = value_matches(v);
+        if (op.negated() ? m : !m) {
+          result = false;
+          break;
+        }
+      }
+    }
+  }
+
+  if (trace) {
+    trace->op = op.name;
+    trace->key = condition.key;
+    trace->expected = *expected;
+    trace->present = present;
+    trace->actual = present ? *actual : std::vector<std::string>{};
+    trace->matched = result;
+    std::string text = "Condition " + op.name + " " + condition.key;
+    if (op.op == ConditionOp::kNull) {
+      text += std::string(" expected the key to be ") +
+              (condition.values.front() == "true" ? "absent" : "present") + ", request " +
+              (present ? "had " + Quoted(*actual) : "had no " + condition.key);
+    } else {
+      text += " expected " + Quoted(*expected) + ", request ";
+      text += present ? "had " + Quoted(*actual) : "had no " + condition.key;
+    }
+    if (use_vars && expected->size() != condition.values.size()) {
+      text += " (a policy variable in the condition had no value in the request)";
+    }
+    text += result ? " (matched)" : " (not matched)";
+    trace->text = std::move(text);
+  }
+  return result;
+}
+
+}  // namespace crossdock::iam

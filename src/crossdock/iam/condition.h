@@ -1,0 +1,37 @@
+// Condition operators and policy variables: the value comparisons behind evaluate.h.
+//
+// Each operator family converts the policy's and the request's string values its own way
+// (numbers, ISO 8601 dates or epoch seconds, booleans, base64, IPv4/IPv6 CIDRs, ARNs) and a
+// value that does not convert simply does not match. The rules for missing keys, negated
+// operators, ...IfExists and the ForAnyValue:/ForAllValues: set qualifiers follow the IAM
+// JSON policy reference ("Condition operators" and "Multivalued context keys"). Exposed for
+// evaluate.cc and its tests only; it does not decide whole statements.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crossdock/iam/evaluate.h"
+#include "crossdock/iam/policy.h"
+
+namespace crossdock::iam {
+
+// Whether `condition` holds for `request`. Policy variables in the values are substituted
+// when `variables` is set (Version 2012-10-17). Fills `trace` when not null.
+bool ConditionHolds(const Condition& condition, const Request& request, bool variables,
+                    ConditionTrace* trace);
+
+// Replaces ${key}, ${key, 'default'}, ${*}, ${?} and ${$} in `text`. nullopt when a key is
+// absent from the request and has no default (the value then matches nothing).
+std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request);
+
+// Exposed for tests: value conversions used by the operator families.
+std::optional<double> ParseNumber(std::string_view text);
+// Seconds since the epoch from "2024-05-01", "2024-05-01T12:00:00Z",
+// "2024-05-01T12:00:00.5+02:00" or an integer of epoch seconds.
+std::optional<double> ParseDate(std::string_view text);
+// True when `ip` (v4 or v6) lies in `cidr` (an address with optional /bits).
+bool IpInCidr(std::string_view cidr, std::string_view ip);
+
+}  // namespace crossdock::iam

@@ -1,0 +1,439 @@
+#include "crossdock/iam/evaluate.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "crossdock/iam/arn.h"
+#include "crossdock/iam/condition.h"
+
+namespace crossdock::iam {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Component `index` (0 = "arn") of an ARN, or "" when `arn` is not one.
+std::string_view ArnPart(std::string_view arn, int index) {
+  size_t start = 0;
+  for (int i = 0; i < index; ++i) {
+    size_t colon = arn.find(':', start);
+    if (colon == std::string_view::npos) return {};
+    start = colon + 1;
+  }
+  if (index == 5) return arn.substr(start);
+  size_t end = arn.find(':', start);
+  if (end == std::string_view::npos) return {};
+  return arn.substr(start, end - start);
+}
+
+// The account a policy principal value names when it stands for a whole account (an account
+// id or an account root ARN); "" otherwise.
+std::string_view AccountOf(std::string_view value) {
+  if (IsAccountId(value)) return value;
+  if (value.starts_with("arn:") && ArnPart(value, 2) == "iam" && ArnPart(value, 5) == "root") {
+    return ArnPart(value, 4);
+  }
+  return {};
+}
+
+bool PrincipalEntryMatches(const PrincipalEntry& e, const Request& r) {
+  if (e.type == "*" || e.value == "*") return true;
+  const std::string& who = r.principal();
+  if (e.type == "AWS") {
+    std::string_view account = AccountOf(e.value);
+    if (!account.empty()) return account == r.principal_account();
+    if (e.value == who) return true;
+    // A role ARN also matches the sessions of that role: arn:aws:sts::A:assumed-role/NAME/S.
+    if (ArnPart(who, 2) == "sts" && ArnPart(e.value, 2) == "iam" &&
+        ArnPart(who, 4) == ArnPart(e.value, 4) && ArnPart(who, 1) == ArnPart(e.value, 1)) {
+      std::string_view session = ArnPart(who, 5);
+      std::string_view role = ArnPart(e.value, 5);
+      if (session.starts_with("assumed-role/") && role.starts_with("role/")) {
+        session.remove_prefix(13);
+        session = session.substr(0, session.find('/'));
+        size_t slash = role.rfind('/');
+        return role.substr(slash + 1) == session;
+      }
+    }
+    return false;
+  }
+  if (e.type == "Service") return EqualsIgnoreCase(e.value, who);
+  return e.value == who;  // Federated, CanonicalUser
+}
+
+bool PatternMatches(const std::string& pattern, const Request& r, bool vars, bool resource) {
+  if (vars && pattern.find("${") != std::string::npos) {
+    auto s = SubstituteVariables(pattern, r);
+    if (!s) return false;
+    return resource ? ArnMatch(*s, r.resource()) : false;
+  }
+  return ArnMatch(pattern, r.resource());
+}
+
+bool ActionMatches(const Statement& s, const Request& r) {
+  bool any = false;
+  for (const std::string& p : s.actions_lower) {
+    if (GlobMatch(p, r.action(), true)) {
+      any = true;
+      break;
+    }
+  }
+  return s.action.negated ? !any : any;
+}
+
+bool ResourceMatches(const Statement& s, const Request& r, bool vars) {
+  if (!s.resource.present) return true;  // resource and trust policies: the attached resource
+  bool any = false;
+  for (const std::string& p : s.resource.values) {
+    if (PatternMatches(p, r, vars, true)) {
+      any = true;
+      break;
+    }
+  }
+  return s.resource.negated ? !any : any;
+}
+
+bool PrincipalMatches(const Statement& s, const Request& r) {
+  if (!s.has_principal) return true;  // identity policy: applies to its own principal
+  bool any = false;
+  for (const PrincipalEntry& e : s.principals) {
+    if (PrincipalEntryMatches(e, r)) {
+      any = true;
+      break;
+    }
+  }
+  return s.not_principal ? !any : any;
+}
+
+bool Applies(const Statement& s, const Request& r, bool vars) {
+  if (!ActionMatches(s, r) || !ResourceMatches(s, r, vars) || !PrincipalMatches(s, r)) {
+    return false;
+  }
+  for (const Condition& c : s.conditions) {
+    if (!ConditionHolds(c, r, vars, nullptr)) return false;
+  }
+  return true;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ", ";
+    out += v[i];
+  }
+  return out;
+}
+
+StatementTrace Trace(const NamedPolicy& np, int index, const Request& r) {
+  const Statement& s = np.policy.statements[static_cast<size_t>(index)];
+  bool vars = np.policy.variables_enabled();
+  StatementTrace t;
+  t.policy = np.name;
+  t.index = index;
+  t.sid = s.sid;
+  t.effect = s.effect;
+  std::vector<std::string> parts;
+  bool stop = false;
+  auto step = [&](bool matched, std::string yes, std::string no) {
+    if (matched) {
+      ++t.score;
+    }
+    if (!stop) parts.push_back(matched ? std::move(yes) : std::move(no));
+    if (!matched) stop = true;
+  };
+  if (s.has_principal) {
+    t.principal_matched = PrincipalMatches(s, r);
+    std::vector<std::string> listed;
+    for (const PrincipalEntry& e : s.principals) listed.push_back(e.type + ":" + e.value);
+    std::string elem = s.not_principal ? "NotPrincipal" : "Principal";
+    step(t.principal_matched, elem + " matched",
+         elem + " did not match: request principal \"" + r.principal() + "\", statement " +
+             (s.not_principal ? "excludes " : "names ") + Join(listed));
+  }
+  t.action_matched = ActionMatches(s, r);
+  std::string aelem = s.action.negated ? "NotAction" : "Action";
+  step(t.action_matched, aelem + " matched",
+       aelem + " did not match: request action \"" + r.action() + "\", statement " +
+           (s.action.negated ? "excludes " : "lists ") + Join(s.action.values));
+  t.resource_matched = ResourceMatches(s, r, vars);
+  if (s.resource.present) {
+    std::string relem = s.resource.negated ? "NotResource" : "Resource";
+    step(t.resource_matched, relem + " matched",
+         relem + " did not match: request resource \"" + r.resource() + "\", statement " +
+             (s.resource.negated ? "excludes " : "lists ") + Join(s.resource.values));
+  } else {
+    step(true, "no Resource (applies to the resource it is attached to)", "");
+  }
+  t.conditions_matched = true;
+  for (const Condition& c : s.conditions) {
+    ConditionTrace ct;
+    bool ok = ConditionHolds(c, r, vars, &ct);
+    t.conditions_matched = t.conditions_matched && ok;
+    step(ok, ct.text, ct.text);
+    t.conditions.push_back(std::move(ct));
+  }
+  t.applies = t.principal_matched && t.action_matched && t.resource_matched &&
+              t.conditions_matched;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) t.explanation += ", ";
+    t.explanation += parts[i];
+  }
+  return t;
+}
+
+nlohmann::json ToJson(const StatementTrace& t) {
+  nlohmann::json conds = nlohmann::json::array();
+  for (const ConditionTrace& c : t.conditions) {
+    conds.push_back({{"operator", c.op},
+                     {"key", c.key},
+                     {"expected", c.expected},
+                     {"actual", c.actual},
+                     {"present", c.present},
+                     {"matched", c.matched},
+                     {"text", c.text}});
+  }
+  return {{"policy", t.policy},
+          {"index", t.index},
+          {"sid", t.sid},
+          {"effect", EffectName(t.effect)},
+          {"applies", t.applies},
+          {"matched",
+           {{"principal", t.principal_matched},
+            {"action", t.action_matched},
+            {"resource", t.resource_matched},
+            {"condition", t.conditions_matched}}},
+          {"explanation", t.explanation},
+          {"conditions", conds}};
+}
+
+std::string Label(const StatementTrace& t) {
+  std::string out = t.policy + " statement " + std::to_string(t.index);
+  if (!t.sid.empty()) out += " (Sid " + t.sid + ")";
+  return out;
+}
+
+}  // namespace
+
+Request::Request(std::string principal, std::string action, std::string resource)
+    : principal_(std::move(principal)), action_(std::move(action)), resource_(std::move(resource)) {
+  if (IsAccountId(principal_)) {
+    principal_account_ = principal_;
+    Set("aws:PrincipalAccount", principal_account_);
+    Set("aws:PrincipalArn", "arn:aws:iam::" + principal_ + ":root");
+  } else if (principal_.starts_with("arn:")) {
+    principal_account_ = std::string(ArnPart(principal_, 4));
+    Set("aws:PrincipalArn", principal_);
+    if (!principal_account_.empty()) Set("aws:PrincipalAccount", principal_account_);
+    std::string_view res = ArnPart(principal_, 5);
+    if (ArnPart(principal_, 2) == "iam" && res.starts_with("user/")) {
+      Set("aws:username", std::string(res.substr(res.rfind('/') + 1)));
+    }
+  } else if (principal_.find('.') != std::string::npos) {
+    Set("aws:PrincipalServiceName", principal_);
+  }
+}
+
+Request& Request::Set(std::string_view key, std::vector<std::string> values) {
+  std::string lower = Lower(key);
+  for (Entry& e : context_) {
+    if (e.key_lower == lower) {
+      e.key = std::string(key);
+      e.values = std::move(values);
+      return *this;
+    }
+  }
+  context_.push_back({std::string(key), std::move(lower), std::move(values)});
+  return *this;
+}
+
+Request& Request::Set(std::string_view key, std::string value) {
+  return Set(key, std::vector<std::string>{std::move(value)});
+}
+
+const std::vector<std::string>* Request::Find(std::string_view key_lower) const {
+  for (const Entry& e : context_) {
+    if (e.key_lower == key_lower) return &e.values;
+  }
+  return nullptr;
+}
+
+Result<Request> MakeRequest(std::string principal, std::string action, std::string resource,
+                            const nlohmann::json& context) {
+  if (principal.empty()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "principal is empty; give an ARN such as arn:aws:iam::123456789012:role/name, "
+                 "an account id or a service such as redshift.amazonaws.com",
+                 "principal");
+  }
+  if (principal.starts_with("arn:")) {
+    auto parsed = ParseArn(principal);
+    if (!parsed.ok()) {
+      return Error(ErrorCode::kInvalidArgument, "principal: " + parsed.error().message(),
+                   "principal");
+    }
+  }
+  size_t colon = action.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == action.size()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "action \"" + action + "\" is not service:Name, e.g. s3:GetObject", "action");
+  }
+  if (resource != "*") {
+    auto parsed = ParseArn(resource);
+    if (!parsed.ok()) {
+      return Error(ErrorCode::kInvalidArgument, "resource: " + parsed.error().message(),
+                   "resource");
+    }
+  }
+  Request r(std::move(principal), std::move(action), std::move(resource));
+  if (context.is_null()) return r;
+  if (!context.is_object()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the context must be a JSON object of condition keys to a string or an array "
+                 "of strings, e.g. {\"sts:ExternalId\": \"abc\"}",
+                 "context");
+  }
+  for (auto it = context.begin(); it != context.end(); ++it) {
+    std::vector<std::string> values;
+    auto take = [&](const nlohmann::json& v) -> bool {
+      if (v.is_string()) {
+        values.push_back(v.get<std::string>());
+      } else if (v.is_boolean()) {
+        values.push_back(v.get<bool>() ? "true" : "false");
+      } else if (v.is_number()) {
+        values.push_back(v.dump());
+      } else {
+        return false;
+      }
+      return true;
+    };
+    bool ok = true;
+    if (it.value().is_array()) {
+      for (const auto& v : it.value()) ok = ok && take(v);
+    } else {
+      ok = take(it.value());
+    }
+    if (!ok) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "context key \"" + it.key() +
+                       "\" must be a string or an array of strings (numbers and booleans are "
+                       "taken as text)",
+                   "context." + it.key());
+    }
+    r.Set(it.key(), std::move(values));
+  }
+  return r;
+}
+
+const char* DecisionName(Decision decision) {
+  switch (decision) {
+    case Decision::kAllow:
+      return "Allow";
+    case Decision::kExplicitDeny:
+      return "ExplicitDeny";
+    case Decision::kImplicitDeny:
+      return "ImplicitDeny";
+  }
+  return "ImplicitDeny";
+}
+
+Decision Decide(const std::vector<NamedPolicy>& policies, const Request& request) {
+  bool allowed = false;
+  for (const NamedPolicy& np : policies) {
+    bool vars = np.policy.variables_enabled();
+    for (const Statement& s : np.policy.statements) {
+      if (s.effect == Effect::kAllow && allowed) continue;  // only a Deny can change it now
+      if (!Applies(s, request, vars)) continue;
+      if (s.effect == Effect::kDeny) return Decision::kExplicitDeny;
+      allowed = true;
+    }
+  }
+  return allowed ? Decision::kAllow : Decision::kImplicitDeny;
+}
+
+Evaluation Explain(const std::vector<NamedPolicy>& policies, const Request& request) {
+  Evaluation ev;
+  std::vector<StatementTrace> allows, denies, misses;
+  for (const NamedPolicy& np : policies) {
+    for (size_t i = 0; i < np.policy.statements.size(); ++i) {
+      StatementTrace t = Trace(np, static_cast<int>(i), request);
+      if (t.applies) {
+        (t.effect == Effect::kDeny ? denies : allows).push_back(std::move(t));
+      } else if (t.effect == Effect::kAllow) {
+        misses.push_back(std::move(t));
+      }
+    }
+  }
+  std::string req = request.principal() + " " + request.action() + " on " + request.resource();
+  if (!denies.empty()) {
+    ev.decision = Decision::kExplicitDeny;
+    ev.deciding = std::move(denies);
+    ev.summary = "ExplicitDeny: " + Label(ev.deciding.front()) + " denies " + req +
+                 " (an explicit Deny overrides every Allow)";
+  } else if (!allows.empty()) {
+    ev.decision = Decision::kAllow;
+    ev.deciding = std::move(allows);
+    ev.summary = "Allow: " + Label(ev.deciding.front()) + " allows " + req;
+  } else {
+    ev.decision = Decision::kImplicitDeny;
+    std::stable_sort(misses.begin(), misses.end(),
+                     [](const StatementTrace& a, const StatementTrace& b) {
+                       return a.score > b.score;
+                     });
+    if (misses.size() > 3) misses.resize(3);
+    ev.nearest = std::move(misses);
+    if (ev.nearest.empty()) {
+      ev.summary = "ImplicitDeny: no Allow statement exists for " + req;
+    } else {
+      ev.summary = "ImplicitDeny: no statement allows " + req + "; nearest is " +
+                   Label(ev.nearest.front()) + ": " + ev.nearest.front().explanation;
+    }
+  }
+  return ev;
+}
+
+nlohmann::json ToJson(const Evaluation& evaluation, const Request& request) {
+  nlohmann::json ctx = nlohmann::json::object();
+  for (const Request::Entry& e : request.context()) ctx[e.key] = e.values;
+  nlohmann::json deciding = nlohmann::json::array(), nearest = nlohmann::json::array();
+  for (const StatementTrace& t : evaluation.deciding) deciding.push_back(ToJson(t));
+  for (const StatementTrace& t : evaluation.nearest) nearest.push_back(ToJson(t));
+  return {{"decision", DecisionName(evaluation.decision)},
+          {"summary", evaluation.summary},
+          {"request",
+           {{"principal", request.principal()},
+            {"action", request.action()},
+            {"resource", request.resource()},
+            {"context", ctx}}},
+          {"deciding", deciding},
+          {"nearest", nearest}};
+}
+
+std::string FormatEvaluation(const Evaluation& evaluation) {
+  std::string out = std::string("Decision: ") + DecisionName(evaluation.decision) + "\n" +
+                    evaluation.summary + "\n";
+  if (!evaluation.deciding.empty()) out += "Deciding statements:\n";
+  for (const StatementTrace& t : evaluation.deciding) {
+    out += "  " + Label(t) + ": " + t.explanation + "\n";
+  }
+  if (!evaluation.nearest.empty()) out += "Nearest statements:\n";
+  for (const StatementTrace& t : evaluation.nearest) {
+    out += "  " + Label(t) + ": " + t.explanation + "\n";
+  }
+  return out;
+}
+
+}  // namespace crossdock::iam
