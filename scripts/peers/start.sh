@@ -119,7 +119,7 @@ pg_start() {
   if pg_alive; then log "postgresql already running"; return 0; fi
   if port_busy "$PG_PORT"; then log "port $PG_PORT is already in use"; return 1; fi
   if [ ! -s "$PG_DIR/PG_VERSION" ] || [ ! -s "$DATA/pg-password" ]; then
-    rm -rf "$PG_DIR" "$PG_SOCK"
+    rm -rf "$PG_DIR" "$PG_SOCK" "$DATA/pg-provisioned"
     mkdir -p "$PG_DIR" "$PG_SOCK"
     head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DATA/pg-password"
     [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR" "$PG_SOCK" "$DATA/pg-password"
@@ -137,23 +137,23 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-    fresh=1
-  else
-    fresh=0
   fi
   mkdir -p "$PG_SOCK"
   touch "$DATA/log/postgresql.log"
   [ "$(id -u)" = 0 ] && chown postgres: "$PG_SOCK" "$DATA/log/postgresql.log"
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR" -l "$DATA/log/postgresql.log" -w -t 60 start >/dev/null
   head -1 "$PG_DIR/postmaster.pid" >"$PIDS/pg.pid"
-  if [ "$fresh" = 1 ]; then
+  if [ ! -f "$DATA/pg-provisioned" ]; then
     local pw
     pw="$(cat "$DATA/pg-password")"
     as_pg "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -qAt \
       -v ON_ERROR_STOP=1 >/dev/null <<EOF
-CREATE ROLE crossdock LOGIN CREATEDB PASSWORD '$pw';
-CREATE DATABASE crossdock OWNER crossdock;
+SELECT 'CREATE ROLE crossdock' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crossdock')\\gexec
+ALTER ROLE crossdock LOGIN CREATEDB PASSWORD '$pw';
+SELECT 'CREATE DATABASE crossdock OWNER crossdock'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'crossdock')\\gexec
 EOF
+    touch "$DATA/pg-provisioned"
   fi
   log "postgresql up on 127.0.0.1:$PG_PORT [$(elapsed)s]"
 }
