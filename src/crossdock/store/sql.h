@@ -1,0 +1,87 @@
+// The small SQL layer under the store: one interface over a SQLite file and a PostgreSQL
+// server, so that the store, its migrations and later modules (syncs and runs) write their
+// queries once.
+//
+// Statements use `?` placeholders (rewritten to $1, $2... for PostgreSQL) and three value
+// kinds: NULL, 64-bit integers and text. Every statement runs inside Transaction(), which
+// commits when the callback succeeds and rolls back on any error, so nothing is half-written.
+// Transactions on one SqlDatabase are serialised by a mutex (one connection per database
+// object); a process that needs parallel transactions opens several. Driver errors come back
+// as Errors: unique violations as kAlreadyExists whose field() carries the driver's name for
+// the constraint (SQLite "table.col, table.col", PostgreSQL the constraint name), for the
+// store to translate. It is not an ORM and does not cache prepared statements.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "crossdock/core/result.h"
+
+namespace crossdock::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
+
+// A NULL parameter or column.
+inline SqlValue SqlNull() { return std::monostate{}; }
+
+struct SqlRow {
+  std::vector<SqlValue> values;
+
+  bool IsNull(std::size_t i) const { return std::holds_alternative<std::monostate>(values.at(i)); }
+  // Text of column i ("" for NULL; integers are formatted).
+  std::string Text(std::size_t i) const;
+  // Integer of column i (0 for NULL; text is parsed, 0 if it is not a number).
+  std::int64_t Int(std::size_t i) const;
+  std::optional<std::int64_t> OptionalInt(std::size_t i) const;
+};
+
+// A connection inside a transaction. Valid only during the Transaction callback.
+class SqlSession {
+ public:
+  virtual ~SqlSession() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one statement and returns its rows (empty for statements without results).
+  virtual Result<std::vector<SqlRow>> Query(std::string_view sql,
+                                            const std::vector<SqlValue>& params = {}) = 0;
+  // Runs one statement and returns the number of rows it changed.
+  virtual Result<std::int64_t> Exec(std::string_view sql,
+                                    const std::vector<SqlValue>& params = {}) = 0;
+  // Runs several `;`-separated statements without parameters (migrations).
+  virtual Status ExecScript(std::string_view sql) = 0;
+};
+
+class SqlDatabase {
+ public:
+  virtual ~SqlDatabase() = default;
+  virtual Dialect dialect() const = 0;
+  // Where the database is, for messages: a file path or the URL without its password.
+  virtual std::string Describe() const = 0;
+  // Runs `fn` in a transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED). Commits
+  // if `fn` returns ok, rolls back otherwise and returns fn's error. Thread-safe.
+  virtual Status Transaction(const std::function<Status(SqlSession&)>& fn) = 0;
+};
+
+// Opens (creating on first use, with parent directories) a SQLite database file in WAL mode
+// with foreign keys on and a 5 s busy timeout. The file is created with mode 0600.
+Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::string& path);
+
+// Connects to PostgreSQL with a libpq URL or key=value string. When `schema` is not empty it
+// is created if missing and becomes the search_path of the session.
+Result<std::unique_ptr<SqlDatabase>> OpenPostgres(const std::string& url,
+                                                  const std::string& schema = {});
+
+// True for "postgres://", "postgresql://" URLs and libpq "host=... dbname=..." strings.
+bool IsPostgresUrl(std::string_view location);
+
+// The URL with any password replaced by "***", for messages and logs.
+std::string RedactUrl(std::string_view url);
+
+}  // namespace crossdock::store
