@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 import urllib.parse
@@ -257,6 +258,34 @@ class Iam(unittest.TestCase):
             self.iam.get_role(RoleName=name)
         self.assertEqual(code_of(cm.exception), "NoSuchEntity")
 
+    def test_role_chaining_session_credentials_as_caller(self):
+        # a hop role's session assumes a role that trusts the hop role with an External ID
+        name = "selftest-chain-%s" % RUN
+        arn = "arn:aws:iam::%s:role/%s" % (E["RGW_CUSTOMER_ACCOUNT"], name)
+        self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": E["RGW_ROLE_ARN"]},
+                 "Action": "sts:AssumeRole",
+                 "Condition": {"StringEquals": {"sts:ExternalId": "chain-id"}}}]},
+            separators=(",", ":")))
+        try:
+            c = assume(VENDOR, E["RGW_ROLE_ARN"], session="hop")["Credentials"]
+            sts = client("sts", FRONT, (c["AccessKeyId"], c["SecretAccessKey"]), c["SessionToken"])
+            r = sts.assume_role(RoleArn=arn, RoleSessionName="final", ExternalId="chain-id")
+            self.assertTrue(r["AssumedRoleUser"]["Arn"].endswith(":assumed-role/%s/final" % name))
+            for extid in ("other-id", None):
+                kw = dict(RoleArn=arn, RoleSessionName="final")
+                if extid:
+                    kw["ExternalId"] = extid
+                with self.assertRaises(ClientError) as cm:
+                    sts.assume_role(**kw)
+                self.assertEqual(cm.exception.response["Error"]["Message"],
+                                 "User: arn:aws:sts::%s:assumed-role/vendor-sync/hop is not "
+                                 "authorized to perform: sts:AssumeRole on resource: %s"
+                                 % (E["RGW_CUSTOMER_ACCOUNT"], arn))
+        finally:
+            self.iam.delete_role(RoleName=name)
+
     def test_front_rejects_unknown_keys_and_bad_signatures_for_trust_changes(self):
         doc = json.dumps({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"AWS": E["RGW_VENDOR_ARN"]},
@@ -317,6 +346,49 @@ class S3Paths(unittest.TestCase):
         self.roundtrip(FAULT, 0, False)
         self.roundtrip(FAULT, 24 * 1024 * 1024, False)
         self.roundtrip(FAULT, 12 * 1024 * 1024 + 17, True)
+
+    def test_200_mib_streamed_through_both_proxies_in_bounded_memory(self):
+        size = 200 * 1024 * 1024
+        path = "/%s/%s/selftest-big-%s" % (BUCKET, PREFIX, RUN)
+        with tempfile.TemporaryFile() as f:
+            h = hashlib.sha256()
+            for _ in range(size // (4 << 20)):
+                block = os.urandom(4 << 20)
+                h.update(block)
+                f.write(block)
+            f.seek(0)
+            r = AWSRequest("PUT", FAULT + path, data=f, headers={"Content-Length": str(size)})
+            S3SigV4Auth(Credentials(*CUSTOMER), "s3", REGION).add_auth(r)  # hashes the file
+            f.seek(0)
+            host, port = hostport(FAULT)
+            c = http.client.HTTPConnection(host, port, timeout=120)
+            c.request("PUT", path, body=f, headers=dict(r.headers))
+            resp = c.getresponse()
+            self.assertEqual((resp.status, resp.read()), (200, b""))
+        c.request("GET", path, headers=signed("GET", FAULT, path))
+        resp = c.getresponse()
+        self.assertEqual(resp.status, 200)
+        g, n = hashlib.sha256(), 0
+        while True:
+            b = resp.read(1 << 20)
+            if not b:
+                break
+            g.update(b)
+            n += len(b)
+        self.assertEqual((n, g.hexdigest()), (size, h.hexdigest()))
+        c.request("DELETE", path, headers=signed("DELETE", FAULT, path))
+        self.assertEqual(c.getresponse().status, 204)
+        c.close()
+        # neither proxy held the body in memory (peak resident set well under 200 MiB)
+        piddir = os.path.join(E.get("CROSSDOCK_PEERS_DIR", ""), "pids")
+        for name in ("front", "fault"):
+            try:
+                pid = open(os.path.join(piddir, name + ".pid")).read().strip()
+                status = open("/proc/%s/status" % pid).read()
+            except OSError:
+                continue  # peers started elsewhere: cannot look
+            hwm_kb = int(status.split("VmHWM:")[1].split()[0])
+            self.assertLess(hwm_kb, 96 * 1024, "%s peak RSS %d kB" % (name, hwm_kb))
 
     def test_keep_alive_and_chunked_upload(self):
         # several requests on one connection through both proxies, one with a chunked body
