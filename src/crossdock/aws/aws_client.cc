@@ -6,7 +6,10 @@
 #include <random>
 
 #include "crossdock/aws/errors.h"
+#include "crossdock/core/hex.h"
 #include "crossdock/core/time_format.h"
+#include "crossdock/crypto/sha256.h"
+#include "crossdock/http/curl_transport.h"
 
 namespace crossdock::aws {
 namespace {
@@ -25,6 +28,21 @@ std::optional<TimePoint> ServerTime(const http::HttpResponse& response) {
     if (auto t = ParseRfc1123(*date); t.ok()) return *t;
   }
   return std::nullopt;
+}
+
+// Hex SHA-256 of the request body, as the signer would compute it.
+Result<std::string> PayloadSha256Hex(const http::HttpRequest& request) {
+  if (!request.body_source) return crypto::Sha256Hex(request.body);
+  RETURN_IF_ERROR(request.body_source->Rewind());
+  crypto::Sha256Hasher hasher;
+  std::string buf(64 * 1024, '\0');
+  for (;;) {
+    ASSIGN_OR_RETURN(size_t n, request.body_source->Read(buf.data(), buf.size()));
+    if (n == 0) break;
+    hasher.Update(std::string_view(buf.data(), n));
+  }
+  RETURN_IF_ERROR(request.body_source->Rewind());
+  return HexEncode(hasher.Final());
 }
 
 }  // namespace
@@ -50,6 +68,20 @@ std::chrono::milliseconds AwsClient::Backoff(int attempt) const {
 Result<http::HttpResponse> AwsClient::Send(const AwsRequest& request, const http::BodySink* sink) {
   bool invalidated = false;
   Error last;
+  // The body is the same for every attempt: hash it once (a streamed body would otherwise be
+  // read in full per attempt) and send the in-memory body through a non-owning source rather
+  // than copying it into each attempt's request.
+  sigv4::SigningConfig base_signing = request.signing;
+  if (base_signing.payload_hash.empty() && !base_signing.unsigned_payload &&
+      (base_signing.s3_rules || !http::FindHeader(request.http.headers, "x-amz-content-sha256"))) {
+    auto hash = PayloadSha256Hex(request.http);
+    if (!hash.ok()) return Error(hash.error()).WithContext(request.operation);
+    base_signing.payload_hash = std::move(hash).value();
+  }
+  std::shared_ptr<const std::string> shared_body;
+  if (!request.http.body_source && !request.http.body.empty()) {
+    shared_body = std::shared_ptr<const std::string>(std::shared_ptr<void>(), &request.http.body);
+  }
   for (int attempt = 1; attempt <= retry_.max_attempts; ++attempt) {
     if (attempt > 1) clock_.SleepFor(Backoff(attempt - 1));
     attempts_total_.fetch_add(1, std::memory_order_relaxed);
@@ -61,8 +93,13 @@ Result<http::HttpResponse> AwsClient::Send(const AwsRequest& request, const http
       return last;
     }
 
-    http::HttpRequest http = request.http;
-    sigv4::SigningConfig signing = request.signing;
+    http::HttpRequest http;
+    http.method = request.http.method;
+    http.url = request.http.url;
+    http.headers = request.http.headers;
+    http.body_source = shared_body ? std::make_shared<http::StringBodySource>(shared_body)
+                                   : request.http.body_source;
+    sigv4::SigningConfig signing = base_signing;
     signing.time = clock_.Now() + std::chrono::seconds(skew_seconds_.load());
     auto signed_ok = sigv4::SignRequest(http, *creds, signing);
     if (!signed_ok.ok()) return Error(signed_ok.error()).WithContext(request.operation);

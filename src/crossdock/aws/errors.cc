@@ -200,6 +200,12 @@ std::optional<AwsErrorBody> ParseAwsErrorBody(std::string_view body) {
   return out;
 }
 
+std::string_view AwsErrorExplanation(std::string_view aws_code) {
+  const auto& table = Table();
+  auto it = table.find(aws_code);
+  return it != table.end() ? std::string_view(it->second.explanation) : std::string_view();
+}
+
 ErrorCode ClassifyAwsError(std::string_view aws_code, int http_status) {
   const auto& table = Table();
   if (auto it = table.find(aws_code); it != table.end()) return it->second.code;

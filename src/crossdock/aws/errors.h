@@ -32,6 +32,10 @@ std::optional<AwsErrorBody> ParseAwsErrorBody(std::string_view body);
 
 // The table: AWS error code + HTTP status -> ErrorCode.
 ErrorCode ClassifyAwsError(std::string_view aws_code, int http_status);
+// The table's plain explanation of a code, used by MakeAwsError when AWS sends no message
+// (Ceph RGW never does); "" for codes not in the table. Lets callers tell AWS's own words
+// from ours.
+std::string_view AwsErrorExplanation(std::string_view aws_code);
 
 // Builds the typed Error for a non-2xx response (or a 200 carrying an error body).
 // `operation` names what was attempted and on what, e.g. "PutObject s3://bucket/key"; the
