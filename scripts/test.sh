@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it (.ci/run calls this): installs every Debian
+# package, builds, starts the real peers (Ceph RADOS Gateway with S3/STS/IAM, the External
+# ID STS front, the fault-injecting proxy, PostgreSQL) on loopback ports of their own, runs
+# unit and integration tests with CROSSDOCK_REQUIRE_PEERS=1 (a missing peer fails, never
+# skips), stops the peers, then builds again with AddressSanitizer + UBSan and runs the unit
+# tests under them.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+started=$(date +%s)
+stamp() { echo "[test] $* (+$(( $(date +%s) - started ))s)" >&2; }
+
+bash scripts/install-deps.sh
+stamp "dependencies ready"
+BUILD_DIR="$root/build" bash scripts/build.sh -DCMAKE_BUILD_TYPE=RelWithDebInfo
+stamp "build done"
+
+# Ports of their own so that a developer's peers on the default ports do not collide.
+export RGW_PORT=${RGW_PORT:-27480} RGW_MON_PORT=${RGW_MON_PORT:-42000}
+export CROSSDOCK_FRONT_PORT=${CROSSDOCK_FRONT_PORT:-27481}
+export CROSSDOCK_FAULT_PORT=${CROSSDOCK_FAULT_PORT:-27482}
+export CROSSDOCK_FAULT_CONTROL_PORT=${CROSSDOCK_FAULT_CONTROL_PORT:-27483}
+export CROSSDOCK_PG_PORT=${CROSSDOCK_PG_PORT:-27432}
+peers_dir=${CROSSDOCK_PEERS_DIR:-/tmp/crossdock-test-peers}
+stop_peers() { bash scripts/peers/stop.sh --wipe "$peers_dir" >/dev/null 2>&1 || true; }
+trap stop_peers EXIT
+eval "$(bash scripts/peers/start.sh "$peers_dir")"
+stamp "peers up"
+
+export CROSSDOCK_REQUIRE_PEERS=1
+ctest --test-dir build --output-on-failure -j2 --timeout 900
+stamp "unit and integration tests passed"
+stop_peers
+trap - EXIT
+
+BUILD_DIR="$root/build-asan" bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug \
+  -DCROSSDOCK_SANITIZE=ON -DCROSSDOCK_BENCH=OFF
+stamp "sanitizer build done"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan -L unit --output-on-failure -j2 --timeout 900
+stamp "all tests passed"
