@@ -1,0 +1,529 @@
+// The one test suite every Store implementation must pass. Included by sqlite_store_test.cc
+// (SQLite, unit tests) and postgres_store_itest.cc (PostgreSQL, integration tests), each of
+// which instantiates it with a Backend that hands out fresh, empty databases.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include "crossdock/crypto/secretbox.h"
+#include "crossdock/crypto/token_hash.h"
+#include "crossdock/store/store.h"
+#include "testing/peers.h"
+
+namespace crossdock::store::testing {
+
+struct Backend {
+  std::string name;
+  // A location (file path or URL) and schema of a fresh, empty database.
+  std::function<StoreOptions()> fresh;
+  // Drops what `fresh` created (optional).
+  std::function<void(const StoreOptions&)> cleanup;
+  // An environment variable the backend needs (REQUIRE_PEER), or null.
+  const char* peer_env = nullptr;
+};
+
+inline std::string PrintBackend(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param.name;
+}
+
+inline crypto::SecretBox Box(char fill) {
+  return crypto::SecretBox::FromKey(std::string(crypto::kMasterKeyBytes, fill)).value();
+}
+
+class StoreSuite : public ::testing::TestWithParam<Backend> {
+ protected:
+  StoreSuite() : clock_(std::chrono::system_clock::from_time_t(1767225600)) {}  // 2026-01-01
+
+  void SetUp() override {
+    if (GetParam().peer_env != nullptr) REQUIRE_PEER(GetParam().peer_env);
+    options_ = GetParam().fresh();
+    store_ = Open(Box('k'));
+    ASSERT_NE(store_, nullptr);
+  }
+
+  void TearDown() override {
+    bool opened = store_ != nullptr;
+    store_.reset();
+    if (opened && GetParam().cleanup) GetParam().cleanup(options_);
+  }
+
+  std::unique_ptr<Store> Open(std::optional<crypto::SecretBox> box) {
+    StoreOptions o = options_;
+    o.secret_box = std::move(box);
+    o.clock = &clock_;
+    auto s = OpenStore(std::move(o));
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  Organization Org(const std::string& name, const std::string& eid) {
+    auto org = store_->CreateOrganization(name, false, eid);
+    EXPECT_TRUE(org.ok()) << org.error().ToString();
+    return *org;
+  }
+
+  ConnectionRecord Conn(const std::string& org_id, const std::string& name,
+                        std::map<std::string, std::string> secrets = {}) {
+    ConnectionRecord r;
+    r.org_id = org_id;
+    r.type = "s3";
+    r.name = name;
+    r.config = R"({"bucket":"b","region":"eu-west-1"})";
+    r.secrets = std::move(secrets);
+    return r;
+  }
+
+  ManualClock clock_;
+  StoreOptions options_;
+  std::unique_ptr<Store> store_;
+};
+
+// ---------------------------------------------------------------------------- organizations
+
+TEST_P(StoreSuite, CreatesOrganizationsWithTheirFirstExternalId) {
+  Organization org = Org("acme", "eid-acme-1");
+  EXPECT_TRUE(org.id.starts_with("org_"));
+  EXPECT_EQ(org.created_at, clock_.Now());
+  auto by_id = store_->GetOrganization(org.id);
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->name, "acme");
+  EXPECT_FALSE(by_id->role_only);
+  auto by_name = store_->FindOrganizationByName("acme");
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(by_name->id, org.id);
+  auto ids = store_->ListExternalIds(org.id, false);
+  ASSERT_TRUE(ids.ok());
+  ASSERT_EQ(ids->size(), 1u);
+  EXPECT_EQ((*ids)[0].value, "eid-acme-1");
+  EXPECT_EQ((*ids)[0].state, ExternalIdState::kCurrent);
+  EXPECT_EQ(store_->FindOrganizationByName("nope").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreSuite, DuplicateOrganizationNameIsAlreadyExistsNamingTheField) {
+  Org("acme", "eid-1");
+  auto dup = store_->CreateOrganization("acme", false, "eid-2");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(dup.error().field(), "name");
+  // Nothing half-written: the External ID of the failed organization was not kept.
+  auto again = store_->CreateOrganization("other", false, "eid-2");
+  EXPECT_TRUE(again.ok()) << again.error().ToString();
+}
+
+TEST_P(StoreSuite, ExternalIdReusedAcrossOrganizationsIsRefusedAndNothingIsWritten) {
+  Org("acme", "eid-shared");
+  auto second = store_->CreateOrganization("globex", false, "eid-shared");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(second.error().field(), "external_id");
+  EXPECT_EQ(store_->FindOrganizationByName("globex").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreSuite, RoleOnlySettingPersists) {
+  Organization org = Org("acme", "eid-1");
+  clock_.Advance(std::chrono::seconds(5));
+  auto updated = store_->SetRoleOnly(org.id, true);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_TRUE(updated->role_only);
+  EXPECT_EQ(updated->updated_at, clock_.Now());
+  EXPECT_TRUE(store_->GetOrganization(org.id)->role_only);
+  EXPECT_EQ(store_->SetRoleOnly("org_missing", true).error().code(), ErrorCode::kNotFound);
+  auto list = store_->ListOrganizations();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+}
+
+// ---------------------------------------------------------------------------- External IDs
+
+TEST_P(StoreSuite, RotationOffersBothIdsUntilConfirmedThenRetiresTheOld) {
+  Organization org = Org("acme", "eid-old");
+  ASSERT_TRUE(store_->BeginExternalIdRotation(org.id, "eid-new").ok());
+  auto ids = store_->ListExternalIds(org.id, false);
+  ASSERT_TRUE(ids.ok());
+  ASSERT_EQ(ids->size(), 2u);
+  EXPECT_EQ((*ids)[0].value, "eid-new");
+  EXPECT_EQ((*ids)[0].state, ExternalIdState::kCurrent);
+  EXPECT_EQ((*ids)[1].value, "eid-old");
+  EXPECT_EQ((*ids)[1].state, ExternalIdState::kPrevious);
+
+  // A second rotation before confirming is refused and changes nothing.
+  Status again = store_->BeginExternalIdRotation(org.id, "eid-newer");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(again.error().message().find("--confirm"), std::string::npos);
+  EXPECT_EQ(store_->ListExternalIds(org.id, true)->size(), 2u);
+
+  clock_.Advance(std::chrono::hours(1));
+  ASSERT_TRUE(store_->ConfirmExternalIdRotation(org.id).ok());
+  ids = store_->ListExternalIds(org.id, false);
+  ASSERT_EQ(ids->size(), 1u);
+  EXPECT_EQ((*ids)[0].value, "eid-new");
+  auto all = store_->ListExternalIds(org.id, true);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].state, ExternalIdState::kRetired);
+  ASSERT_TRUE((*all)[1].retired_at.has_value());
+  EXPECT_EQ(*(*all)[1].retired_at, clock_.Now());
+
+  Status confirm_again = store_->ConfirmExternalIdRotation(org.id);
+  EXPECT_EQ(confirm_again.error().code(), ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(StoreSuite, RetiredExternalIdsAreNeverReused) {
+  Organization org = Org("acme", "eid-1");
+  ASSERT_TRUE(store_->BeginExternalIdRotation(org.id, "eid-2").ok());
+  ASSERT_TRUE(store_->ConfirmExternalIdRotation(org.id).ok());
+  Status reuse = store_->BeginExternalIdRotation(org.id, "eid-1");
+  ASSERT_FALSE(reuse.ok());
+  EXPECT_EQ(reuse.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(reuse.error().field(), "external_id");
+  // The failed rotation left the current ID current and started nothing.
+  auto ids = store_->ListExternalIds(org.id, false);
+  ASSERT_EQ(ids->size(), 1u);
+  EXPECT_EQ((*ids)[0].value, "eid-2");
+  EXPECT_EQ((*ids)[0].state, ExternalIdState::kCurrent);
+  EXPECT_EQ(store_->BeginExternalIdRotation("org_missing", "x").error().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_P(StoreSuite, ConcurrentRotationsFromSeveralProcessesStartExactlyOne) {
+  Organization org = Org("acme", "eid-0");
+  constexpr int kWriters = 4;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kWriters; ++i) stores.push_back(Open(Box('k')));
+  std::atomic<int> started{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      Status st = stores[i]->BeginExternalIdRotation(org.id, "eid-w" + std::to_string(i));
+      if (st.ok()) ++started;
+      else if (st.error().code() == ErrorCode::kFailedPrecondition) ++refused;
+      else ADD_FAILURE() << st.error().ToString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(started.load(), 1);
+  EXPECT_EQ(refused.load(), kWriters - 1);
+  EXPECT_EQ(store_->ListExternalIds(org.id, true)->size(), 2u);
+}
+
+// ---------------------------------------------------------------------------- vendor identity
+
+TEST_P(StoreSuite, VendorIdentityIsAbsentUntilSetThenReplaced) {
+  auto none = store_->GetVendorIdentity();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(store_->SetVendorIdentity({"123456789012", "", {}}).ok());
+  ASSERT_TRUE(store_->SetVendorIdentity({"123456789012", "arn:aws:iam::123456789012:role/v", {}})
+                  .ok());
+  auto got = store_->GetVendorIdentity();
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->account_id, "123456789012");
+  EXPECT_EQ((*got)->role_arn, "arn:aws:iam::123456789012:role/v");
+  EXPECT_EQ((*got)->updated_at, clock_.Now());
+}
+
+// ---------------------------------------------------------------------------- connections
+
+TEST_P(StoreSuite, ConnectionsRoundTripWithSecretsOnlyWhenAsked) {
+  Organization org = Org("acme", "eid-1");
+  auto created = store_->CreateConnection(Conn(org.id, "lake", {{"secret_access_key", "s3cr3t"}}));
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  EXPECT_TRUE(created->id.starts_with("conn_"));
+  EXPECT_TRUE(created->secrets.empty());
+  EXPECT_EQ(created->secret_names, std::vector<std::string>{"secret_access_key"});
+
+  auto names_only = store_->GetConnection(org.id, created->id, SecretAccess::kNamesOnly);
+  ASSERT_TRUE(names_only.ok());
+  EXPECT_TRUE(names_only->secrets.empty());
+  EXPECT_EQ(names_only->secret_names, std::vector<std::string>{"secret_access_key"});
+  EXPECT_EQ(names_only->config, R"({"bucket":"b","region":"eu-west-1"})");
+  EXPECT_EQ(names_only->created_at, clock_.Now());
+
+  auto with = store_->FindConnectionByName(org.id, "lake", SecretAccess::kDecrypt);
+  ASSERT_TRUE(with.ok()) << with.error().ToString();
+  EXPECT_EQ(with->secrets.at("secret_access_key"), "s3cr3t");
+}
+
+TEST_P(StoreSuite, SecretsAreStoredOnlyAsCiphertext) {
+  Organization org = Org("acme", "eid-1");
+  auto c = store_->CreateConnection(Conn(org.id, "lake", {{"token", "dapi-very-secret"}}));
+  ASSERT_TRUE(c.ok());
+  std::string raw;
+  ASSERT_TRUE(store_->sql()
+                  .Transaction([&](SqlSession& s) -> Status {
+                    ASSIGN_OR_RETURN(auto rows,
+                                     s.Query("SELECT secrets, config, secret_names FROM "
+                                             "connections WHERE id = ?",
+                                             {c->id}));
+                    raw = rows.at(0).Text(0) + rows.at(0).Text(1) + rows.at(0).Text(2);
+                    EXPECT_TRUE(crypto::IsSealed(rows.at(0).Text(0)));
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(raw.find("dapi-very-secret"), std::string::npos);
+}
+
+TEST_P(StoreSuite, ConnectionNamesAreUniquePerOrganizationOnly) {
+  Organization a = Org("acme", "eid-a");
+  Organization b = Org("globex", "eid-b");
+  ASSERT_TRUE(store_->CreateConnection(Conn(a.id, "lake")).ok());
+  auto dup = store_->CreateConnection(Conn(a.id, "lake"));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(dup.error().field(), "name");
+  EXPECT_NE(dup.error().message().find("lake"), std::string::npos);
+  EXPECT_TRUE(store_->CreateConnection(Conn(b.id, "lake")).ok());
+  EXPECT_EQ(store_->CreateConnection(Conn("org_missing", "x")).error().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_P(StoreSuite, EveryConnectionOperationIsScopedToItsOrganization) {
+  Organization a = Org("acme", "eid-a");
+  Organization b = Org("globex", "eid-b");
+  auto c = store_->CreateConnection(Conn(a.id, "lake", {{"k", "v"}}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(store_->GetConnection(b.id, c->id, SecretAccess::kDecrypt).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->FindConnectionByName(b.id, "lake", SecretAccess::kNamesOnly).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->ListConnections(b.id)->empty());
+  ConnectionRecord hijack = *c;
+  hijack.org_id = b.id;
+  hijack.name = "stolen";
+  EXPECT_EQ(store_->UpdateConnection(hijack, SecretUpdate::kKeep).error().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(store_->DeleteConnection(b.id, c->id).error().code(), ErrorCode::kNotFound);
+  auto still = store_->GetConnection(a.id, c->id, SecretAccess::kDecrypt);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->name, "lake");
+  EXPECT_EQ(still->secrets.at("k"), "v");
+}
+
+TEST_P(StoreSuite, UpdatesKeepOrReplaceSecretsAndRefuseDuplicateNames) {
+  Organization org = Org("acme", "eid-1");
+  auto c = store_->CreateConnection(Conn(org.id, "lake", {{"k", "v1"}}));
+  ASSERT_TRUE(store_->CreateConnection(Conn(org.id, "other")).ok());
+  clock_.Advance(std::chrono::minutes(3));
+
+  ConnectionRecord rec = *c;
+  rec.config = R"({"bucket":"b2"})";
+  auto kept = store_->UpdateConnection(rec, SecretUpdate::kKeep);
+  ASSERT_TRUE(kept.ok()) << kept.error().ToString();
+  EXPECT_EQ(kept->config, R"({"bucket":"b2"})");
+  EXPECT_EQ(kept->updated_at, clock_.Now());
+  EXPECT_EQ(kept->created_at, c->created_at);
+  EXPECT_EQ(store_->GetConnection(org.id, c->id, SecretAccess::kDecrypt)->secrets.at("k"), "v1");
+
+  rec.secrets = {{"k", "v2"}, {"j", "w"}};
+  ASSERT_TRUE(store_->UpdateConnection(rec, SecretUpdate::kReplace).ok());
+  auto replaced = store_->GetConnection(org.id, c->id, SecretAccess::kDecrypt);
+  EXPECT_EQ(replaced->secrets.at("k"), "v2");
+  EXPECT_EQ(replaced->secret_names, (std::vector<std::string>{"j", "k"}));
+
+  rec.secrets.clear();
+  ASSERT_TRUE(store_->UpdateConnection(rec, SecretUpdate::kReplace).ok());
+  auto cleared = store_->GetConnection(org.id, c->id, SecretAccess::kDecrypt);
+  EXPECT_TRUE(cleared->secrets.empty());
+  EXPECT_TRUE(cleared->secret_names.empty());
+
+  rec.name = "other";
+  auto dup = store_->UpdateConnection(rec, SecretUpdate::kKeep);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(dup.error().field(), "name");
+  EXPECT_EQ(store_->GetConnection(org.id, c->id, SecretAccess::kNamesOnly)->name, "lake");
+}
+
+TEST_P(StoreSuite, ListsAndDeletesConnections) {
+  Organization org = Org("acme", "eid-1");
+  for (const char* n : {"zeta", "alpha", "mid"}) {
+    ASSERT_TRUE(store_->CreateConnection(Conn(org.id, n, {{"k", "v"}})).ok());
+  }
+  auto list = store_->ListConnections(org.id);
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].name, "alpha");
+  EXPECT_EQ((*list)[2].name, "zeta");
+  for (const auto& c : *list) EXPECT_TRUE(c.secrets.empty());
+  ASSERT_TRUE(store_->DeleteConnection(org.id, (*list)[1].id).ok());
+  EXPECT_EQ(store_->ListConnections(org.id)->size(), 2u);
+  EXPECT_EQ(store_->DeleteConnection(org.id, (*list)[1].id).error().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(StoreSuite, WithoutAMasterKeySecretsCanBeNeitherWrittenNorRead) {
+  Organization org = Org("acme", "eid-1");
+  auto c = store_->CreateConnection(Conn(org.id, "lake", {{"k", "v"}}));
+  ASSERT_TRUE(c.ok());
+  auto keyless = Open(std::nullopt);
+  auto write = keyless->CreateConnection(Conn(org.id, "lake2", {{"k", "v"}}));
+  ASSERT_FALSE(write.ok());
+  EXPECT_EQ(write.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(write.error().message().find("CROSSDOCK_MASTER_KEY"), std::string::npos);
+  EXPECT_EQ(keyless->FindConnectionByName(org.id, "lake2", SecretAccess::kNamesOnly)
+                .error()
+                .code(),
+            ErrorCode::kNotFound);
+  // Listing and reading without secrets still work.
+  EXPECT_EQ(keyless->ListConnections(org.id)->size(), 1u);
+  EXPECT_TRUE(keyless->GetConnection(org.id, c->id, SecretAccess::kNamesOnly).ok());
+  EXPECT_FALSE(keyless->GetConnection(org.id, c->id, SecretAccess::kDecrypt).ok());
+}
+
+TEST_P(StoreSuite, AWrongMasterKeyIsReportedWithTheFix) {
+  Organization org = Org("acme", "eid-1");
+  auto c = store_->CreateConnection(Conn(org.id, "lake", {{"k", "v"}}));
+  auto other = Open(Box('x'));
+  auto got = other->GetConnection(org.id, c->id, SecretAccess::kDecrypt);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(got.error().field(), "master_key");
+  EXPECT_NE(got.error().message().find("lake"), std::string::npos);
+  EXPECT_NE(got.error().message().find("--master-key-file"), std::string::npos);
+}
+
+TEST_P(StoreSuite, CiphertextMovedToAnotherConnectionDoesNotOpen) {
+  Organization org = Org("acme", "eid-1");
+  auto a = store_->CreateConnection(Conn(org.id, "a", {{"k", "secret-a"}}));
+  auto b = store_->CreateConnection(Conn(org.id, "b", {{"k", "secret-b"}}));
+  ASSERT_TRUE(store_->sql()
+                  .Transaction([&](SqlSession& s) -> Status {
+                    ASSIGN_OR_RETURN(auto rows, s.Query("SELECT secrets FROM connections WHERE "
+                                                        "id = ?",
+                                                        {a->id}));
+                    RETURN_IF_ERROR(s.Exec("UPDATE connections SET secrets = ? WHERE id = ?",
+                                           {rows.at(0).Text(0), b->id}));
+                    return OkStatus();
+                  })
+                  .ok());
+  auto got = store_->GetConnection(org.id, b->id, SecretAccess::kDecrypt);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), ErrorCode::kDataLoss);
+}
+
+// ---------------------------------------------------------------------------- API tokens
+
+TEST_P(StoreSuite, ApiTokensAreFoundByHashScopedAndRevocable) {
+  Organization a = Org("acme", "eid-a");
+  Organization b = Org("globex", "eid-b");
+  crypto::IssuedToken issued = crypto::IssueToken();
+  ApiToken t;
+  t.org_id = a.id;
+  t.name = "ci";
+  t.token_hash = issued.hash;
+  t.hint = issued.hint;
+  auto created = store_->CreateApiToken(t);
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  EXPECT_TRUE(created->id.starts_with("tok_"));
+
+  auto found = store_->FindApiTokenByHash(crypto::HashToken(issued.token));
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->org_id, a.id);
+  EXPECT_TRUE(crypto::VerifyToken(issued.token, found->token_hash));
+
+  auto dup = store_->CreateApiToken(t);
+  EXPECT_EQ(dup.error().code(), ErrorCode::kAlreadyExists);
+  t.name = "ci-2";
+  t.token_hash = crypto::IssueToken().hash;
+  EXPECT_TRUE(store_->CreateApiToken(t).ok());
+  EXPECT_EQ(store_->ListApiTokens(a.id)->size(), 2u);
+  EXPECT_TRUE(store_->ListApiTokens(b.id)->empty());
+
+  clock_.Advance(std::chrono::seconds(9));
+  ASSERT_TRUE(store_->TouchApiToken(created->id).ok());
+  EXPECT_EQ(*store_->ListApiTokens(a.id)->at(0).last_used_at, clock_.Now());
+
+  EXPECT_EQ(store_->RevokeApiToken(b.id, created->id).error().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->RevokeApiToken(a.id, created->id).ok());
+  EXPECT_EQ(store_->FindApiTokenByHash(issued.hash).error().code(), ErrorCode::kUnauthenticated);
+  // The store never sees the token itself.
+  auto tokens = store_->ListApiTokens(a.id);
+  ASSERT_TRUE(tokens.ok());
+  for (const auto& tok : *tokens) {
+    EXPECT_NE(tok.token_hash, issued.token);
+  }
+}
+
+TEST_P(StoreSuite, ApiTokenNamesAreUniquePerOrganization) {
+  Organization a = Org("acme", "eid-a");
+  ApiToken t{"", a.id, "ci", crypto::IssueToken().hash, "cdx_abcd…", {}, {}, {}};
+  ASSERT_TRUE(store_->CreateApiToken(t).ok());
+  t.token_hash = crypto::IssueToken().hash;
+  auto dup = store_->CreateApiToken(t);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().field(), "name");
+}
+
+// ---------------------------------------------------------------------------- settings, schema
+
+TEST_P(StoreSuite, SettingsAreUpserted) {
+  EXPECT_FALSE(store_->GetSetting("server", "base_url")->has_value());
+  ASSERT_TRUE(store_->PutSetting("server", "base_url", "http://a").ok());
+  ASSERT_TRUE(store_->PutSetting("server", "base_url", "http://b").ok());
+  EXPECT_EQ(**store_->GetSetting("server", "base_url"), "http://b");
+  EXPECT_FALSE(store_->GetSetting("other", "base_url")->has_value());
+}
+
+TEST_P(StoreSuite, ComponentsAddTablesWithMigrations) {
+  EXPECT_EQ(*store_->SchemaVersion("core"), 1);
+  EXPECT_EQ(*store_->SchemaVersion("sync"), 0);
+  std::vector<Migration> v1 = {
+      {1, "runs", "CREATE TABLE sync_runs (id TEXT PRIMARY KEY, status TEXT NOT NULL)", ""}};
+  ASSERT_TRUE(store_->Migrate("sync", v1).ok());
+  ASSERT_TRUE(store_->Migrate("sync", v1).ok());  // idempotent
+  EXPECT_EQ(*store_->SchemaVersion("sync"), 1);
+
+  std::vector<Migration> v2 = v1;
+  v2.push_back({2, "heartbeat",
+                "ALTER TABLE sync_runs ADD COLUMN heartbeat_at BIGINT",
+                "ALTER TABLE sync_runs ADD COLUMN heartbeat_at BIGINT NULL"});
+  ASSERT_TRUE(store_->Migrate("sync", v2).ok());
+  EXPECT_EQ(*store_->SchemaVersion("sync"), 2);
+  ASSERT_TRUE(store_->sql()
+                  .Transaction([](SqlSession& s) -> Status {
+                    RETURN_IF_ERROR(s.Exec("INSERT INTO sync_runs (id, status, heartbeat_at) "
+                                           "VALUES ('r1', 'queued', 5)"));
+                    return OkStatus();
+                  })
+                  .ok());
+
+  // A binary that knows only v1 refuses a database at v2.
+  Status old = store_->Migrate("sync", v1);
+  ASSERT_FALSE(old.ok());
+  EXPECT_NE(old.error().message().find("upgrade crossdock"), std::string::npos);
+}
+
+TEST_P(StoreSuite, AFailingMigrationLeavesTheSchemaWhereItWas) {
+  std::vector<Migration> bad = {
+      {1, "half", "CREATE TABLE half_a (x BIGINT); CREATE TABLE half_a (y BIGINT)", ""}};
+  ASSERT_FALSE(store_->Migrate("broken", bad).ok());
+  EXPECT_EQ(*store_->SchemaVersion("broken"), 0);
+  std::vector<Migration> good = {{1, "whole", "CREATE TABLE half_a (x BIGINT)", ""}};
+  EXPECT_TRUE(store_->Migrate("broken", good).ok());  // half_a was rolled back
+}
+
+TEST_P(StoreSuite, AFailedTransactionWritesNothing) {
+  Organization org = Org("acme", "eid-1");
+  Status st = store_->sql().Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(s.Exec("UPDATE organizations SET name = 'renamed' WHERE id = ?", {org.id}));
+    return Error(ErrorCode::kInternal, "boom");
+  });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(store_->GetOrganization(org.id)->name, "acme");
+}
+
+TEST_P(StoreSuite, DataSurvivesReopening) {
+  Organization org = Org("acme", "eid-1");
+  ASSERT_TRUE(store_->CreateConnection(Conn(org.id, "lake", {{"k", "v"}})).ok());
+  store_.reset();
+  store_ = Open(Box('k'));
+  auto c = store_->FindConnectionByName(org.id, "lake", SecretAccess::kDecrypt);
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->secrets.at("k"), "v");
+  EXPECT_EQ(*store_->SchemaVersion("core"), 1);
+}
+
+}  // namespace crossdock::store::testing
