@@ -7,8 +7,7 @@ namespace crossdock::iam {
 namespace {
 
 Error ArnError(std::string_view component, std::string message) {
-  return Error(ErrorCode::kInvalidArgument, std::move(message),
-               "arn." + std::string(component));
+  return Error(ErrorCode::kInvalidArgument, std::move(message), "arn." + std::string(component));
 }
 
 bool HasWildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
@@ -52,7 +51,8 @@ bool IsBucketName(std::string_view b) {
     }
   }
   auto alnum = [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c));
   };
   return alnum(b.front()) && alnum(b.back());
 }
@@ -62,20 +62,25 @@ Status CheckServiceRules(const Arn& arn, bool pattern) {
   auto wild = [&](const std::string& v) { return pattern && HasWildcard(v); };
   if (s == "iam") {
     if (!arn.region.empty() && !wild(arn.region)) {
-      return ArnError("region", "IAM ARNs have an empty region component (IAM is global): write "
-                                "arn:" + arn.partition + ":iam::" + arn.account + ":" +
-                                    arn.resource);
+      return ArnError("region",
+                      "IAM ARNs have an empty region component (IAM is global): write "
+                      "arn:" +
+                          arn.partition + ":iam::" + arn.account + ":" + arn.resource);
     }
     if (arn.account.empty()) {
       std::string hint;
       size_t colon = arn.resource.find(':');
       if (colon != std::string::npos && IsAccountId(arn.resource.substr(0, colon))) {
-        hint = " The resource starts with an account id, so there is one colon too many: write "
-               "arn:" + arn.partition + ":iam::" + arn.resource;
+        hint =
+            " The resource starts with an account id, so there is one colon too many: write "
+            "arn:" +
+            arn.partition + ":iam::" + arn.resource;
       }
-      return ArnError("account", "the account component of an IAM ARN is empty; it must be the "
-                                 "12-digit AWS account id, as in "
-                                 "arn:aws:iam::123456789012:role/name." + hint);
+      return ArnError("account",
+                      "the account component of an IAM ARN is empty; it must be the "
+                      "12-digit AWS account id, as in "
+                      "arn:aws:iam::123456789012:role/name." +
+                          hint);
     }
     if (!wild(arn.account) && !IsAccountId(arn.account) && arn.account != "aws") {
       return ArnError("account", "the account component \"" + arn.account +
@@ -86,13 +91,20 @@ Status CheckServiceRules(const Arn& arn, bool pattern) {
                                       "\" contains a colon; IAM resources look like role/NAME, "
                                       "user/NAME, policy/NAME or root");
     }
-    static constexpr std::array<std::string_view, 10> kTypes = {
-        "root", "role/", "user/", "group/", "policy/", "instance-profile/", "oidc-provider/",
-        "saml-provider/", "server-certificate/", "mfa/"};
+    static constexpr std::array<std::string_view, 10> kTypes = {"root",
+                                                                "role/",
+                                                                "user/",
+                                                                "group/",
+                                                                "policy/",
+                                                                "instance-profile/",
+                                                                "oidc-provider/",
+                                                                "saml-provider/",
+                                                                "server-certificate/",
+                                                                "mfa/"};
     bool known = wild(arn.resource);
     for (std::string_view t : kTypes) {
-      if (arn.resource == t || (t.back() == '/' && arn.resource.starts_with(t) &&
-                                arn.resource.size() > t.size())) {
+      if (arn.resource == t ||
+          (t.back() == '/' && arn.resource.starts_with(t) && arn.resource.size() > t.size())) {
         known = true;
       }
     }
@@ -107,8 +119,9 @@ Status CheckServiceRules(const Arn& arn, bool pattern) {
                                     arn.partition + ":sts::" + arn.account + ":" + arn.resource);
     }
     if (!wild(arn.account) && !IsAccountId(arn.account)) {
-      return ArnError("account", "the account component of an STS ARN must be the 12-digit AWS "
-                                 "account id");
+      return ArnError("account",
+                      "the account component of an STS ARN must be the 12-digit AWS "
+                      "account id");
     }
   } else if (s == "s3") {
     bool bucket_form = arn.region.empty() && arn.account.empty();
@@ -126,22 +139,24 @@ Status CheckServiceRules(const Arn& arn, bool pattern) {
       return ArnError("account", "the account component \"" + arn.account +
                                      "\" is not a 12-digit AWS account id");
     } else if (arn.account.empty() && !arn.region.empty()) {
-      return ArnError("region", "an S3 bucket or object ARN has empty region and account "
-                                "components: write arn:" + arn.partition + ":s3:::" +
-                                    arn.resource);
+      return ArnError("region",
+                      "an S3 bucket or object ARN has empty region and account "
+                      "components: write arn:" +
+                          arn.partition + ":s3:::" + arn.resource);
     }
   } else if (s == "kms") {
     if (arn.region.empty()) {
-      return ArnError("region", "KMS key ARNs need the key's region, as in "
-                                "arn:aws:kms:us-east-1:123456789012:key/KEY-ID");
+      return ArnError("region",
+                      "KMS key ARNs need the key's region, as in "
+                      "arn:aws:kms:us-east-1:123456789012:key/KEY-ID");
     }
     if (!wild(arn.account) && !IsAccountId(arn.account)) {
       return ArnError("account", "KMS key ARNs need the 12-digit account id");
     }
     if (!wild(arn.resource) && !arn.resource.starts_with("key/") &&
         !arn.resource.starts_with("alias/")) {
-      return ArnError("resource", "a KMS resource is key/KEY-ID or alias/NAME, not \"" +
-                                      arn.resource + "\"");
+      return ArnError("resource",
+                      "a KMS resource is key/KEY-ID or alias/NAME, not \"" + arn.resource + "\"");
     }
   }
   return OkStatus();
@@ -153,7 +168,8 @@ Result<Arn> Parse(std::string_view text, bool pattern) {
     if (IsAccountId(text)) {
       return ArnError("prefix", "\"" + std::string(text) +
                                     "\" is an account id, not an ARN; an account's ARN is "
-                                    "arn:aws:iam::" + std::string(text) + ":root");
+                                    "arn:aws:iam::" +
+                                    std::string(text) + ":root");
     }
     return ArnError("prefix", "\"" + std::string(text) +
                                   "\" is not an ARN: it must start with \"arn:\" (lower case)");
@@ -183,17 +199,18 @@ Result<Arn> Parse(std::string_view text, bool pattern) {
     }
   }
   if (!arn.region.empty() && !(pattern && HasWildcard(arn.region)) && !IsRegion(arn.region)) {
-    return ArnError("region", "the region component \"" + arn.region +
-                                  "\" is not a region such as us-east-1");
+    return ArnError(
+        "region", "the region component \"" + arn.region + "\" is not a region such as us-east-1");
   }
-  if (!arn.account.empty() && !(pattern && HasWildcard(arn.account)) &&
-      !IsAccountId(arn.account) && arn.account != "aws") {
+  if (!arn.account.empty() && !(pattern && HasWildcard(arn.account)) && !IsAccountId(arn.account) &&
+      arn.account != "aws") {
     return ArnError("account", "the account component \"" + arn.account +
                                    "\" is not a 12-digit AWS account id");
   }
   if (arn.resource.empty()) {
-    return ArnError("resource", "the resource component is empty; e.g. role/NAME or a bucket "
-                                "name");
+    return ArnError("resource",
+                    "the resource component is empty; e.g. role/NAME or a bucket "
+                    "name");
   }
   if (!pattern && HasWildcard(text)) {
     return ArnError("resource", "\"" + std::string(text) +

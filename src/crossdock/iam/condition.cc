@@ -192,14 +192,14 @@ std::optional<double> ParseDate(std::string_view s) {
   }
   if (all_digits) return ParseNumber(s);
   int y, mo, d;
-  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, d)) {
+  if (!Digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, d)) {
     return std::nullopt;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
-  double secs = static_cast<double>(DaysFromCivil(y, static_cast<unsigned>(mo),
-                                                  static_cast<unsigned>(d))) *
-                86400.0;
+  double secs =
+      static_cast<double>(DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d))) *
+      86400.0;
   size_t i = 10;
   if (i == s.size()) return secs;
   if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return std::nullopt;
@@ -228,8 +228,8 @@ std::optional<double> ParseDate(std::string_view s) {
   if (h > 23 || mi > 59 || se > 60) return std::nullopt;
   secs += h * 3600.0 + mi * 60.0 + se + frac;
   if (i == s.size()) return secs;  // no zone: UTC
-  if (s[i] == 'Z' || s[i] == 'z') return i + 1 == s.size() ? std::optional<double>(secs)
-                                                            : std::nullopt;
+  if (s[i] == 'Z' || s[i] == 'z')
+    return i + 1 == s.size() ? std::optional<double>(secs) : std::nullopt;
   if (s[i] == '+' || s[i] == '-') {
     int oh, om = 0;
     if (!Digits(s, i + 1, 2, oh)) return std::nullopt;

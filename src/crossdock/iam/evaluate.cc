@@ -186,8 +186,7 @@ StatementTrace Trace(const NamedPolicy& np, int index, const Request& r) {
     step(ok, ct.text, ct.text);
     t.conditions.push_back(std::move(ct));
   }
-  t.applies = t.principal_matched && t.action_matched && t.resource_matched &&
-              t.conditions_matched;
+  t.applies = t.principal_matched && t.action_matched && t.resource_matched && t.conditions_matched;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) t.explanation += ", ";
     t.explanation += parts[i];
@@ -195,8 +194,8 @@ StatementTrace Trace(const NamedPolicy& np, int index, const Request& r) {
   return t;
 }
 
-nlohmann::json ToJson(const StatementTrace& t) {
-  nlohmann::json conds = nlohmann::json::array();
+nlohmann::ordered_json ToJson(const StatementTrace& t) {
+  nlohmann::ordered_json conds = nlohmann::ordered_json::array();
   for (const ConditionTrace& c : t.conditions) {
     conds.push_back({{"operator", c.op},
                      {"key", c.key},
@@ -389,10 +388,9 @@ Evaluation Explain(const std::vector<NamedPolicy>& policies, const Request& requ
     ev.summary = "Allow: " + Label(ev.deciding.front()) + " allows " + req;
   } else {
     ev.decision = Decision::kImplicitDeny;
-    std::stable_sort(misses.begin(), misses.end(),
-                     [](const StatementTrace& a, const StatementTrace& b) {
-                       return a.score > b.score;
-                     });
+    std::stable_sort(
+        misses.begin(), misses.end(),
+        [](const StatementTrace& a, const StatementTrace& b) { return a.score > b.score; });
     if (misses.size() > 3) misses.resize(3);
     ev.nearest = std::move(misses);
     if (ev.nearest.empty()) {
@@ -405,10 +403,11 @@ Evaluation Explain(const std::vector<NamedPolicy>& policies, const Request& requ
   return ev;
 }
 
-nlohmann::json ToJson(const Evaluation& evaluation, const Request& request) {
-  nlohmann::json ctx = nlohmann::json::object();
+nlohmann::ordered_json ToJson(const Evaluation& evaluation, const Request& request) {
+  nlohmann::ordered_json ctx = nlohmann::ordered_json::object();
   for (const Request::Entry& e : request.context()) ctx[e.key] = e.values;
-  nlohmann::json deciding = nlohmann::json::array(), nearest = nlohmann::json::array();
+  nlohmann::ordered_json deciding = nlohmann::ordered_json::array(),
+                         nearest = nlohmann::ordered_json::array();
   for (const StatementTrace& t : evaluation.deciding) deciding.push_back(ToJson(t));
   for (const StatementTrace& t : evaluation.nearest) nearest.push_back(ToJson(t));
   return {{"decision", DecisionName(evaluation.decision)},

@@ -18,11 +18,10 @@
 // element matched and which did not. Both are pure and thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crossdock/core/result.h"
 #include "crossdock/iam/policy.h"
@@ -81,8 +80,8 @@ const char* DecisionName(Decision decision);  // "Allow", "ExplicitDeny", "Impli
 Decision Decide(const std::vector<NamedPolicy>& policies, const Request& request);
 
 struct ConditionTrace {
-  std::string op;   // as written, e.g. "StringEquals"
-  std::string key;  // as written, e.g. "sts:ExternalId"
+  std::string op;                     // as written, e.g. "StringEquals"
+  std::string key;                    // as written, e.g. "sts:ExternalId"
   std::vector<std::string> expected;  // the policy's values (after variable substitution)
   std::vector<std::string> actual;    // the request's values (empty when absent)
   bool present = false;               // the request had the key
@@ -123,7 +122,7 @@ Evaluation Explain(const std::vector<NamedPolicy>& policies, const Request& requ
 // {"decision", "summary", "request": {...}, "deciding": [...], "nearest": [...]}; each
 // statement as {"policy", "index", "sid", "effect", "explanation", "matched": {...},
 // "conditions": [...]}.
-nlohmann::json ToJson(const Evaluation& evaluation, const Request& request);
+nlohmann::ordered_json ToJson(const Evaluation& evaluation, const Request& request);
 std::string FormatEvaluation(const Evaluation& evaluation);
 
 }  // namespace crossdock::iam

@@ -6,11 +6,10 @@
 // live in policy.cc (reading) and lint.cc (everything else).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crossdock/iam/json_doc.h"
 
@@ -30,8 +29,8 @@ struct Finding {
 };
 
 // {"code", "severity", "line", "column", "message", "fix"}.
-nlohmann::json ToJson(const Finding& finding);
-nlohmann::json ToJson(const std::vector<Finding>& findings);
+nlohmann::ordered_json ToJson(const Finding& finding);
+nlohmann::ordered_json ToJson(const std::vector<Finding>& findings);
 
 // "12:5 error effect-invalid: <message> Fix: <fix>"
 std::string FormatFinding(const Finding& finding);

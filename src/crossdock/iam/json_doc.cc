@@ -280,8 +280,8 @@ class Reader {
       }
       return 0;
     }
-    bool next_is_element = closer == '}' ? (pos_ < src_.size() && src_[pos_] == '"')
-                                         : StartsValue(pos_);
+    bool next_is_element =
+        closer == '}' ? (pos_ < src_.size() && src_[pos_] == '"') : StartsValue(pos_);
     if (next_is_element) {
       Add(JsonDiagnostic::Kind::kMissingComma, element_end,
           std::string("missing ',' after this ") + what + "; add a comma before the next one");
@@ -332,8 +332,8 @@ class Reader {
       if (!ParseString(member.key)) return false;
       SkipSpace();
       if (pos_ >= src_.size() || src_[pos_] != ':') {
-        return Fail(pos_, "expected ':' after member name \"" + member.key + "\", found " +
-                              Describe(pos_));
+        return Fail(
+            pos_, "expected ':' after member name \"" + member.key + "\", found " + Describe(pos_));
       }
       ++pos_;
       SkipSpace();

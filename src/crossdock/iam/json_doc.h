@@ -38,10 +38,10 @@ struct JsonMember {
 struct JsonValue {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
-  Position position;              // where the value starts
-  bool boolean = false;           // kBool
-  std::string text;               // kString (decoded) or kNumber (source text)
-  std::vector<JsonValue> items;   // kArray
+  Position position;                // where the value starts
+  bool boolean = false;             // kBool
+  std::string text;                 // kString (decoded) or kNumber (source text)
+  std::vector<JsonValue> items;     // kArray
   std::vector<JsonMember> members;  // kObject, in source order (duplicates kept)
 
   // The last member named `key` (exact, case-sensitive), or nullptr.
@@ -51,10 +51,10 @@ struct JsonValue {
 // One defect found while reading.
 struct JsonDiagnostic {
   enum class Kind {
-    kSyntax,          // unrecoverable: reading stopped here
-    kMissingComma,    // repaired by inserting ","
-    kTrailingComma,   // repaired by deleting the ","
-    kDuplicateKey,    // reported, not repaired
+    kSyntax,         // unrecoverable: reading stopped here
+    kMissingComma,   // repaired by inserting ","
+    kTrailingComma,  // repaired by deleting the ","
+    kDuplicateKey,   // reported, not repaired
   };
   Kind kind = Kind::kSyntax;
   Position position;

@@ -68,7 +68,8 @@ class Builder {
     Policy policy;
     if (root.kind != JsonValue::Kind::kObject) {
       Add("policy-not-object", Severity::kError, root.position,
-          "a policy document must be a JSON object", "wrap it as {\"Version\": \"2012-10-17\", "
+          "a policy document must be a JSON object",
+          "wrap it as {\"Version\": \"2012-10-17\", "
           "\"Statement\": [...]}");
       return policy;
     }
@@ -87,8 +88,9 @@ class Builder {
               "write \"Version\": \"2012-10-17\"");
         } else if (v->text != kPolicyVersion) {
           Add("version-unknown", Severity::kError, v->position,
-              "unknown Version \"" + v->text + "\"; IAM knows only 2012-10-17 and 2008-10-17 "
-              "(it is a grammar version, not a date you choose)",
+              "unknown Version \"" + v->text +
+                  "\"; IAM knows only 2012-10-17 and 2008-10-17 "
+                  "(it is a grammar version, not a date you choose)",
               "write \"Version\": \"2012-10-17\"");
         }
       }
@@ -138,8 +140,7 @@ class Builder {
  private:
   void Add(std::string code, Severity severity, Position pos, std::string message,
            std::string fix) {
-    findings_.push_back(
-        {std::move(code), severity, pos, std::move(message), std::move(fix)});
+    findings_.push_back({std::move(code), severity, pos, std::move(message), std::move(fix)});
   }
 
   template <size_t N>
@@ -153,8 +154,8 @@ class Builder {
           fix = "element names are case-sensitive: write \"" + std::string(k) + "\"";
         }
       }
-      Add("element-unknown", Severity::kError, m.key_position,
-          "unknown element \"" + m.key + "\"", fix);
+      Add("element-unknown", Severity::kError, m.key_position, "unknown element \"" + m.key + "\"",
+          fix);
     }
   }
 
@@ -163,14 +164,13 @@ class Builder {
   bool ReadStrings(const JsonValue& v, const std::string& element, bool scalars,
                    std::vector<std::string>& out, std::vector<Position>* positions) {
     auto one = [&](const JsonValue& x) {
-      if (x.kind == JsonValue::Kind::kString ||
-          (scalars && x.kind == JsonValue::Kind::kNumber)) {
+      if (x.kind == JsonValue::Kind::kString || (scalars && x.kind == JsonValue::Kind::kNumber)) {
         out.push_back(x.text);
       } else if (scalars && x.kind == JsonValue::Kind::kBool) {
         out.push_back(x.boolean ? "true" : "false");
       } else {
-        Add("element-type", Severity::kError, x.position,
-            element + " values must be strings", "write the value in double quotes");
+        Add("element-type", Severity::kError, x.position, element + " values must be strings",
+            "write the value in double quotes");
         return false;
       }
       if (positions) positions->push_back(x.position);
@@ -189,13 +189,12 @@ class Builder {
     return one(v);
   }
 
-  void ReadList(const JsonValue& st, const char* positive, const char* negative,
-                ValueList& list) {
+  void ReadList(const JsonValue& st, const char* positive, const char* negative, ValueList& list) {
     const JsonValue* p = st.Find(positive);
     const JsonValue* n = st.Find(negative);
     if (p && n) {
-      std::string code = std::string(positive) == "Action" ? "action-and-notaction"
-                                                           : "resource-and-notresource";
+      std::string code =
+          std::string(positive) == "Action" ? "action-and-notaction" : "resource-and-notresource";
       Add(code, Severity::kError, n->position,
           std::string("a statement has either ") + positive + " or " + negative + ", not both",
           std::string("keep one of them; split the statement in two if you need both"));
@@ -229,8 +228,9 @@ class Builder {
       } else {
         Add("principal-malformed", Severity::kError, v->position,
             std::string(name) + " as a string may only be \"*\"",
-            std::string("write \"") + name + "\": {\"AWS\": \"" + v->text + "\"} (or "
-            "\"Service\" for a service such as redshift.amazonaws.com)");
+            std::string("write \"") + name + "\": {\"AWS\": \"" + v->text +
+                "\"} (or "
+                "\"Service\" for a service such as redshift.amazonaws.com)");
       }
       return;
     }
@@ -246,8 +246,8 @@ class Builder {
       if (std::find(kTypes.begin(), kTypes.end(), m.key) == kTypes.end()) {
         std::string fix = "use AWS, Service, Federated or CanonicalUser";
         for (std::string_view k : kTypes) {
-          if (EqualsIgnoreCase(k, m.key)) fix = "principal types are case-sensitive: write \"" +
-                                                std::string(k) + "\"";
+          if (EqualsIgnoreCase(k, m.key))
+            fix = "principal types are case-sensitive: write \"" + std::string(k) + "\"";
         }
         Add("principal-malformed", Severity::kError, m.key_position,
             "unknown principal type \"" + m.key + "\"", fix);
@@ -280,8 +280,8 @@ class Builder {
     for (const JsonMember& opm : c->members) {
       auto op = ParseConditionOperator(opm.key);
       if (!op.ok()) {
-        Add("condition-operator-unknown", Severity::kError, opm.key_position,
-            op.error().message(), "use one of the operators of the IAM JSON policy reference");
+        Add("condition-operator-unknown", Severity::kError, opm.key_position, op.error().message(),
+            "use one of the operators of the IAM JSON policy reference");
         continue;
       }
       if (opm.value->kind != JsonValue::Kind::kObject || opm.value->members.empty()) {
@@ -318,7 +318,7 @@ class Builder {
 
   void BuildStatement(const JsonValue& st, Policy& policy) {
     static constexpr std::array<std::string_view, 9> kElems = {
-        "Sid",       "Effect", "Principal",   "NotPrincipal", "Action",
+        "Sid",       "Effect",   "Principal",   "NotPrincipal", "Action",
         "NotAction", "Resource", "NotResource", "Condition"};
     CheckElements(st, kElems,
                   "a statement has Sid, Effect, Principal, NotPrincipal, Action, NotAction, "
@@ -483,14 +483,15 @@ Result<ConditionOperator> ParseConditionOperator(std::string_view name) {
       hint = "; operators are case-sensitive: write " + std::string(o.name);
     }
   }
-  if (hint.empty() && (name.starts_with("ForAnyValues:") || name.starts_with("ForAllValue:") ||
-                       EqualsIgnoreCase(name.substr(0, std::min<size_t>(name.size(), 11)),
-                                        "foranyvalue"))) {
+  if (hint.empty() &&
+      (name.starts_with("ForAnyValues:") || name.starts_with("ForAllValue:") ||
+       EqualsIgnoreCase(name.substr(0, std::min<size_t>(name.size(), 11)), "foranyvalue"))) {
     hint = "; the set qualifiers are ForAnyValue: and ForAllValues:";
   }
   if (hint.empty()) {
-    hint = "; known families are String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, "
-           "NotIpAddress, Arn*, Null, each optionally ...IfExists and ForAnyValue:/ForAllValues:";
+    hint =
+        "; known families are String*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, "
+        "NotIpAddress, Arn*, Null, each optionally ...IfExists and ForAnyValue:/ForAllValues:";
   }
   return Error(ErrorCode::kInvalidArgument,
                "unknown condition operator \"" + std::string(name) + "\"" + hint, "Condition");
@@ -500,8 +501,7 @@ PolicyRead ReadPolicy(std::string_view text) {
   PolicyRead out;
   JsonDocument doc = ReadJson(text);
   for (const JsonDiagnostic& d : doc.diagnostics) {
-    out.findings.push_back({JsonCode(d.kind), Severity::kError, d.position, d.message,
-                            JsonFix(d)});
+    out.findings.push_back({JsonCode(d.kind), Severity::kError, d.position, d.message, JsonFix(d)});
   }
   if (!doc.edits.empty()) out.corrected = doc.Corrected(text);
   if (!doc.root) return out;

@@ -105,8 +105,8 @@ struct Statement {
   std::string sid;
   Effect effect = Effect::kAllow;
   bool has_effect = false;
-  Position position;  // of the statement object
-  ValueList action;   // Action or NotAction
+  Position position;   // of the statement object
+  ValueList action;    // Action or NotAction
   ValueList resource;  // Resource or NotResource
   bool has_principal = false;
   bool not_principal = false;
