@@ -291,6 +291,13 @@ class Session:
         self.up = None
 
     def upstream(self):
+        if self.up is not None:
+            # a kept-alive upstream connection may have been closed while idle (RGW closes
+            # idle connections after about a minute): reconnect rather than fail
+            # (readable while idle means closed, or bytes nobody asked for: either way, drop)
+            r, _, _ = select.select([self.up.sock], [], [], 0)
+            if r or self.up.buf:
+                self.drop_upstream()
         if self.up is None:
             s = socket.create_connection(self.upstream_addr, timeout=600)
             s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -340,7 +347,14 @@ def exchange(session, req, hooks=None, body=None):
     Returns True when both connections may be kept for another request."""
     hooks = hooks or Hooks()
     csock = session.client.sock
-    up = session.upstream()
+    try:
+        up = session.upstream()
+    except OSError as e:
+        msg = ("upstream %s:%d unreachable: %s\n" % (session.upstream_addr + (e,))).encode()
+        csock.sendall(build_head("HTTP/1.1 502 Bad Gateway", [
+            ("Content-Type", "text/plain"), ("Content-Length", str(len(msg))),
+            ("Connection", "close")]) + msg)
+        return False
     up.sock.sendall(req.raw)
     framing = ("length", len(body)) if body is not None else req.framing()
     has_body = framing != ("length", 0)

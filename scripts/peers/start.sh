@@ -103,6 +103,7 @@ cleanup_on_failure() {
   local rc=$?
   if [ $rc -ne 0 ]; then
     log "FAILED (rc=$rc); logs in $DATA/log and $CEPH_DIR/log"
+    if [ -n "${PG_JOB:-}" ]; then wait "$PG_JOB" 2>/dev/null || true; fi # then stop it too
     if [ "${#STARTED[@]}" -gt 0 ]; then "$HERE/stop.sh" --only "${STARTED[*]}" "$DATA" || true; fi
   fi
 }

@@ -189,7 +189,7 @@ class State:
 
     def __init__(self, path, users):
         self.path = path
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.users = users  # access key -> {secret_key, arn, account}
         self.roles = {}
         self.sessions = {}
@@ -222,14 +222,17 @@ class State:
 
     def find(self, account, name):
         """Role ARN remembered for (account, role name), whatever its path."""
-        for arn in self.roles:
+        with self.lock:
+            arns = list(self.roles)
+        for arn in arns:
             m = re.fullmatch(r"arn:[\w-]+:iam::(\d+):role/(?:.*/)?([^/]+)", arn)
             if m and m.group(1) == account and m.group(2) == name:
                 return arn
         return None
 
     def document(self, arn):
-        r = self.roles.get(arn)
+        with self.lock:
+            r = self.roles.get(arn)
         return r["document"] if r else None
 
     def add_session(self, access_key, arn, role_arn, account):
@@ -245,7 +248,8 @@ class State:
         u = self.users.get(access_key)
         if u:
             return {"arn": u["arn"], "account": u["account"], "role_arn": None}
-        s = self.sessions.get(access_key)
+        with self.lock:
+            s = self.sessions.get(access_key)
         if s:
             return {"arn": s["arn"], "account": s["account"], "role_arn": s["role_arn"]}
         return None
@@ -503,7 +507,11 @@ class Front:
         """Forwards a small request with a complete body and relays the response, read
         completely so that role documents can be substituted."""
         csock = session.client.sock
-        up = session.upstream()
+        try:
+            up = session.upstream()
+        except OSError:
+            csock.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            return False
         up.sock.sendall(req.raw + body)
         resp = httpwire.read_final_response(up, csock)
         framing = resp.framing(req.method)
