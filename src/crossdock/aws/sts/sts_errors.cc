@@ -165,13 +165,19 @@ Error DescribeAssumeRoleError(const Error& error, const AssumeRoleErrorContext& 
     case StsErrorKind::kOther:
       return Error(error);
   }
-  Error out(error.code(), operation + ": " + text, error.field());
+  std::string field = error.field();
+  if (ClassifyStsError(error) == StsErrorKind::kValidation &&
+      IsDurationTooLong(error, ctx.duration_seconds)) {
+    field = "duration_seconds";  // lets IsDurationTooLong recognise the rewritten error
+  }
+  Error out(error.code(), operation + ": " + text, field);
   out.WithAws(error.aws_code(), error.http_status(), error.request_id());
   return out;
 }
 
 bool IsDurationTooLong(const Error& error, std::optional<int> requested) {
   if (ClassifyStsError(error) != StsErrorKind::kValidation) return false;
+  if (error.field() == "duration_seconds") return true;  // already described as such
   std::string m = AwsMessage(error);
   if (m.find("DurationSeconds") != std::string::npos ||
       m.find("MaxSessionDuration") != std::string::npos ||
