@@ -90,8 +90,7 @@ alive() {
 }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_http() { # URL seconds
-  local i
-  for i in $(seq 1 $(($2 * 10))); do
+  for _ in $(seq 1 $(($2 * 10))); do
     curl -s -o /dev/null --max-time 2 "$1" && return 0
     sleep 0.1
   done
@@ -264,8 +263,7 @@ EOF
     --addv a "[v2:127.0.0.1:${MON_PORT},v1:127.0.0.1:${MON_PORT1}]" "$CEPH_DIR/monmap" >/dev/null
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$CEPH_DIR/monmap" --keyring "$CEPH_DIR/keyring"
   ceph-mon -c "$CONF" -i a </dev/null # daemonizes
-  local i
-  for i in $(seq 1 100); do [ -s "$CEPH_DIR/run/mon.a.pid" ] && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ -s "$CEPH_DIR/run/mon.a.pid" ] && break; sleep 0.1; done
   cp "$CEPH_DIR/run/mon.a.pid" "$PIDS/mon.pid"
   local ceph=(ceph -c "$CONF" --connect-timeout 30)
 
@@ -277,9 +275,9 @@ EOF
   ceph-osd -c "$CONF" -i "$osd_id" --mkfs --osd-uuid "$osd_uuid" </dev/null 2>"$CEPH_DIR/log/osd-mkfs.err" \
     || { cat "$CEPH_DIR/log/osd-mkfs.err" >&2; return 1; }
   ceph-osd -c "$CONF" -i "$osd_id" </dev/null 2>>"$CEPH_DIR/log/osd-stderr.log"
-  for i in $(seq 1 100); do [ -s "$CEPH_DIR/run/osd.$osd_id.pid" ] && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ -s "$CEPH_DIR/run/osd.$osd_id.pid" ] && break; sleep 0.1; done
   cp "$CEPH_DIR/run/osd.$osd_id.pid" "$PIDS/osd.pid"
-  for i in $(seq 1 300); do
+  for _ in $(seq 1 300); do
     "${ceph[@]}" osd dump </dev/null 2>/dev/null | grep -q "^osd.$osd_id up" && break
     sleep 0.2
   done
@@ -290,9 +288,9 @@ EOF
   # name the zonegroup after an AWS region: GetBucketLocation returns it and SDKs sign with it
   "${adm[@]}" zonegroup modify --rgw-zonegroup=default --api-name="$REGION" </dev/null >/dev/null
   radosgw -c "$CONF" -n client.rgw.local </dev/null 2>>"$CEPH_DIR/log/rgw-stderr.log"
-  for i in $(seq 1 100); do [ -s "$CEPH_DIR/run/client.rgw.local.pid" ] && break; sleep 0.1; done
+  for _ in $(seq 1 100); do [ -s "$CEPH_DIR/run/client.rgw.local.pid" ] && break; sleep 0.1; done
   cp "$CEPH_DIR/run/client.rgw.local.pid" "$PIDS/rgw.pid"
-  for i in $(seq 1 600); do rgw_up && break; sleep 0.1; done
+  for _ in $(seq 1 600); do rgw_up && break; sleep 0.1; done
   rgw_up || { log "rgw did not come up; see $CEPH_DIR/log"; return 1; }
   log "rgw answering on $RGW_EP [$(elapsed)s]"
 

@@ -31,7 +31,7 @@ pattern() {
 }
 
 stop_one() {
-  local name="$1" f="$PIDS/$1.pid" pid pat i
+  local name="$1" f="$PIDS/$1.pid" pid pat
   [ -s "$f" ] || return 0
   pid="$(cat "$f")"
   pat="$(pattern "$name")"
@@ -45,7 +45,7 @@ stop_one() {
     else
       kill -TERM "$pid" 2>/dev/null || true
     fi
-    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
     log "stopped $name (pid $pid)"
   fi
