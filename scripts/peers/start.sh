@@ -176,9 +176,6 @@ ceph_ready() {
 }
 
 start_ceph() {
-  # roles are recreated: the front restarts too and forgets the remembered trust policies
-  "$HERE/stop.sh" --only "front rgw osd mon" "$DATA" 2>/dev/null || true
-  rm -rf "$CEPH_DIR" "$DATA/front"
   mkdir -p "$CEPH_DIR"/{mon,osd,run,log,crash}
   local port
   for port in "$RGW_PORT" "$MON_PORT" "$MON_PORT1"; do
@@ -305,11 +302,15 @@ EOF
   mkuser "$INTRUDER_ACCT" intruder "$INTRUDER_AK" "$INTRUDER_SK"
 }
 
+# The proxies start first (they reach their upstream per request), so that their
+# interpreters load while Ceph starts. A Ceph rebuild recreates the roles: the front then
+# restarts too, forgetting the trust policies it remembered.
+CEPH_UP=0
 if ceph_ready; then
-  log "rgw already running"
+  CEPH_UP=1
 else
-  STARTED+=(rgw osd mon)
-  start_ceph
+  "$HERE/stop.sh" --only "front rgw osd mon" "$DATA" 2>/dev/null || true
+  rm -rf "$CEPH_DIR" "$DATA/front"
 fi
 
 # ------------------------------------------------------------------ External ID front
@@ -319,6 +320,7 @@ FRONT_USERS="$(cat <<EOF
  {"access_key":"$INTRUDER_AK","secret_key":"$INTRUDER_SK","arn":"arn:aws:iam::$INTRUDER_ACCT:user/intruder"}]
 EOF
 )"
+WAIT_FRONT=0
 front_up() { curl -s -o /dev/null --max-time 2 "$FRONT_EP/"; }
 if alive front "sts_front.py" && front_up; then
   log "sts front already running"
@@ -331,20 +333,11 @@ else
     --listen "127.0.0.1:$FRONT_PORT" --upstream "127.0.0.1:$RGW_PORT" \
     --state "$DATA/front/trust-policies.json" </dev/null >>"$DATA/log/sts_front.log" 2>&1 &
   echo $! >"$PIDS/front.pid"
-  wait_http "$FRONT_EP/" 20 || { log "sts front did not come up; see $DATA/log/sts_front.log"; exit 1; }
-  log "sts front on $FRONT_EP [$(elapsed)s]"
-fi
-
-# ------------------------------------------------ provisioning (through the front)
-if [ ! -f "$CEPH_DIR/provisioned" ] || [ ! -s "$DATA/front/trust-policies.json" ]; then
-  ENDPOINT="$FRONT_EP" REGION="$REGION" AK="$CUSTOMER_AK" SK="$CUSTOMER_SK" \
-  BUCKET="$BUCKET" PREFIX="$PREFIX" VENDOR_ARN="arn:aws:iam::$VENDOR_ACCT:user/vendor" \
-  EXTERNAL_ID="$EXTERNAL_ID" "$PY" "$HERE/provision.py" </dev/null >&2
-  touch "$CEPH_DIR/provisioned" "$CEPH_DIR/ready"
-  log "provisioned bucket and roles [$(elapsed)s]"
+  WAIT_FRONT=1
 fi
 
 # ------------------------------------------------------------------- fault proxy
+WAIT_FAULT=0
 fault_up() { curl -s -o /dev/null --max-time 2 "$CONTROL_EP/stats"; }
 if alive fault "fault_proxy.py" && fault_up; then
   log "fault proxy already running"
@@ -358,8 +351,32 @@ else
     --control "127.0.0.1:$CONTROL_PORT" --upstream "127.0.0.1:$FRONT_PORT" \
     </dev/null >>"$DATA/log/fault_proxy.log" 2>&1 &
   echo $! >"$PIDS/fault.pid"
+  WAIT_FAULT=1
+fi
+
+if [ "$CEPH_UP" = 1 ]; then
+  log "rgw already running"
+else
+  STARTED+=(rgw osd mon)
+  start_ceph
+fi
+
+if [ "$WAIT_FRONT" = 1 ]; then
+  wait_http "$FRONT_EP/" 20 || { log "sts front did not come up; see $DATA/log/sts_front.log"; exit 1; }
+  log "sts front on $FRONT_EP [$(elapsed)s]"
+fi
+if [ "$WAIT_FAULT" = 1 ]; then
   wait_http "$CONTROL_EP/stats" 20 || { log "fault proxy did not come up; see $DATA/log/fault_proxy.log"; exit 1; }
   log "fault proxy on $FAULT_EP, control on $CONTROL_EP [$(elapsed)s]"
+fi
+
+# ------------------------------------------------ provisioning (through the front)
+if [ ! -f "$CEPH_DIR/provisioned" ] || [ ! -s "$DATA/front/trust-policies.json" ]; then
+  ENDPOINT="$FRONT_EP" REGION="$REGION" AK="$CUSTOMER_AK" SK="$CUSTOMER_SK" \
+  BUCKET="$BUCKET" PREFIX="$PREFIX" VENDOR_ARN="arn:aws:iam::$VENDOR_ACCT:user/vendor" \
+  EXTERNAL_ID="$EXTERNAL_ID" "$PY" "$HERE/provision.py" </dev/null >&2
+  touch "$CEPH_DIR/provisioned" "$CEPH_DIR/ready"
+  log "provisioned bucket and roles [$(elapsed)s]"
 fi
 
 if [ -n "$PG_JOB" ]; then
