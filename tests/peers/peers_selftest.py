@@ -587,7 +587,8 @@ class Faults(unittest.TestCase):
     def test_sdk_with_retries_survives_faults_byte_exact(self):
         control("PUT", "/faults", {"seed": 3, "reset_response_mid_body": 0.15,
                                    "reset_request_mid_body": 0.1, "slowdown_503": 0.15,
-                                   "stall": 0.1, "stall_ms": 300})
+                                   "stall": 0.1, "stall_ms": 300,
+                                   "match": "/selftest-sdk-%s-" % RUN})
         s3 = client("s3", FAULT, CUSTOMER, attempts=12, read_timeout=10, connect_timeout=5)
         for i in range(6):
             key = "%s/selftest-sdk-%s-%d" % (PREFIX, RUN, i)
