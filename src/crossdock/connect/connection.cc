@@ -1,0 +1,72 @@
+#include "crossdock/connect/connection.h"
+
+#include <fmt/format.h>
+
+namespace crossdock::connect {
+
+const char* ConnectionTypeName(ConnectionType type) {
+  switch (type) {
+    case ConnectionType::kS3:
+      return "s3";
+    case ConnectionType::kDatabricks:
+      return "databricks";
+    case ConnectionType::kRedshiftServerless:
+      return "redshift-serverless";
+  }
+  return "s3";
+}
+
+Result<ConnectionType> ParseConnectionType(std::string_view text) {
+  if (text == "s3") return ConnectionType::kS3;
+  if (text == "databricks") return ConnectionType::kDatabricks;
+  if (text == "redshift-serverless") return ConnectionType::kRedshiftServerless;
+  return Error(ErrorCode::kInvalidArgument,
+               fmt::format("unknown connection type \"{}\"; use s3, databricks or "
+                           "redshift-serverless",
+                           text),
+               "type");
+}
+
+const char* AuthMethodName(AuthMethod method) {
+  return method == AuthMethod::kAccessKey ? "access-key" : "iam-role";
+}
+
+Result<AuthMethod> ParseAuthMethod(std::string_view text) {
+  if (text == "access-key") return AuthMethod::kAccessKey;
+  if (text == "iam-role") return AuthMethod::kIamRole;
+  return Error(ErrorCode::kInvalidArgument,
+               fmt::format("unknown authentication method \"{}\"; use iam-role or access-key",
+                           text),
+               "auth_method");
+}
+
+const char* RedshiftAccessName(RedshiftAccess access) {
+  return access == RedshiftAccess::kDataApi ? "data-api" : "vpc-endpoint";
+}
+
+Result<RedshiftAccess> ParseRedshiftAccess(std::string_view text) {
+  if (text == "data-api") return RedshiftAccess::kDataApi;
+  if (text == "vpc-endpoint") return RedshiftAccess::kVpcEndpoint;
+  return Error(ErrorCode::kInvalidArgument,
+               fmt::format("unknown Redshift access \"{}\"; use data-api or vpc-endpoint", text),
+               "redshift.access");
+}
+
+void SplitBucketAndPath(std::string_view text, std::string* bucket, std::string* path) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) {
+    *bucket = std::string(text);
+    path->clear();
+    return;
+  }
+  *bucket = std::string(text.substr(0, slash));
+  std::string_view rest = text.substr(slash + 1);
+  if (rest.ends_with('/') && rest.size() > 1) rest.remove_suffix(1);
+  *path = std::string(rest);
+}
+
+std::string BucketWithPath(const Connection& c) {
+  return c.path.empty() ? c.bucket : c.bucket + "/" + c.path;
+}
+
+}  // namespace crossdock::connect

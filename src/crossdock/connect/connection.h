@@ -1,0 +1,91 @@
+// The connection model: how crossdock reaches one customer resource in AWS. A connection has
+// a type (an S3 bucket, a Databricks workspace staging through S3, a Redshift Serverless
+// workgroup), an authentication method (an access key and secret, or an IAM role assumed
+// with the organization's External ID), a region and a bucket with an optional path prefix
+// that confines crossdock to part of the bucket (seed 001's "output/customers"), plus the
+// fields of its type.
+//
+// Secrets (the AWS secret access key, the Databricks token) are write-only: a Connection read
+// for display carries only whether each is set; the value is present only when the caller
+// supplied it or asked the service to decrypt it. This header is plain data and names;
+// validation is in validation.h, JSON in connection_json.h, persistence in service.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crossdock/core/clock.h"
+#include "crossdock/core/result.h"
+
+namespace crossdock::connect {
+
+enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless };
+enum class AuthMethod { kAccessKey, kIamRole };
+enum class RedshiftAccess { kDataApi, kVpcEndpoint };
+
+// "s3", "databricks", "redshift-serverless" and back (kInvalidArgument naming "type").
+const char* ConnectionTypeName(ConnectionType type);
+Result<ConnectionType> ParseConnectionType(std::string_view text);
+// "access-key", "iam-role" and back (field "auth_method").
+const char* AuthMethodName(AuthMethod method);
+Result<AuthMethod> ParseAuthMethod(std::string_view text);
+// "data-api", "vpc-endpoint" and back (field "redshift.access").
+const char* RedshiftAccessName(RedshiftAccess access);
+Result<RedshiftAccess> ParseRedshiftAccess(std::string_view text);
+
+// A write-only field. On input: `value` set replaces the secret, `clear` removes it, neither
+// keeps what is stored. On output: `is_set` tells whether one is stored; `value` is filled
+// only when decrypted for use (never for display).
+struct Secret {
+  std::optional<std::string> value;
+  bool clear = false;
+  bool is_set = false;
+};
+
+struct DatabricksFields {
+  std::string workspace_url;       // https://dbc-1234abcd-5678.cloud.databricks.com
+  std::string warehouse_id;        // SQL warehouse id, e.g. 1234567890abcdef
+  Secret token;                    // personal access or service principal token (secret)
+  std::string storage_credential;  // Unity Catalog storage credential name (optional)
+  std::string external_id;         // the External ID Databricks generated for it (optional)
+};
+
+struct RedshiftServerlessFields {
+  std::string workgroup;  // workgroup name
+  std::string database;   // database name, e.g. dev
+  RedshiftAccess access = RedshiftAccess::kDataApi;
+  std::string vpc_endpoint_host;  // with kVpcEndpoint: the endpoint's DNS name
+  int vpc_endpoint_port = 5439;   // with kVpcEndpoint
+  bool unload_enabled = false;    // "Unload data to S3"
+  std::string unload_bucket;      // with unload: bucket (optionally with a path prefix)
+  std::string unload_path;
+  std::string unload_region;
+};
+
+struct Connection {
+  std::string id;      // "conn_..."; empty until stored
+  std::string org_id;  // owner
+  ConnectionType type = ConnectionType::kS3;
+  std::string name;  // unique within the organization
+  AuthMethod auth_method = AuthMethod::kIamRole;
+  std::string access_key_id;  // access-key only
+  Secret secret_access_key;   // access-key only
+  std::string role_arn;       // iam-role only
+  std::string region;         // the bucket's region, e.g. us-west-1
+  std::string bucket;         // bucket name (for Databricks and Redshift: the staging bucket)
+  std::string path;           // optional prefix inside the bucket, without slashes at the ends
+  DatabricksFields databricks;
+  RedshiftServerlessFields redshift;
+  TimePoint created_at{};
+  TimePoint updated_at{};
+};
+
+// Splits "output/customers" into bucket "output" and path "customers". The path is returned
+// as typed (ValidatePath judges it) except that one trailing slash is dropped.
+void SplitBucketAndPath(std::string_view text, std::string* bucket, std::string* path);
+
+// "bucket" or "bucket/path" for display.
+std::string BucketWithPath(const Connection& c);
+
+}  // namespace crossdock::connect
