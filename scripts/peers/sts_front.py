@@ -184,8 +184,11 @@ def trust_allows(policy, caller, extid):
 # --------------------------------------------------------------------------- state
 
 class State:
-    """Remembered trust policies (by role ARN, persisted) and the callers behind
-    temporary access keys issued through the front."""
+    """Remembered trust policies (by role ARN, persisted in `path`) and the callers behind
+    temporary access keys issued through the front (appended to `path`.sessions.jsonl, so
+    that thousands of AssumeRole calls cost one short write each)."""
+
+    SESSION_TTL = 43200  # the longest STS session
 
     def __init__(self, path, users):
         self.path = path
@@ -195,17 +198,24 @@ class State:
         self.sessions = {}
         if path and os.path.exists(path):
             with open(path) as f:
-                data = json.load(f)
-            self.roles = data.get("roles", {})
-            self.sessions = data.get("sessions", {})
+                self.roles = json.load(f).get("roles", {})
+        if path and os.path.exists(path + ".sessions.jsonl"):
+            now = time.time()
+            with open(path + ".sessions.jsonl") as f:
+                for line in f:
+                    try:
+                        rec = json.loads(line)
+                    except ValueError:
+                        continue  # a torn last line
+                    if rec.get("expires", 0) > now:
+                        self.sessions[rec.pop("access_key")] = rec
 
     def save(self):
         if not self.path:
             return
         tmp = self.path + ".tmp"
         with open(tmp, "w") as f:
-            json.dump({"roles": self.roles, "sessions": self.sessions}, f, indent=1,
-                      sort_keys=True)
+            json.dump({"roles": self.roles}, f, indent=1, sort_keys=True)
         os.replace(tmp, self.path)
 
     def remember(self, arn, text):
@@ -236,13 +246,13 @@ class State:
         return r["document"] if r else None
 
     def add_session(self, access_key, arn, role_arn, account):
+        rec = {"arn": arn, "role_arn": role_arn, "account": account,
+               "expires": time.time() + self.SESSION_TTL}
         with self.lock:
-            now = time.time()
-            self.sessions = {k: v for k, v in self.sessions.items()
-                             if v.get("expires", now + 1) > now}
-            self.sessions[access_key] = {"arn": arn, "role_arn": role_arn, "account": account,
-                                         "expires": now + 43200}
-            self.save()
+            self.sessions[access_key] = rec
+            if self.path:
+                with open(self.path + ".sessions.jsonl", "a") as f:
+                    f.write(json.dumps(dict(rec, access_key=access_key)) + "\n")
 
     def caller(self, access_key):
         u = self.users.get(access_key)
