@@ -121,7 +121,9 @@ class S3Client {
                                     const PutObjectOptions& options = {});
   Status DeleteObject(std::string_view bucket, std::string_view key);
   // Deletes in batches of 1,000; keys S3 refused are in errors (AccessDenied per key...).
-  // A request-level failure returns an Error; batches already sent stay deleted.
+  // A batch refused as a whole with AccessDenied (Ceph RGW checks the bucket, not each
+  // key) is retried key by key so errors are still per key. Another request-level failure
+  // returns an Error; batches already sent stay deleted.
   Result<DeleteObjectsResult> DeleteObjects(std::string_view bucket,
                                             std::span<const std::string> keys);
   Result<CopyObjectResult> CopyObject(std::string_view source_bucket, std::string_view source_key,
@@ -158,6 +160,9 @@ class S3Client {
  private:
   S3Client(S3Options options, RequestContext ctx, std::shared_ptr<http::HttpTransport> transport,
            std::unique_ptr<AwsClient> aws, bool sign_payload);
+  // DeleteObject per key, `concurrency` at a time; per-key refusals go to out.errors.
+  Status DeleteEach(std::string_view bucket, std::span<const std::string> keys,
+                    DeleteObjectsResult& out);
   // Sends a request carrying a checksum header; records whether the server verified it and
   // retries once without it if the server rejects the header.
   Result<http::HttpResponse> SendWithChecksum(AwsRequest request);
