@@ -158,6 +158,9 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request, const BodyS
   char errbuf[CURL_ERROR_SIZE] = {0};
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // Send the path exactly as signed: curl would otherwise squash "/./" and "/../", which are
+  // legal in S3 keys, and the server would see another path than the signature covers.
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
