@@ -1,9 +1,151 @@
+// `crossdock policy check|simulate|generate|diff`: the IAM policy engine (crossdock/iam) on
+// the command line. check and diff live here; simulate and generate in their own files.
+//
+// Exit codes (commands.h): check exits 1 when any finding is an error (warnings and
+// suggestions alone exit 0); simulate exits 0 for Allow and 1 for ExplicitDeny or
+// ImplicitDeny; diff exits 1 when anything is missing or in excess; generate exits 0. Every
+// command exits 2 for usage errors, unreadable files and documents that cannot be read as
+// policies (simulate, diff), with the field and the fix on stderr.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
 #include "crossdock/cli/commands.h"
+#include "crossdock/iam/diff.h"
+#include "crossdock/iam/lint.h"
 
 namespace crossdock::cli {
 
+// Shared with policy_simulate_command.cc and policy_generate_command.cc.
+void AddPolicySimulateCommand(CLI::App& policy);
+void AddPolicyGenerateCommand(CLI::App& policy);
+Result<std::string> ReadPolicyFile(const std::string& path, const char* flag);
+void PrintPolicyError(const char* command, const Error& error);
+
+Result<std::string> ReadPolicyFile(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string(flag) + " " + path + ": cannot open the file; check the path", flag);
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+void PrintPolicyError(const char* command, const Error& error) {
+  std::cerr << "crossdock policy " << command << ": " << error.message();
+  if (!error.field().empty()) std::cerr << " [field: " << error.field() << "]";
+  std::cerr << "\n";
+}
+
+namespace {
+
+struct CheckOptions {
+  std::string file;
+  std::string type = "identity";
+  std::string for_type;
+  std::string account;
+  std::string format = "text";
+};
+
+int RunCheck(const CheckOptions& o) {
+  auto text = ReadPolicyFile(o.file, "FILE");
+  if (!text.ok()) {
+    PrintPolicyError("check", text.error());
+    return kExitUsage;
+  }
+  iam::LintOptions options;
+  options.type = *iam::ParsePolicyType(o.type);  // validated by CLI11
+  if (!o.for_type.empty()) options.for_type = *iam::ParseConnectionType(o.for_type);
+  options.own_account = o.account;
+  iam::LintReport report = iam::LintPolicy(*text, options);
+  if (o.format == "json") {
+    nlohmann::ordered_json out = {{"file", o.file}, {"type", o.type}};
+    out.update(iam::ToJson(report));
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << iam::FormatLintReport(report, o.file);
+  }
+  return report.has_errors() ? kExitFinding : kExitOk;
+}
+
+void AddCheck(CLI::App& policy) {
+  auto o = std::make_shared<CheckOptions>();
+  CLI::App* cmd = policy.add_subcommand(
+      "check",
+      "Lint a policy document offline: syntax, grammar, ARNs, actions, confused "
+      "deputy, and with --for what a connection type needs. Exit 1 on any error.");
+  cmd->add_option("FILE", o->file, "Policy document (JSON)")->required();
+  cmd->add_option("--type", o->type, "identity (permission policy), trust or resource")
+      ->check(CLI::IsMember({"identity", "trust", "resource"}))
+      ->capture_default_str();
+  cmd->add_option("--for", o->for_type, "Also check what this connection type needs")
+      ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless"}));
+  cmd->add_option("--account", o->account,
+                  "Account that owns the role (its principals are not 'another account')");
+  cmd->add_option("--format", o->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([o] { ExitWith(RunCheck(*o)); });
+}
+
+struct DiffOptions {
+  std::string required, actual, format = "text";
+};
+
+int RunDiff(const DiffOptions& o) {
+  auto required = ReadPolicyFile(o.required, "--required");
+  if (!required.ok()) {
+    PrintPolicyError("diff", required.error());
+    return kExitUsage;
+  }
+  auto actual = ReadPolicyFile(o.actual, "--actual");
+  if (!actual.ok()) {
+    PrintPolicyError("diff", actual.error());
+    return kExitUsage;
+  }
+  auto diff = iam::DiffPolicyText(*required, *actual);
+  if (!diff.ok()) {
+    PrintPolicyError("diff", diff.error());
+    return kExitUsage;
+  }
+  if (o.format == "json") {
+    std::cout << iam::ToJson(*diff).dump(2) << "\n";
+  } else {
+    std::cout << iam::FormatDiff(*diff);
+  }
+  return diff->same() ? kExitOk : kExitFinding;
+}
+
+void AddDiff(CLI::App& policy) {
+  auto o = std::make_shared<DiffOptions>();
+  CLI::App* cmd = policy.add_subcommand(
+      "diff",
+      "Compare an actual policy with the required one: what it lacks (action x "
+      "resource) and what it grants beyond. Exit 1 when they differ.");
+  cmd->add_option("--required", o->required, "The policy crossdock requires (e.g. generated)")
+      ->required();
+  cmd->add_option("--actual", o->actual, "The policy the customer has")->required();
+  cmd->add_option("--format", o->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([o] { ExitWith(RunDiff(*o)); });
+}
+
+}  // namespace
+
 void RegisterPolicyCommands(CLI::App& app) {
-  app.add_subcommand("policy", "(not yet available)")->require_subcommand(1);
+  CLI::App* policy = app.add_subcommand(
+      "policy",
+      "IAM policies offline: check (lint), simulate (evaluate and explain), generate, "
+      "diff");
+  policy->require_subcommand(1);
+  AddCheck(*policy);
+  AddPolicySimulateCommand(*policy);
+  AddPolicyGenerateCommand(*policy);
+  AddDiff(*policy);
 }
 
 }  // namespace crossdock::cli

@@ -398,8 +398,11 @@ Status ValidateSpec(const ConnectionSpec& spec) {
 nlohmann::ordered_json ToJson(const Operation& op) {
   json ctx = json::object();
   for (const auto& [k, v] : op.context) ctx[k] = v;
-  json out = {
-      {"action", op.action}, {"resource", op.resource}, {"context", ctx}, {"purpose", op.purpose}};
+  json out = {{"action", op.action},
+              {"resource", op.resource},
+              {"context", ctx},
+              {"purpose", op.purpose},
+              {"grant", op.grant}};
   if (!op.principal.empty()) out["principal"] = op.principal;
   return out;
 }
@@ -438,6 +441,12 @@ Result<std::vector<Operation>> RequiredOperations(const ConnectionSpec& spec) {
   if (spec.type == ConnectionType::kDatabricks) {
     ops.push_back(
         {"", "sts:AssumeRole", spec.role_arn, {}, "Databricks storage credential self-assume"});
+  }
+  for (Operation& op : ops) {
+    op.grant = op.resource;
+    for (const BucketTarget& b : spec.buckets) {
+      if (op.resource == ProbeObject(p, b)) op.grant = ObjectPattern(p, b);
+    }
   }
   return ops;
 }

@@ -404,8 +404,8 @@ class Linter {
     ConnectionSpec spec = options_.spec ? *options_.spec : InferSpec(type);
     if (!options_.spec && spec.buckets.empty() && type != ConnectionType::kRedshiftServerless) {
       Add("missing-permission", Severity::kError, top,
-          std::string("a ") + tname +
-              " connection needs S3 access to its bucket, but no "
+          std::string("the ") + tname +
+              " connection type needs S3 access to its bucket, but no "
               "statement allows any S3 bucket",
           "add the statements `crossdock policy generate --type " + std::string(tname) +
               "` prints");
@@ -433,10 +433,10 @@ class Linter {
       Decision d = Decide(policies, req);
       if (d == Decision::kAllow) continue;
       Add("missing-permission", Severity::kError, top,
-          std::string("a ") + tname + " connection needs " + op.action + " on " + op.resource +
-              " (" + op.purpose + "), which this policy " +
+          std::string("the ") + tname + " connection type needs " + op.action + " on " +
+              op.resource + " (" + op.purpose + "), which this policy " +
               (d == Decision::kExplicitDeny ? "explicitly denies" : "does not allow"),
-          "add " + op.action + " to a statement whose Resource covers " + op.resource);
+          "add " + op.action + " to a statement whose Resource covers " + op.grant);
     }
   }
 
