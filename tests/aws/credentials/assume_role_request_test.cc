@@ -24,9 +24,8 @@ TEST(AssumeRoleBody, EveryParameterInDocumentedOrderAndEncoded) {
   AssumeRoleParams p = Minimal();
   p.external_id = "ext-id/1234:=+,.@-";
   p.duration_seconds = 1800;
-  p.policy =
-      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",)"
-      R"("Resource":"arn:aws:s3:::b/sync/*"}]})";
+  p.policy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",)"
+             R"("Resource":"arn:aws:s3:::b/sync/*"}]})";
   p.source_identity = "user@example.com";
   EXPECT_EQ(BuildAssumeRoleBody(p),
             "Action=AssumeRole&Version=2011-06-15"
@@ -66,8 +65,8 @@ struct BadCase {
 
 TEST(ValidateAssumeRoleParams, NamesTheFieldThatIsWrong) {
   const BadCase cases[] = {
-      {"three colons", [](AssumeRoleParams& p) { p.role_arn = "arn:aws:iam:::111122223333:role/x"; },
-       "role_arn"},
+      {"three colons",
+       [](AssumeRoleParams& p) { p.role_arn = "arn:aws:iam:::111122223333:role/x"; }, "role_arn"},
       {"user not role",
        [](AssumeRoleParams& p) { p.role_arn = "arn:aws:iam::111122223333:user/vendor"; },
        "role_arn"},
@@ -89,8 +88,7 @@ TEST(ValidateAssumeRoleParams, NamesTheFieldThatIsWrong) {
        "duration_seconds"},
       {"duration too long", [](AssumeRoleParams& p) { p.duration_seconds = 43201; },
        "duration_seconds"},
-      {"policy too long", [](AssumeRoleParams& p) { p.policy = std::string(2049, ' '); },
-       "policy"},
+      {"policy too long", [](AssumeRoleParams& p) { p.policy = std::string(2049, ' '); }, "policy"},
       {"source identity with colon", [](AssumeRoleParams& p) { p.source_identity = "a:b"; },
        "source_identity"},
   };

@@ -10,7 +10,8 @@ namespace {
 
 // The example response of the STS API reference (AssumeRole), with its namespace and
 // whitespace-padded session token.
-constexpr const char* kAwsDocumented = R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+constexpr const char* kAwsDocumented =
+    R"(<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 <AssumeRoleResult>
 <SourceIdentity>Alice</SourceIdentity>
   <AssumedRoleUser>

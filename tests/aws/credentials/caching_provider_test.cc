@@ -182,7 +182,7 @@ TEST(CachingProvider, FailedRefreshKeepsServingValidCredentialsAndBacksOff) {
   EXPECT_EQ(inner->calls.load(), 2);  // one failed refresh, then backing off
   clock.Advance(minutes(4));          // now expired, backoff long over
   auto c = cache.GetCredentials();
-  EXPECT_FALSE(c.ok());               // the inner error, not expired credentials
+  EXPECT_FALSE(c.ok());  // the inner error, not expired credentials
   EXPECT_EQ(inner->calls.load(), 3);
 }
 

@@ -43,7 +43,8 @@ class CannedTransport final : public http::HttpTransport {
     http::HttpResponse response;
     if (answers_.empty()) {
       response.status = 500;
-      response.body = "<Error><Code>InternalError</Code><Message>no canned answer</Message></Error>";
+      response.body =
+          "<Error><Code>InternalError</Code><Message>no canned answer</Message></Error>";
       return response;
     }
     response.status = answers_.front().first;

@@ -52,19 +52,21 @@ region = ap-south-1
 }
 
 TEST(ParseProfileFile, ProfileDefaultWinsOverDefaultInConfig) {
-  auto set = ParseProfileFile("[default]\nregion = a-b-1\n[profile default]\nregion = c-d-2\n"
-                              "[default]\noutput = json\n",
-                              ProfileFileKind::kConfig, "config");
+  auto set = ParseProfileFile(
+      "[default]\nregion = a-b-1\n[profile default]\nregion = c-d-2\n"
+      "[default]\noutput = json\n",
+      ProfileFileKind::kConfig, "config");
   ASSERT_TRUE(set.ok());
   EXPECT_EQ(set->Find("default")->Get("region").value_or(""), "c-d-2");
   EXPECT_FALSE(set->Find("default")->Get("output").has_value());
 }
 
 TEST(ParseProfileFile, CredentialsFileSectionRules) {
-  auto set = ParseProfileFile("[default]\naws_access_key_id = A\naws_secret_access_key = S\n"
-                              "[vendor]\naws_access_key_id = B\naws_secret_access_key = T\n"
-                              "[profile other]\naws_access_key_id = C\n",
-                              ProfileFileKind::kCredentials, "credentials");
+  auto set = ParseProfileFile(
+      "[default]\naws_access_key_id = A\naws_secret_access_key = S\n"
+      "[vendor]\naws_access_key_id = B\naws_secret_access_key = T\n"
+      "[profile other]\naws_access_key_id = C\n",
+      ProfileFileKind::kCredentials, "credentials");
   ASSERT_TRUE(set.ok());
   EXPECT_NE(set->Find("default"), nullptr);
   EXPECT_EQ(set->Find("vendor")->Get("aws_access_key_id").value_or(""), "B");
@@ -73,9 +75,10 @@ TEST(ParseProfileFile, CredentialsFileSectionRules) {
 }
 
 TEST(ParseProfileFile, ContinuationLinesWindowsLineEndsAndEmptyValues) {
-  auto set = ParseProfileFile("[profile p]\r\ns3 =\r\n  max_concurrent_requests = 20\r\n"
-                              "  addressing_style = path\r\nempty =\r\nregion=us-east-1\r\n",
-                              ProfileFileKind::kConfig, "config");
+  auto set = ParseProfileFile(
+      "[profile p]\r\ns3 =\r\n  max_concurrent_requests = 20\r\n"
+      "  addressing_style = path\r\nempty =\r\nregion=us-east-1\r\n",
+      ProfileFileKind::kConfig, "config");
   ASSERT_TRUE(set.ok()) << set.error().ToString();
   const Profile* p = set->Find("p");
   EXPECT_EQ(p->properties.at("s3"), "\nmax_concurrent_requests = 20\naddressing_style = path");
@@ -98,15 +101,17 @@ TEST(ParseProfileFile, ErrorsNameFileAndLine) {
     ASSERT_FALSE(set.ok()) << c.text;
     EXPECT_NE(set.error().message().find(c.expect), std::string::npos) << set.error().message();
   }
-  EXPECT_TRUE(ParseProfileFile("[default] # trailing comment\n", ProfileFileKind::kConfig, "c").ok());
+  EXPECT_TRUE(
+      ParseProfileFile("[default] # trailing comment\n", ProfileFileKind::kConfig, "c").ok());
 }
 
 TEST(MergeProfileSets, CredentialsFileWinsKeyByKey) {
   auto config = ParseProfileFile("[profile a]\nregion = eu-west-1\naws_access_key_id = OLD\n",
                                  ProfileFileKind::kConfig, "config");
-  auto creds = ParseProfileFile("[a]\naws_access_key_id = NEW\naws_secret_access_key = S\n[b]\n"
-                                "aws_access_key_id = B\n",
-                                ProfileFileKind::kCredentials, "credentials");
+  auto creds = ParseProfileFile(
+      "[a]\naws_access_key_id = NEW\naws_secret_access_key = S\n[b]\n"
+      "aws_access_key_id = B\n",
+      ProfileFileKind::kCredentials, "credentials");
   ASSERT_TRUE(config.ok() && creds.ok());
   ProfileSet merged = MergeProfileSets(*config, *creds);
   EXPECT_EQ(merged.Find("a")->Get("aws_access_key_id").value_or(""), "NEW");
@@ -139,12 +144,14 @@ class ProfileResolution : public ::testing::Test {
   }
 
   ManualClock clock_{*ParseIso8601("2030-01-01T00:00:00Z")};
-  std::shared_ptr<testing::CannedTransport> transport_ = std::make_shared<testing::CannedTransport>();
+  std::shared_ptr<testing::CannedTransport> transport_ =
+      std::make_shared<testing::CannedTransport>();
 };
 
 TEST_F(ProfileResolution, StaticKeysWithSessionToken) {
-  ProfileSet set = Parse("", "[default]\naws_access_key_id = A\naws_secret_access_key = S\n"
-                             "aws_session_token = T\n");
+  ProfileSet set = Parse("",
+                         "[default]\naws_access_key_id = A\naws_secret_access_key = S\n"
+                         "aws_session_token = T\n");
   auto p = MakeProfileProvider(set, "default", Options());
   ASSERT_TRUE(p.ok());
   auto c = (*p)->GetCredentials();
@@ -232,8 +239,7 @@ source_profile = a
   auto p = MakeProfileProvider(set, "a", Options());
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.error().code(), ErrorCode::kInvalidArgument);
-  EXPECT_NE(p.error().message().find("a -> b -> c -> a"), std::string::npos)
-      << p.error().message();
+  EXPECT_NE(p.error().message().find("a -> b -> c -> a"), std::string::npos) << p.error().message();
 }
 
 TEST_F(ProfileResolution, SelfReferenceWithKeysUsesThoseKeys) {
@@ -247,21 +253,24 @@ aws_secret_access_key = S
   ASSERT_TRUE(p.ok()) << p.error().ToString();
   EXPECT_EQ(Role(*p)->source()->Describe(), "static AKIDSELF");
   // Without keys it is a loop.
-  ProfileSet loop = Parse("[profile self]\nrole_arn = arn:aws:iam::111122223333:role/x\n"
-                          "source_profile = self\n");
+  ProfileSet loop = Parse(
+      "[profile self]\nrole_arn = arn:aws:iam::111122223333:role/x\n"
+      "source_profile = self\n");
   EXPECT_FALSE(MakeProfileProvider(loop, "self", Options()).ok());
 }
 
 TEST_F(ProfileResolution, CredentialSourceEnvironment) {
-  ProfileSet set = Parse("[profile env-role]\nrole_arn = arn:aws:iam::111122223333:role/x\n"
-                         "credential_source = Environment\n");
-  auto p = MakeProfileProvider(set, "env-role", Options({{"AWS_ACCESS_KEY_ID", "AKIDENV"},
-                                                          {"AWS_SECRET_ACCESS_KEY", "S"}}));
+  ProfileSet set = Parse(
+      "[profile env-role]\nrole_arn = arn:aws:iam::111122223333:role/x\n"
+      "credential_source = Environment\n");
+  auto p = MakeProfileProvider(
+      set, "env-role", Options({{"AWS_ACCESS_KEY_ID", "AKIDENV"}, {"AWS_SECRET_ACCESS_KEY", "S"}}));
   ASSERT_TRUE(p.ok()) << p.error().ToString();
   EXPECT_EQ(Role(*p)->source()->Describe(), "environment AKIDENV");
 
-  ProfileSet imds = Parse("[profile r]\nrole_arn = arn:aws:iam::111122223333:role/x\n"
-                          "credential_source = Ec2InstanceMetadata\n");
+  ProfileSet imds = Parse(
+      "[profile r]\nrole_arn = arn:aws:iam::111122223333:role/x\n"
+      "credential_source = Ec2InstanceMetadata\n");
   auto e = MakeProfileProvider(imds, "r", Options());
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().field(), "credential_source");
@@ -395,9 +404,9 @@ TEST_F(SharedFiles, NothingConfiguredSaysWhatWasTried) {
 TEST_F(SharedFiles, BrokenProfileStopsTheChain) {
   std::string creds = Write("credentials", "[default]\naws_access_key_id = A\n");
   ManualClock clock(*ParseIso8601("2030-01-01T00:00:00Z"));
-  auto chain = MakeDefaultCredentialsChain({}, std::make_shared<testing::CannedTransport>(), clock,
-                                           MapEnv({{"AWS_SHARED_CREDENTIALS_FILE", creds},
-                                                   {"AWS_CONFIG_FILE", creds + ".none"}}));
+  auto chain = MakeDefaultCredentialsChain(
+      {}, std::make_shared<testing::CannedTransport>(), clock,
+      MapEnv({{"AWS_SHARED_CREDENTIALS_FILE", creds}, {"AWS_CONFIG_FILE", creds + ".none"}}));
   auto c = chain->GetCredentials();
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().field(), "aws_secret_access_key");

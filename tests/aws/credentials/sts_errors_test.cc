@@ -41,10 +41,11 @@ bool Has(const Error& e, const std::string& text) {
 }
 
 TEST(StsErrors, AwsAccessDeniedNamesPrincipalRoleAndExternalIdFix) {
-  Error e = Describe(403, AwsErrorBody("AccessDenied",
-                                       "User: arn:aws:iam::444455556666:user/vendor is not "
-                                       "authorized to perform: sts:AssumeRole on resource: "
-                                       "arn:aws:iam::111122223333:role/vendor-sync"),
+  Error e = Describe(403,
+                     AwsErrorBody("AccessDenied",
+                                  "User: arn:aws:iam::444455556666:user/vendor is not "
+                                  "authorized to perform: sts:AssumeRole on resource: "
+                                  "arn:aws:iam::111122223333:role/vendor-sync"),
                      {kRole, "", true, 3600, "us-east-1"});
   EXPECT_EQ(ClassifyStsError(e), StsErrorKind::kAccessDenied);
   EXPECT_EQ(e.code(), ErrorCode::kAccessDenied);
@@ -52,8 +53,9 @@ TEST(StsErrors, AwsAccessDeniedNamesPrincipalRoleAndExternalIdFix) {
   EXPECT_EQ(e.http_status(), 403);
   EXPECT_EQ(e.request_id(), "4c3e5e0f-aaaa-bbbb-cccc-000000000000");
   EXPECT_TRUE(e.message().starts_with(std::string("AssumeRole ") + kRole + ": "));
-  EXPECT_TRUE(Has(e, "arn:aws:iam::444455556666:user/vendor is not allowed to assume role "
-                     "arn:aws:iam::111122223333:role/vendor-sync"))
+  EXPECT_TRUE(Has(e,
+                  "arn:aws:iam::444455556666:user/vendor is not allowed to assume role "
+                  "arn:aws:iam::111122223333:role/vendor-sync"))
       << e.message();
   EXPECT_TRUE(Has(e, "External ID sent must equal its sts:ExternalId condition")) << e.message();
   EXPECT_TRUE(Has(e, "(AWS: User: arn:aws:iam::444455556666:user/vendor is not authorized"));
@@ -63,8 +65,9 @@ TEST(StsErrors, RgwAccessDeniedWithoutMessageFallsBackToTheCaller) {
   Error e = Describe(403, RgwErrorBody("AccessDenied"));
   EXPECT_EQ(ClassifyStsError(e), StsErrorKind::kAccessDenied);
   EXPECT_EQ(e.request_id(), "tx00000f484ee65346ea6ca-006b033682-1014-default");
-  EXPECT_TRUE(Has(e, "the caller (static VENDORACCESSKEY00001) is not allowed to assume role "
-                     "arn:aws:iam::111122223333:role/vendor-sync"))
+  EXPECT_TRUE(Has(e,
+                  "the caller (static VENDORACCESSKEY00001) is not allowed to assume role "
+                  "arn:aws:iam::111122223333:role/vendor-sync"))
       << e.message();
   EXPECT_TRUE(Has(e, "no External ID was sent"));
   EXPECT_FALSE(Has(e, "(AWS:")) << "the table's explanation must not pass for AWS's words";
@@ -90,8 +93,8 @@ TEST(StsErrors, NoSuchEntityFromRgw) {
 }
 
 TEST(StsErrors, ExpiredToken) {
-  Error e = Describe(400, AwsErrorBody("ExpiredToken",
-                                       "The security token included in the request is expired"));
+  Error e = Describe(
+      400, AwsErrorBody("ExpiredToken", "The security token included in the request is expired"));
   EXPECT_EQ(ClassifyStsError(e), StsErrorKind::kExpiredToken);
   EXPECT_EQ(e.code(), ErrorCode::kExpiredToken);
   EXPECT_TRUE(Has(e, "have expired")) << e.message();
@@ -103,15 +106,17 @@ TEST(StsErrors, InvalidClientTokenId) {
                                        "The security token included in the request is invalid."));
   EXPECT_EQ(ClassifyStsError(e), StsErrorKind::kInvalidClientTokenId);
   EXPECT_EQ(e.code(), ErrorCode::kUnauthenticated);
-  EXPECT_TRUE(Has(e, "STS does not know the access key of the caller (static VENDORACCESSKEY00001)"))
+  EXPECT_TRUE(
+      Has(e, "STS does not know the access key of the caller (static VENDORACCESSKEY00001)"))
       << e.message();
 }
 
 TEST(StsErrors, RegionDisabled) {
-  Error e = Describe(403, AwsErrorBody("RegionDisabledException",
-                                       "STS is not activated in this region for account:"
-                                       "111122223333. Your account administrator can activate "
-                                       "STS in this region using the IAM Console."),
+  Error e = Describe(403,
+                     AwsErrorBody("RegionDisabledException",
+                                  "STS is not activated in this region for account:"
+                                  "111122223333. Your account administrator can activate "
+                                  "STS in this region using the IAM Console."),
                      {kRole, "", false, 3600, "ap-east-1"});
   EXPECT_EQ(ClassifyStsError(e), StsErrorKind::kRegionDisabled);
   EXPECT_EQ(e.code(), ErrorCode::kFailedPrecondition);
@@ -135,8 +140,8 @@ TEST(StsErrors, DurationTooLongForTheRoleOrForChaining) {
        {"The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by "
         "role chaining."}) {
-    Error e = Describe(400, AwsErrorBody("ValidationError", aws),
-                       {kRole, "", false, 43200, "us-east-1"});
+    Error e =
+        Describe(400, AwsErrorBody("ValidationError", aws), {kRole, "", false, 43200, "us-east-1"});
     EXPECT_TRUE(IsDurationTooLong(e, 43200)) << aws;
     EXPECT_TRUE(Has(e, "session duration of 43200 s is longer than the role allows"))
         << e.message();
@@ -148,7 +153,8 @@ TEST(StsErrors, DurationTooLongForTheRoleOrForChaining) {
   EXPECT_TRUE(Has(rgw, "session duration of 43200 s")) << rgw.message();
   Error rgw_hour = Describe(400, RgwErrorBody("InvalidArgument"), {kRole, "", false, 3600, ""});
   EXPECT_FALSE(IsDurationTooLong(rgw_hour, 3600));
-  EXPECT_TRUE(Has(rgw_hour, "STS rejected the request: a parameter is invalid")) << rgw_hour.message();
+  EXPECT_TRUE(Has(rgw_hour, "STS rejected the request: a parameter is invalid"))
+      << rgw_hour.message();
   Error rgw_unset = Describe(400, RgwErrorBody("InvalidArgument"));
   EXPECT_FALSE(IsDurationTooLong(rgw_unset, std::nullopt));
   Error denied = Describe(403, RgwErrorBody("AccessDenied"));

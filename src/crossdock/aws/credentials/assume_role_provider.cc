@@ -8,8 +8,8 @@ namespace crossdock::aws {
 namespace {
 
 bool SessionNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
 }
 
 std::string RandomHex8() {
@@ -28,8 +28,8 @@ std::string MakeRoleSessionName(std::string_view label, std::string_view unique)
   std::string clean;
   for (char c : label) clean.push_back(SessionNameChar(c) ? c : '-');
   const std::string prefix = "crossdock-";
-  size_t room = kMax > prefix.size() + suffix.size() + 1 ? kMax - prefix.size() - suffix.size() - 1
-                                                         : 0;
+  size_t room =
+      kMax > prefix.size() + suffix.size() + 1 ? kMax - prefix.size() - suffix.size() - 1 : 0;
   if (clean.size() > room) clean.resize(room);
   std::string name = clean.empty() ? prefix + suffix : prefix + clean + "-" + suffix;
   if (name.size() > kMax) name.resize(kMax);
@@ -121,9 +121,9 @@ Result<std::shared_ptr<CachingCredentialsProvider>> MakeCachedAssumeRole(
     CredentialsProviderPtr source, AssumeRoleOptions options,
     std::shared_ptr<http::HttpTransport> transport, Clock& clock, CachingOptions caching,
     RetryOptions retry) {
-  ASSIGN_OR_RETURN(auto provider, AssumeRoleProvider::Create(std::move(source), std::move(options),
-                                                             std::move(transport), clock,
-                                                             std::move(retry)));
+  ASSIGN_OR_RETURN(auto provider,
+                   AssumeRoleProvider::Create(std::move(source), std::move(options),
+                                              std::move(transport), clock, std::move(retry)));
   return std::make_shared<CachingCredentialsProvider>(std::move(provider), clock, caching);
 }
 
@@ -138,9 +138,8 @@ Result<std::shared_ptr<CachingCredentialsProvider>> MakeAssumeRoleChain(
   CredentialsProviderPtr signer = std::move(source);
   for (size_t i = 0; i < hops.size(); ++i) {
     if (i > 0) hops[i].chained = true;
-    ASSIGN_OR_RETURN(current,
-                     MakeCachedAssumeRole(signer, std::move(hops[i]), transport, clock, caching,
-                                          retry));
+    ASSIGN_OR_RETURN(current, MakeCachedAssumeRole(signer, std::move(hops[i]), transport, clock,
+                                                   caching, retry));
     signer = current;
   }
   return current;

@@ -28,9 +28,9 @@
 namespace crossdock::aws {
 
 struct AssumeRoleOptions {
-  std::string role_arn;           // the role to assume
-  std::string role_session_name;  // empty: MakeRoleSessionName("session")
-  std::string external_id;        // the customer's External ID condition; empty = not sent
+  std::string role_arn;                 // the role to assume
+  std::string role_session_name;        // empty: MakeRoleSessionName("session")
+  std::string external_id;              // the customer's External ID condition; empty = not sent
   std::chrono::seconds duration{3600};  // requested DurationSeconds (900 to 43200)
   std::string policy;                   // optional session policy JSON (narrows the role)
   std::string source_identity;          // optional SourceIdentity (sticks to chained sessions)

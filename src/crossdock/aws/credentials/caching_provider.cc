@@ -59,8 +59,8 @@ Result<AwsCredentials> CachingCredentialsProvider::GetCredentials() {
     last_error_.reset();
     if (cached_->expiration) {
       auto lifetime = *cached_->expiration - now;
-      auto ahead = std::min<std::chrono::system_clock::duration>(options_.refresh_ahead,
-                                                                lifetime / 2);
+      auto ahead =
+          std::min<std::chrono::system_clock::duration>(options_.refresh_ahead, lifetime / 2);
       refresh_at_ = *cached_->expiration - std::max(ahead, decltype(ahead)::zero());
     }
   } else {
@@ -90,9 +90,7 @@ void CachingCredentialsProvider::Invalidate() {
   inner_->Invalidate();
 }
 
-std::string CachingCredentialsProvider::Describe() const {
-  return "cached " + inner_->Describe();
-}
+std::string CachingCredentialsProvider::Describe() const { return "cached " + inner_->Describe(); }
 
 std::optional<AwsCredentials> CachingCredentialsProvider::Cached() const {
   std::lock_guard<std::mutex> lock(mu_);

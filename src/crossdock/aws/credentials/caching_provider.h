@@ -28,8 +28,8 @@
 namespace crossdock::aws {
 
 struct CachingOptions {
-  std::chrono::seconds refresh_ahead{300};      // refresh this long before expiry
-  std::chrono::milliseconds min_backoff{1000};  // first wait after a failed refresh
+  std::chrono::seconds refresh_ahead{300};       // refresh this long before expiry
+  std::chrono::milliseconds min_backoff{1000};   // first wait after a failed refresh
   std::chrono::milliseconds max_backoff{60000};  // cap of the doubling wait
 };
 
@@ -49,8 +49,8 @@ class CachingCredentialsProvider final : public CredentialsProvider {
   const CredentialsProviderPtr& inner() const { return inner_; }
 
  private:
-  bool Usable(TimePoint now) const;      // cached and not expired
-  bool Fresh(TimePoint now) const;       // cached and before the refresh point
+  bool Usable(TimePoint now) const;  // cached and not expired
+  bool Fresh(TimePoint now) const;   // cached and before the refresh point
   std::chrono::milliseconds BackoffAfter(int failures) const;
 
   CredentialsProviderPtr inner_;
@@ -60,12 +60,12 @@ class CachingCredentialsProvider final : public CredentialsProvider {
   mutable std::mutex mu_;
   std::condition_variable refreshed_;
   std::optional<AwsCredentials> cached_;
-  TimePoint refresh_at_{};             // when the cached credentials should be replaced
-  bool refreshing_ = false;            // a fetch is in flight
-  uint64_t generation_ = 0;            // bumped when a fetch ends
-  int failures_ = 0;                   // consecutive failed fetches
-  TimePoint retry_after_{};            // no fetch before this after a failure
-  std::optional<Error> last_error_;    // the last fetch's error, while backing off
+  TimePoint refresh_at_{};           // when the cached credentials should be replaced
+  bool refreshing_ = false;          // a fetch is in flight
+  uint64_t generation_ = 0;          // bumped when a fetch ends
+  int failures_ = 0;                 // consecutive failed fetches
+  TimePoint retry_after_{};          // no fetch before this after a failure
+  std::optional<Error> last_error_;  // the last fetch's error, while backing off
   uint64_t fetches_ = 0;
 };
 

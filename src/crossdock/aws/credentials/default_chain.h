@@ -39,24 +39,26 @@ class ChainCredentialsProvider final : public CredentialsProvider {
 
 // What the user chose; every field optional.
 struct CredentialsSetup {
-  std::string profile;       // --profile; empty = AWS_PROFILE / "default" (env keys first)
-  std::string region;        // --region; empty = AWS_REGION, AWS_DEFAULT_REGION, profile
-  std::string endpoint_url;  // --endpoint-url: also used for STS (a local RGW serves both)
-  std::string role_arn;      // --role-arn: assume this role on top of the chain
-  std::string external_id;   // --external-id
-  std::string role_session_name;        // empty = MakeRoleSessionName("cli")
+  std::string profile;            // --profile; empty = AWS_PROFILE / "default" (env keys first)
+  std::string region;             // --region; empty = AWS_REGION, AWS_DEFAULT_REGION, profile
+  std::string endpoint_url;       // --endpoint-url: also used for STS (a local RGW serves both)
+  std::string role_arn;           // --role-arn: assume this role on top of the chain
+  std::string external_id;        // --external-id
+  std::string role_session_name;  // empty = MakeRoleSessionName("cli")
   std::chrono::seconds duration{3600};  // DurationSeconds for --role-arn
   CachingOptions caching;
 };
 
 // env -> profile, as described above (no role on top).
-CredentialsProviderPtr MakeDefaultCredentialsChain(
-    const CredentialsSetup& setup, std::shared_ptr<http::HttpTransport> transport, Clock& clock,
-    const EnvLookup& env = ProcessEnv());
+CredentialsProviderPtr MakeDefaultCredentialsChain(const CredentialsSetup& setup,
+                                                   std::shared_ptr<http::HttpTransport> transport,
+                                                   Clock& clock,
+                                                   const EnvLookup& env = ProcessEnv());
 
 // The region to use: setup.region, AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`,
 // else `fallback`. Malformed profile files are an error.
-Result<std::string> ResolveRegion(const CredentialsSetup& setup, const EnvLookup& env = ProcessEnv(),
+Result<std::string> ResolveRegion(const CredentialsSetup& setup,
+                                  const EnvLookup& env = ProcessEnv(),
                                   std::string_view fallback = "us-east-1");
 
 // The full stack the CLI uses: the default chain, and with setup.role_arn a cached

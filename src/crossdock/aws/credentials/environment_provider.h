@@ -21,7 +21,7 @@ namespace crossdock::aws {
 // Returns a variable's value, or nullopt when unset. Empty values count as unset.
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
-EnvLookup ProcessEnv();  // getenv
+EnvLookup ProcessEnv();                                     // getenv
 EnvLookup MapEnv(std::map<std::string, std::string> vars);  // for tests and embedding
 
 // AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default".

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <system_error>
 
@@ -34,8 +34,8 @@ std::optional<std::string> ProfileNameOfSection(std::string_view header, Profile
                                                 bool& explicit_profile) {
   explicit_profile = false;
   std::string_view h = Trim(header);
-  bool has_prefix = h.starts_with("profile") && h.size() > 7 &&
-                    std::isspace(static_cast<unsigned char>(h[7]));
+  bool has_prefix =
+      h.starts_with("profile") && h.size() > 7 && std::isspace(static_cast<unsigned char>(h[7]));
   if (kind == ProfileFileKind::kCredentials) {
     if (has_prefix) return std::nullopt;  // not allowed in the credentials file
     if (h.empty()) return std::nullopt;
@@ -69,7 +69,7 @@ Result<ProfileSet> ParseProfileFile(std::string_view text, ProfileFileKind kind,
   ProfileSet out;
   // Profiles named by "[profile default]" in the config file replace those from "[default]".
   std::map<std::string, bool> explicit_seen;
-  Profile* current = nullptr;   // nullptr: outside any section, or in a non-profile section
+  Profile* current = nullptr;  // nullptr: outside any section, or in a non-profile section
   bool in_section = false;
   std::string* last_value = nullptr;  // for continuation lines
   int line_no = 0;
@@ -184,8 +184,8 @@ Result<ProfileSet> LoadSharedConfig(const SharedConfigPaths& paths) {
   ProfileSet config, credentials;
   ASSIGN_OR_RETURN(auto config_text, ReadIfExists(paths.config));
   if (config_text) {
-    ASSIGN_OR_RETURN(config, ParseProfileFile(*config_text, ProfileFileKind::kConfig,
-                                              paths.config));
+    ASSIGN_OR_RETURN(config,
+                     ParseProfileFile(*config_text, ProfileFileKind::kConfig, paths.config));
   }
   ASSIGN_OR_RETURN(auto creds_text, ReadIfExists(paths.credentials));
   if (creds_text) {

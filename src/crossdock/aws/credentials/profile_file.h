@@ -32,7 +32,7 @@ struct Profile {
 
 struct ProfileSet {
   std::map<std::string, Profile> profiles;
-  std::string config_path;       // where they were read from, for messages
+  std::string config_path;  // where they were read from, for messages
   std::string credentials_path;
 
   const Profile* Find(std::string_view name) const;

@@ -15,8 +15,7 @@ namespace {
 std::string Where(const ProfileSet& set) {
   if (set.config_path.empty() && set.credentials_path.empty()) return "the profile files";
   return fmt::format("{} or {}", set.config_path.empty() ? "(no config file)" : set.config_path,
-                     set.credentials_path.empty() ? "(no credentials file)"
-                                                  : set.credentials_path);
+                     set.credentials_path.empty() ? "(no credentials file)" : set.credentials_path);
 }
 
 std::string Join(const std::vector<std::string>& names) {
@@ -26,8 +25,8 @@ std::string Join(const std::vector<std::string>& names) {
 }
 
 Error Bad(std::string_view profile, std::string_view key, std::string what) {
-  return Error(ErrorCode::kInvalidArgument,
-               fmt::format("profile '{}': {}", profile, what), std::string(key));
+  return Error(ErrorCode::kInvalidArgument, fmt::format("profile '{}': {}", profile, what),
+               std::string(key));
 }
 
 // Static keys of a profile: nullopt when it has none; an error when only half is set.
@@ -70,19 +69,19 @@ struct Resolver {
     }
     if (std::find(path.begin(), path.end(), name) != path.end()) {
       path.push_back(name);
-      return Bad(path.front(), "source_profile",
-                 fmt::format("source_profile chain loops: {}; end it at a profile with keys",
-                             Join(path)));
+      return Bad(
+          path.front(), "source_profile",
+          fmt::format("source_profile chain loops: {}; end it at a profile with keys", Join(path)));
     }
     path.push_back(name);
     ASSIGN_OR_RETURN(auto keys, StaticKeys(*p));
     auto role_arn = p->Get("role_arn");
     if (!role_arn) {
-      if (keys) return std::make_pair(CredentialsProviderPtr(
-                                          std::make_shared<StaticCredentialsProvider>(*keys)),
-                                      false);
-      for (const char* unsupported : {"credential_process", "sso_session", "sso_start_url",
-                                      "web_identity_token_file"}) {
+      if (keys)
+        return std::make_pair(
+            CredentialsProviderPtr(std::make_shared<StaticCredentialsProvider>(*keys)), false);
+      for (const char* unsupported :
+           {"credential_process", "sso_session", "sso_start_url", "web_identity_token_file"}) {
         if (p->Get(unsupported)) {
           return Bad(name, unsupported,
                      fmt::format("{} is not supported by crossdock; give the profile "
@@ -145,8 +144,8 @@ struct Resolver {
     ar.region = p->Get("region").value_or(options.region.empty() ? "us-east-1" : options.region);
     ar.endpoint_override = options.sts_endpoint_override;
     ar.chained = source_is_role;
-    auto provider = MakeCachedAssumeRole(source, std::move(ar), options.transport, clock,
-                                         options.caching);
+    auto provider =
+        MakeCachedAssumeRole(source, std::move(ar), options.transport, clock, options.caching);
     if (!provider.ok()) {
       Error e = provider.error();
       return Bad(name, e.field(), e.message());
@@ -167,8 +166,7 @@ Result<CredentialsProviderPtr> MakeProfileProvider(const ProfileSet& profiles,
   return std::move(resolved.first);
 }
 
-ProfileCredentialsProvider::ProfileCredentialsProvider(std::string profile,
-                                                       SharedConfigPaths paths,
+ProfileCredentialsProvider::ProfileCredentialsProvider(std::string profile, SharedConfigPaths paths,
                                                        ProfileProviderOptions options)
     : profile_(std::move(profile)), paths_(std::move(paths)), options_(std::move(options)) {}
 

@@ -26,7 +26,7 @@ struct ProfileProviderOptions {
   std::shared_ptr<http::HttpTransport> transport;  // for STS calls of role profiles
   Clock* clock = nullptr;                          // default: SystemClock::Instance()
   EnvLookup env = ProcessEnv();                    // for credential_source = Environment
-  std::string region;               // STS region when the profile sets none (then us-east-1)
+  std::string region;                 // STS region when the profile sets none (then us-east-1)
   std::string sts_endpoint_override;  // e.g. a local RGW; empty = regional endpoint
   CachingOptions caching;
 };

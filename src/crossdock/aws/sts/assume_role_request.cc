@@ -77,8 +77,8 @@ std::string FormEncode(std::string_view value) {
   std::string out;
   out.reserve(value.size() + value.size() / 4);
   for (unsigned char c : value) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
     if (unreserved) {
       out.push_back(static_cast<char>(c));
     } else {
@@ -92,8 +92,8 @@ std::string FormEncode(std::string_view value) {
 
 Status ValidateAssumeRoleParams(const AssumeRoleParams& p) {
   RETURN_IF_ERROR(CheckRoleArn(p.role_arn));
-  RETURN_IF_ERROR(CheckToken(p.role_session_name, "role_session_name", "RoleSessionName", 2, 64,
-                             "+=,.@-"));
+  RETURN_IF_ERROR(
+      CheckToken(p.role_session_name, "role_session_name", "RoleSessionName", 2, 64, "+=,.@-"));
   if (!p.external_id.empty()) {
     RETURN_IF_ERROR(CheckToken(p.external_id, "external_id", "ExternalId", 2, 1224, "+=,.@:/-"));
   }
@@ -112,8 +112,8 @@ Status ValidateAssumeRoleParams(const AssumeRoleParams& p) {
                  "policy");
   }
   if (!p.source_identity.empty()) {
-    RETURN_IF_ERROR(CheckToken(p.source_identity, "source_identity", "SourceIdentity", 2, 64,
-                               "+=,.@-"));
+    RETURN_IF_ERROR(
+        CheckToken(p.source_identity, "source_identity", "SourceIdentity", 2, 64, "+=,.@-"));
   }
   return OkStatus();
 }

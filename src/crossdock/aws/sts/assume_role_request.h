@@ -18,17 +18,17 @@
 
 namespace crossdock::aws::sts {
 
-inline constexpr int kMinDurationSeconds = 900;     // 15 minutes
-inline constexpr int kMaxDurationSeconds = 43200;   // 12 hours (the largest MaxSessionDuration)
+inline constexpr int kMinDurationSeconds = 900;    // 15 minutes
+inline constexpr int kMaxDurationSeconds = 43200;  // 12 hours (the largest MaxSessionDuration)
 inline constexpr int kChainedMaxDurationSeconds = 3600;  // role chaining: at most 1 hour
 
 struct AssumeRoleParams {
-  std::string role_arn;           // arn:aws:iam::111122223333:role/vendor-sync
-  std::string role_session_name;  // 2-64 chars of [\w+=,.@-]; appears in CloudTrail
-  std::string external_id;        // 2-1224 chars of [\w+=,.@:/-]; empty = not sent
+  std::string role_arn;                 // arn:aws:iam::111122223333:role/vendor-sync
+  std::string role_session_name;        // 2-64 chars of [\w+=,.@-]; appears in CloudTrail
+  std::string external_id;              // 2-1224 chars of [\w+=,.@:/-]; empty = not sent
   std::optional<int> duration_seconds;  // 900-43200; unset = not sent (STS default 1 hour)
-  std::string policy;           // session policy JSON (further restricts); empty = not sent
-  std::string source_identity;  // 2-64 chars of [\w+=,.@-]; empty = not sent
+  std::string policy;                   // session policy JSON (further restricts); empty = not sent
+  std::string source_identity;          // 2-64 chars of [\w+=,.@-]; empty = not sent
 };
 
 // Percent-encodes a form value the way the AWS query protocol expects (RFC 3986 unreserved

@@ -25,9 +25,9 @@ struct AssumedRoleUser {
 struct AssumeRoleResult {
   AwsCredentials credentials;  // always with session token and expiration
   AssumedRoleUser assumed_role_user;
-  std::string source_identity;   // echoed when the request set one
-  int packed_policy_size = -1;   // percent of the session-policy budget used; -1 if absent
-  std::string request_id;        // ResponseMetadata/RequestId when present
+  std::string source_identity;  // echoed when the request set one
+  int packed_policy_size = -1;  // percent of the session-policy budget used; -1 if absent
+  std::string request_id;       // ResponseMetadata/RequestId when present
 };
 
 // kInternal naming the missing element when the document is not an AssumeRole answer or lacks

@@ -15,8 +15,8 @@ Result<StsClient> StsClient::Create(std::shared_ptr<AwsClient> client, StsClient
 Result<StsClient> StsClient::Create(std::shared_ptr<http::HttpTransport> transport,
                                     CredentialsProviderPtr source, Clock& clock,
                                     StsClientOptions options, RetryOptions retry) {
-  auto client = std::make_shared<AwsClient>(std::move(transport), std::move(source), clock,
-                                            std::move(retry));
+  auto client =
+      std::make_shared<AwsClient>(std::move(transport), std::move(source), clock, std::move(retry));
   return Create(std::move(client), std::move(options));
 }
 

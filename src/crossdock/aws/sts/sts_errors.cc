@@ -157,9 +157,9 @@ Error DescribeAssumeRoleError(const Error& error, const AssumeRoleErrorContext& 
             ctx.duration_seconds.value_or(0),
             aws_message.empty() ? "" : " (AWS: " + aws_message + ")");
       } else {
-        text = fmt::format("STS rejected the request: {}",
-                           aws_message.empty() ? "a parameter is invalid (no detail given)"
-                                               : aws_message);
+        text = fmt::format(
+            "STS rejected the request: {}",
+            aws_message.empty() ? "a parameter is invalid (no detail given)" : aws_message);
       }
       break;
     case StsErrorKind::kOther:

@@ -40,8 +40,8 @@ struct AccessDeniedDetails {
 std::optional<AccessDeniedDetails> ParseAccessDeniedMessage(std::string_view message);
 
 struct AssumeRoleErrorContext {
-  std::string role_arn;       // the role that was requested
-  std::string caller;         // who asked: an ARN or "access key AKID..." (never a secret)
+  std::string role_arn;  // the role that was requested
+  std::string caller;    // who asked: an ARN or "access key AKID..." (never a secret)
   bool external_id_sent = false;
   std::optional<int> duration_seconds;  // what was requested
   std::string region;                   // the STS region called
