@@ -1,0 +1,150 @@
+#include "crossdock/cli/connection_context.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "crossdock/cli/commands.h"
+#include "crossdock/crypto/secretbox.h"
+
+namespace crossdock::cli {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string DataDir() {
+  std::string xdg = Env("XDG_DATA_HOME");
+  if (!xdg.empty()) return (std::filesystem::path(xdg) / "crossdock").string();
+  std::string home = Env("HOME");
+  if (!home.empty()) {
+    return (std::filesystem::path(home) / ".local" / "share" / "crossdock").string();
+  }
+  return ".";
+}
+
+}  // namespace
+
+std::string DefaultDatabaseLocation() {
+  std::string env = Env("CROSSDOCK_DB");
+  if (!env.empty()) return env;
+  std::string dir = DataDir();
+  return dir == "." ? "crossdock.db" : (std::filesystem::path(dir) / "crossdock.db").string();
+}
+
+std::string DefaultMasterKeyFile(const std::string& db_location) {
+  if (!store::IsPostgresUrl(db_location)) {
+    std::string file = db_location;
+    if (file.starts_with("sqlite:")) file = file.substr(7);
+    std::filesystem::path p(file);
+    return (p.parent_path() / "master.key").string();
+  }
+  return (std::filesystem::path(DataDir()) / "master.key").string();
+}
+
+void AddGlobalOptions(CLI::App& group, GlobalOptions& o) {
+  group.add_option("--db", o.db,
+                   "SQLite file or PostgreSQL URL (env CROSSDOCK_DB; default "
+                   "~/.local/share/crossdock/crossdock.db)");
+  group.add_option("--org", o.org, "Organization name (env CROSSDOCK_ORG; default \"default\")");
+  group.add_option("--format", o.format, "Output format")
+      ->check(CLI::IsMember({"table", "json"}));
+  group.add_option("--master-key-file", o.master_key_file,
+                   "File holding the master key that encrypts secrets (env "
+                   "CROSSDOCK_MASTER_KEY_FILE, or the key itself in CROSSDOCK_MASTER_KEY; "
+                   "default master.key next to the database, created on first use)");
+}
+
+CLI::App* Leaf(CLI::App* command) {
+  command->fallthrough();
+  return command;
+}
+
+Result<Context> OpenContext(const GlobalOptions& o) {
+  store::StoreOptions so;
+  so.location = o.db.empty() ? DefaultDatabaseLocation() : o.db;
+  crypto::MasterKeyOptions ko;
+  ko.env_value = Env("CROSSDOCK_MASTER_KEY");
+  ko.file_path = o.master_key_file;
+  if (ko.file_path.empty()) ko.file_path = Env("CROSSDOCK_MASTER_KEY_FILE");
+  if (ko.file_path.empty()) ko.file_path = DefaultMasterKeyFile(so.location);
+  ASSIGN_OR_RETURN(crypto::MasterKey key, crypto::LoadMasterKey(ko));
+  if (key.created) {
+    std::cerr << "crossdock: generated a new master key in " << key.source
+              << " (mode 0600); back it up: stored secrets cannot be decrypted without it\n";
+  }
+  so.secret_box = std::move(key.box);
+  Context ctx;
+  ASSIGN_OR_RETURN(ctx.store, store::OpenStore(std::move(so)));
+  ctx.service = std::make_unique<connect::ConnectionService>(*ctx.store);
+  std::string org = o.org.empty() ? Env("CROSSDOCK_ORG") : o.org;
+  if (org.empty() || org == connect::kDefaultOrganization) {
+    ASSIGN_OR_RETURN(ctx.org, ctx.service->EnsureOrganization(connect::kDefaultOrganization));
+  } else {
+    ASSIGN_OR_RETURN(ctx.org, ctx.service->FindOrganization(org));
+  }
+  ctx.json = o.format == "json";
+  return ctx;
+}
+
+int ReportError(std::string_view command, const Error& error) {
+  std::cerr << "crossdock " << command << ": " << error.message();
+  if (!error.field().empty()) std::cerr << " [field: " << error.field() << "]";
+  std::cerr << "\n";
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kNotFound:
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kFailedPrecondition:
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kAccessDenied:
+      return kExitUsage;
+    default:
+      return kExitFailure;
+  }
+}
+
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(header.size(), 0);
+  for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], r[i].size());
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      out += cells[i];
+      if (i + 1 < cells.size()) out += std::string(width[i] - cells[i].size() + 2, ' ');
+    }
+    std::cout << out << "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+}
+
+Result<std::string> ReadSecretFromStdin(std::string_view what) {
+  if (::isatty(STDIN_FILENO)) {
+    std::cerr << "Enter the " << what << " and press Ctrl-D: ";
+  }
+  std::stringstream buf;
+  buf << std::cin.rdbuf();
+  std::string s = buf.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  if (s.empty()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string("nothing was read from stdin for the ") + std::string(what) +
+                     "; pipe it in, e.g. `printf %s \"$SECRET\" | crossdock ...`",
+                 std::string(what));
+  }
+  return s;
+}
+
+}  // namespace crossdock::cli
