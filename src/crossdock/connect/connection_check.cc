@@ -1,0 +1,495 @@
+#include "crossdock/connect/connection_check.h"
+
+#include <fmt/format.h>
+
+#include "crossdock/aws/credentials/assume_role_provider.h"
+#include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/aws/endpoints.h"
+#include "crossdock/aws/s3/scoped_bucket.h"
+#include "crossdock/connect/check_diagnosis.h"
+#include "crossdock/connect/check_policies.h"
+#include "crossdock/crypto/random.h"
+#include "crossdock/http/curl_transport.h"
+#include "crossdock/iam/generate.h"
+
+namespace crossdock::connect {
+namespace {
+
+using Millis = std::chrono::milliseconds;
+
+// Runs `body` and records its duration into the check.
+template <typename F>
+CheckResult Timed(std::string id, std::string title, Clock& clock, F&& body) {
+  CheckResult r;
+  r.id = std::move(id);
+  r.title = std::move(title);
+  auto start = std::chrono::steady_clock::now();
+  body(r);
+  r.duration = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+  (void)clock;
+  return r;
+}
+
+CheckResult Skipped(std::string id, std::string title, std::string why) {
+  CheckResult r;
+  r.id = std::move(id);
+  r.title = std::move(title);
+  r.status = CheckStatus::kSkip;
+  r.message = std::move(why);
+  return r;
+}
+
+std::string RandomHex(size_t bytes) {
+  std::string raw = crypto::RandomBytes(bytes);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+class Checker {
+ public:
+  Checker(const CheckInput& input, const CheckEnvironment& env, Clock& clock,
+          std::shared_ptr<http::HttpTransport> transport, aws::Partition partition)
+      : in_(input),
+        c_(input.connection),
+        env_(env),
+        clock_(clock),
+        transport_(std::move(transport)),
+        partition_(std::move(partition)) {
+    ctx_.role_arn = c_.auth_method == AuthMethod::kIamRole ? c_.role_arn : "";
+    ctx_.vendor_principal =
+        env.vendor_principal_arn.empty()
+            ? fmt::format("arn:{}:iam::{}:root", partition_.id, env.vendor_account)
+            : env.vendor_principal_arn;
+    ctx_.region = c_.region;
+    ctx_.bucket = c_.bucket;
+  }
+
+  ConnectionCheckReport Run() {
+    report_.connection = c_.name;
+    ReadDocuments();
+    aws::CredentialsProviderPtr creds =
+        c_.auth_method == AuthMethod::kIamRole ? AssumeChecks() : AccessKeyCredentials();
+    if (c_.type == ConnectionType::kDatabricks && creds) SelfAssumeCheck(creds);
+    if (creds) {
+      S3Checks(creds);
+    } else {
+      for (const char* id : {"bucket_region", "list_objects", "put_object", "get_object",
+                             "head_object", "create_multipart_upload", "abort_multipart_upload",
+                             "list_multipart_uploads", "delete_object"}) {
+        report_.checks.push_back(
+            Skipped(id, id, "skipped: crossdock has no working credentials for this connection"));
+      }
+    }
+    AddDocumentChecks(in_, ctx_, env_.vendor_account, report_.checks);
+    return std::move(report_);
+  }
+
+ private:
+  void ReadDocuments() {
+    auto read = [&](const std::optional<std::string>& text, const char* id, const char* what,
+                    std::optional<iam::Policy>& into) {
+      if (!text) return;
+      auto policy = iam::ParsePolicy(*text);
+      if (policy.ok()) {
+        into = std::move(policy).value();
+        return;
+      }
+      CheckResult r;
+      r.id = id;
+      r.title = fmt::format("Read the {} you supplied", what);
+      r.status = CheckStatus::kFail;
+      r.message = policy.error().message();
+      r.diagnosis = fmt::format("The {} is not a valid IAM policy document.", what);
+      r.fix = fmt::format(
+          "Fix the document (crossdock policy check FILE --type {} shows every "
+          "problem with its line and column).",
+          std::string_view(id) == "trust_policy_document" ? "trust" : "identity");
+      report_.checks.push_back(std::move(r));
+    };
+    read(in_.permission_policy, "permission_policy_document", "permission policy",
+         ctx_.permission_policy);
+    read(in_.trust_policy, "trust_policy_document", "trust policy", ctx_.trust_policy);
+  }
+
+  aws::AssumeRoleOptions AssumeOptions(const std::string& external_id) const {
+    aws::AssumeRoleOptions o;
+    o.role_arn = c_.role_arn;
+    o.role_session_name = aws::MakeRoleSessionName(c_.name.empty() ? "test" : c_.name);
+    o.external_id = external_id;
+    o.region = c_.region;
+    o.endpoint_override = env_.sts_endpoint;
+    o.caller = ctx_.vendor_principal;
+    return o;
+  }
+
+  // One AssumeRole, uncached. Returns the error, or nullopt when it worked.
+  std::optional<Error> TryAssume(const std::string& external_id) {
+    auto provider = aws::AssumeRoleProvider::Create(
+        env_.vendor_credentials, AssumeOptions(external_id), transport_, clock_, env_.retry);
+    if (!provider.ok()) return provider.error();
+    auto creds = (*provider)->GetCredentials();
+    if (!creds.ok()) return creds.error();
+    return std::nullopt;
+  }
+
+  aws::CredentialsProviderPtr AssumeChecks() {
+    aws::CredentialsProviderPtr working;
+    const std::string& current = in_.external_ids.front();
+    report_.checks.push_back(Timed(
+        "assume_role", fmt::format("Assume {} with the External ID", c_.role_arn), clock_,
+        [&](CheckResult& r) {
+          for (size_t i = 0; i < in_.external_ids.size(); ++i) {
+            const std::string& id = in_.external_ids[i];
+            auto cached = aws::MakeCachedAssumeRole(env_.vendor_credentials, AssumeOptions(id),
+                                                    transport_, clock_, {}, env_.retry);
+            if (!cached.ok()) {
+              DiagnoseAssumeRoleFailure(cached.error(), id, ctx_, r);
+              r.status = CheckStatus::kFail;
+              return;
+            }
+            auto creds = (*cached)->GetCredentials();
+            if (creds.ok()) {
+              working = *cached;
+              if (i == 0) {
+                r.status = CheckStatus::kPass;
+                r.message = "assumed with External ID " + id;
+              } else {
+                r.status = CheckStatus::kWarn;
+                r.message = "assumed only with the previous External ID " + id;
+                r.diagnosis = "The trust policy still names the previous External ID.";
+                r.fix = fmt::format(
+                    "Add the new External ID {} to the sts:ExternalId condition (both may be "
+                    "listed), then confirm the rotation with crossdock org rotate-external-id "
+                    "--confirm.",
+                    current);
+              }
+              return;
+            }
+            if (i == 0) {
+              DiagnoseAssumeRoleFailure(creds.error(), id, ctx_, r);
+              r.status = CheckStatus::kFail;
+            }
+          }
+        }));
+    if (!working) {
+      report_.checks.push_back(Skipped("external_id_required",
+                                       "Assume the role without an External ID (must fail)",
+                                       "skipped: the role could not be assumed at all"));
+      report_.checks.push_back(Skipped("external_id_checked",
+                                       "Assume the role with a wrong External ID (must fail)",
+                                       "skipped: the role could not be assumed at all"));
+      return nullptr;
+    }
+    ConfusedDeputyCheck("external_id_required",
+                        "Assume the role without an External ID (must fail)", "");
+    ConfusedDeputyCheck("external_id_checked",
+                        "Assume the role with a wrong External ID (must fail)",
+                        "crossdock-wrong-" + RandomHex(8));
+    return working;
+  }
+
+  void ConfusedDeputyCheck(const char* id, const char* title, const std::string& external_id) {
+    report_.checks.push_back(Timed(id, title, clock_, [&](CheckResult& r) {
+      auto error = TryAssume(external_id);
+      if (error) {
+        RecordError(*error, r);
+        bool denied = error->code() == ErrorCode::kAccessDenied;
+        r.status = denied ? CheckStatus::kPass : CheckStatus::kWarn;
+        r.message = denied ? "refused, as it must be: " + error->message() : error->message();
+        if (!denied) {
+          r.diagnosis = "STS failed for another reason than a denial; the check is inconclusive.";
+          r.fix = "Run the test again.";
+        }
+        return;
+      }
+      r.status = CheckStatus::kFail;
+      r.message = external_id.empty() ? "the role was assumed without any External ID"
+                                      : "the role was assumed with a wrong External ID";
+      r.diagnosis =
+          "Anyone in the vendor's account who knows the role ARN can assume this role (the "
+          "confused deputy problem): the trust policy does not require crossdock's External "
+          "ID.";
+      r.fix = fmt::format(
+          "Add to the trust policy statement that names the vendor: \"Condition\": "
+          "{{\"StringEquals\": {{\"sts:ExternalId\": \"{}\"}}}} — StringEquals, not StringLike "
+          "with wildcards or an ...IfExists operator.",
+          in_.external_ids.front());
+    }));
+  }
+
+  aws::CredentialsProviderPtr AccessKeyCredentials() {
+    if (!c_.secret_access_key.value || c_.access_key_id.empty()) {
+      CheckResult r;
+      r.id = "credentials";
+      r.title = "Read the connection's access key";
+      r.status = CheckStatus::kFail;
+      r.message = "the connection has no access key id and secret access key";
+      r.fix = "Set both on the connection, or switch it to an IAM role.";
+      report_.checks.push_back(std::move(r));
+      return nullptr;
+    }
+    return std::make_shared<aws::StaticCredentialsProvider>(
+        aws::AwsCredentials{c_.access_key_id, *c_.secret_access_key.value, "", std::nullopt});
+  }
+
+  // Databricks storage credentials require a role that can assume itself.
+  void SelfAssumeCheck(const aws::CredentialsProviderPtr& role_creds) {
+    if (c_.auth_method != AuthMethod::kIamRole) return;
+    std::string ext = c_.databricks.external_id;
+    report_.checks.push_back(Timed(
+        "self_assume", "The role assumes itself (required by Databricks storage credentials)",
+        clock_, [&](CheckResult& r) {
+          aws::AssumeRoleOptions o = AssumeOptions(ext);
+          o.chained = true;
+          o.caller = c_.role_arn;
+          auto provider =
+              aws::AssumeRoleProvider::Create(role_creds, o, transport_, clock_, env_.retry);
+          Result<aws::AwsCredentials> creds = provider.ok()
+                                                  ? (*provider)->GetCredentials()
+                                                  : Result<aws::AwsCredentials>(provider.error());
+          if (creds.ok()) {
+            r.status = CheckStatus::kPass;
+            r.message = "the role's own session assumed it again";
+            return;
+          }
+          RecordError(creds.error(), r);
+          r.status = CheckStatus::kFail;
+          r.diagnosis =
+              "The role cannot assume itself: Databricks blocks storage credentials on "
+              "non-self-assuming roles (since January 2025).";
+          r.fix = fmt::format(
+              "Add {} as a Principal of the trust policy (with the Databricks External ID in "
+              "the sts:ExternalId condition) and a statement allowing sts:AssumeRole on {} to "
+              "the permission policy.",
+              c_.role_arn, c_.role_arn);
+        }));
+  }
+
+  std::string BucketArn() const { return fmt::format("arn:{}:s3:::{}", partition_.id, c_.bucket); }
+  std::string ObjectArn(const std::string& full_key) const {
+    return fmt::format("arn:{}:s3:::{}/{}", partition_.id, c_.bucket, full_key);
+  }
+
+  // Runs one probe: pass when `op` succeeds, a diagnosed failure otherwise.
+  template <typename Op>
+  bool Probe(const char* id, std::string title, const ProbeAction& probe, Op&& op) {
+    bool ok = false;
+    report_.checks.push_back(Timed(id, std::move(title), clock_, [&](CheckResult& r) {
+      Status st = op(r);
+      if (st.ok()) {
+        if (r.status == CheckStatus::kSkip) r.status = CheckStatus::kPass;
+        ok = r.status != CheckStatus::kFail;
+        return;
+      }
+      r.status = CheckStatus::kFail;
+      DiagnoseS3Failure(st.error(), probe, ctx_, r);
+    }));
+    return ok;
+  }
+
+  void S3Checks(const aws::CredentialsProviderPtr& creds) {
+    aws::s3::S3Options options = aws::s3::S3Options::FromCredentials(creds);
+    options.region = c_.region;
+    options.endpoint_override = env_.s3_endpoint;
+    options.retry = env_.retry;
+    options.clock = &clock_;
+    auto client = aws::s3::S3Client::Make(options, transport_);
+    if (!client.ok()) {
+      CheckResult r;
+      r.id = "s3_client";
+      r.title = "Prepare the S3 client";
+      r.status = CheckStatus::kFail;
+      RecordError(client.error(), r);
+      r.fix = "Check the connection's region and the S3 endpoint.";
+      report_.checks.push_back(std::move(r));
+      return;
+    }
+    std::string prefix = c_.path.empty() ? "" : c_.path + "/";
+    aws::s3::ScopedBucket bucket(*client, aws::s3::BucketScope{c_.bucket, prefix});
+    const std::string probe_key = std::string(iam::kProbeObjectName) + "-" + RandomHex(6);
+    const std::string full_key = prefix + probe_key;
+    const std::string where = fmt::format("s3://{}/{}", c_.bucket, prefix);
+
+    Probe("bucket_region", fmt::format("GetBucketLocation s3://{}", c_.bucket),
+          {"s3:GetBucketLocation", BucketArn(), {}, ""}, [&](CheckResult& r) -> Status {
+            ASSIGN_OR_RETURN(std::string region, bucket.GetBucketLocation());
+            if (region.empty()) region = "us-east-1";
+            r.message = "the bucket is in " + region;
+            if (region != c_.region) {
+              r.status = CheckStatus::kFail;
+              r.diagnosis =
+                  fmt::format("The bucket is in {}, the connection says {}.", region, c_.region);
+              r.fix = fmt::format("Set the connection's region to {}.", region);
+            }
+            return OkStatus();
+          });
+    Probe("list_objects", fmt::format("ListObjectsV2 {}", where),
+          {"s3:ListBucket", BucketArn(), {{"s3:prefix", prefix}}, ""},
+          [&](CheckResult& r) -> Status {
+            ASSIGN_OR_RETURN(auto page, bucket.ListPage("", "/"));
+            r.message = fmt::format("listed {} objects and {} folders", page.objects.size(),
+                                    page.common_prefixes.size());
+            return OkStatus();
+          });
+    const std::string payload = "crossdock connection test " + probe_key + "\n";
+    bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}", c_.bucket, full_key),
+                     {"s3:PutObject", ObjectArn(full_key), {}, ObjectArn(prefix + "*")},
+                     [&](CheckResult& r) -> Status {
+                       RETURN_IF_ERROR(bucket.Put(probe_key, payload));
+                       r.message = fmt::format("wrote {} bytes", payload.size());
+                       return OkStatus();
+                     });
+    const ProbeAction get_probe{"s3:GetObject", ObjectArn(full_key), {}, ObjectArn(prefix + "*")};
+    if (put) {
+      Probe("get_object", fmt::format("GetObject s3://{}/{}", c_.bucket, full_key), get_probe,
+            [&](CheckResult& r) -> Status {
+              ASSIGN_OR_RETURN(std::string body, bucket.GetAsString(probe_key));
+              if (body != payload) {
+                r.status = CheckStatus::kFail;
+                r.message = "the object read back differs from what was written";
+                r.diagnosis = "Something between crossdock and S3 changes object contents.";
+                r.fix = "Check proxies and the endpoint URL.";
+              } else {
+                r.message = "read back the same bytes";
+              }
+              return OkStatus();
+            });
+      Probe("head_object", fmt::format("HeadObject s3://{}/{}", c_.bucket, full_key), get_probe,
+            [&](CheckResult& r) -> Status {
+              ASSIGN_OR_RETURN(auto meta, bucket.Head(probe_key));
+              r.message = fmt::format("{} bytes", meta.size);
+              return OkStatus();
+            });
+    } else {
+      for (const char* id : {"get_object", "head_object"}) {
+        report_.checks.push_back(Skipped(id, id, "skipped: the test object could not be written"));
+      }
+    }
+    std::string upload_id;
+    const std::string mpu_key = probe_key + "-multipart";
+    bool started =
+        Probe("create_multipart_upload",
+              fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+              {"s3:PutObject", ObjectArn(prefix + mpu_key), {}, ObjectArn(prefix + "*")},
+              [&](CheckResult& r) -> Status {
+                ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
+                r.message = "started an upload";
+                return OkStatus();
+              });
+    Probe("list_multipart_uploads", fmt::format("ListMultipartUploads {}", where),
+          {"s3:ListBucketMultipartUploads", BucketArn(), {}, ""}, [&](CheckResult& r) -> Status {
+            ASSIGN_OR_RETURN(auto uploads, bucket.ListMultipartUploads(""));
+            r.message = fmt::format("{} uploads in progress under the prefix", uploads.size());
+            return OkStatus();
+          });
+    if (started) {
+      bool aborted = Probe(
+          "abort_multipart_upload",
+          fmt::format("AbortMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+          {"s3:AbortMultipartUpload", ObjectArn(prefix + mpu_key), {}, ObjectArn(prefix + "*")},
+          [&](CheckResult& r) -> Status {
+            RETURN_IF_ERROR(bucket.AbortMultipartUpload(mpu_key, upload_id));
+            r.message = "aborted the upload; no parts are left";
+            return OkStatus();
+          });
+      if (!aborted) {
+        report_.checks.back().fix += fmt::format(
+            " Until then, the empty upload {} stays under the prefix; a lifecycle "
+            "rule AbortIncompleteMultipartUpload removes such uploads.",
+            upload_id);
+      }
+    } else {
+      report_.checks.push_back(Skipped("abort_multipart_upload", "abort_multipart_upload",
+                                       "skipped: no upload could be started"));
+    }
+    if (put) {
+      Probe("delete_object", fmt::format("DeleteObject s3://{}/{}", c_.bucket, full_key),
+            {"s3:DeleteObject", ObjectArn(full_key), {}, ObjectArn(prefix + "*")},
+            [&](CheckResult& r) -> Status {
+              RETURN_IF_ERROR(bucket.Delete(probe_key));
+              r.message = "removed the test object";
+              return OkStatus();
+            });
+    } else {
+      report_.checks.push_back(
+          Skipped("delete_object", "delete_object", "skipped: nothing was written"));
+    }
+  }
+
+  const CheckInput& in_;
+  const Connection& c_;
+  const CheckEnvironment& env_;
+  Clock& clock_;
+  std::shared_ptr<http::HttpTransport> transport_;
+  aws::Partition partition_;
+  DiagnosisContext ctx_;
+  ConnectionCheckReport report_;
+};
+
+}  // namespace
+
+const char* CheckStatusName(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::kPass:
+      return "pass";
+    case CheckStatus::kFail:
+      return "fail";
+    case CheckStatus::kWarn:
+      return "warn";
+    case CheckStatus::kSkip:
+      return "skip";
+  }
+  return "skip";
+}
+
+bool ConnectionCheckReport::ok() const {
+  for (const auto& c : checks) {
+    if (c.status == CheckStatus::kFail) return false;
+  }
+  return true;
+}
+
+const CheckResult* ConnectionCheckReport::Find(std::string_view id) const {
+  for (const auto& c : checks) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
+                                                 const CheckEnvironment& env) {
+  const Connection& c = input.connection;
+  if (c.bucket.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "the connection has no bucket to test; set one",
+                 "bucket");
+  }
+  ASSIGN_OR_RETURN(aws::Partition partition, aws::PartitionForRegion(c.region));
+  if (c.auth_method == AuthMethod::kIamRole) {
+    if (c.role_arn.empty()) {
+      return Error(ErrorCode::kInvalidArgument, "the connection has no role ARN; set one",
+                   "role_arn");
+    }
+    if (input.external_ids.empty() || input.external_ids.front().empty()) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "the organization has no External ID; one is generated on first use",
+                   "external_id");
+    }
+    if (!env.vendor_credentials) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "crossdock has no AWS credentials of its own to assume roles with; configure "
+                   "them (environment, profile or instance role)",
+                   "vendor_credentials");
+    }
+  }
+  Clock& clock = env.clock != nullptr ? *env.clock : SystemClock::Instance();
+  auto transport = env.transport ? env.transport : std::make_shared<http::CurlTransport>();
+  Checker checker(input, env, clock, std::move(transport), std::move(partition));
+  return checker.Run();
+}
+
+}  // namespace crossdock::connect

@@ -1,0 +1,56 @@
+#include "crossdock/connect/policy_spec.h"
+
+#include <algorithm>
+
+namespace crossdock::connect {
+
+iam::ConnectionType ToIamType(ConnectionType type) {
+  switch (type) {
+    case ConnectionType::kS3:
+      return iam::ConnectionType::kS3;
+    case ConnectionType::kDatabricks:
+      return iam::ConnectionType::kDatabricks;
+    case ConnectionType::kRedshiftServerless:
+      return iam::ConnectionType::kRedshiftServerless;
+  }
+  return iam::ConnectionType::kS3;
+}
+
+Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
+                                              const store::VendorIdentity& vendor,
+                                              const std::vector<std::string>& external_ids) {
+  if (vendor.account_id.empty()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "no vendor identity is configured: set crossdock's AWS account id first "
+                 "(crossdock identity --set-account ACCOUNT_ID)",
+                 "vendor_account");
+  }
+  iam::ConnectionSpec spec;
+  spec.type = ToIamType(c.type);
+  spec.region = c.region;
+  spec.vendor_account = vendor.account_id;
+  spec.vendor_role_arn = vendor.role_arn;
+  spec.external_ids = external_ids;
+  spec.role_arn = c.role_arn;
+  auto add_bucket = [&](const std::string& bucket, const std::string& path) {
+    if (bucket.empty()) return;
+    iam::BucketTarget target{bucket, path};
+    auto same = [&](const iam::BucketTarget& t) {
+      return t.name == target.name && t.prefix == target.prefix;
+    };
+    if (std::none_of(spec.buckets.begin(), spec.buckets.end(), same)) {
+      spec.buckets.push_back(target);
+    }
+  };
+  add_bucket(c.bucket, c.path);
+  if (c.type == ConnectionType::kRedshiftServerless && c.redshift.unload_enabled) {
+    add_bucket(c.redshift.unload_bucket, c.redshift.unload_path);
+  }
+  if (c.type == ConnectionType::kDatabricks) {
+    spec.databricks_external_id = c.databricks.external_id;
+  }
+  RETURN_IF_ERROR(iam::ValidateSpec(spec));
+  return spec;
+}
+
+}  // namespace crossdock::connect

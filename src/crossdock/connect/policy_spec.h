@@ -1,0 +1,28 @@
+// The bridge from a stored connection to the policy generator: which buckets, principals,
+// External IDs and role a connection's permission and trust policies must cover.
+//
+// S3 connections cover their bucket and path; Databricks connections their staging bucket,
+// their own role (self-assume) and the storage credential's External ID; Redshift Serverless
+// connections their staging bucket and, with "Unload data to S3", the unload bucket too. The
+// vendor principal is the vendor account's root, or the vendor role when one is configured
+// (the "more restrictive" option). Pure; it does not call AWS or the store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "crossdock/connect/connection.h"
+#include "crossdock/iam/generate.h"
+#include "crossdock/store/records.h"
+
+namespace crossdock::connect {
+
+iam::ConnectionType ToIamType(ConnectionType type);
+
+// kInvalidArgument naming the field when the connection or identity cannot make a spec
+// (no vendor account configured, a malformed bucket).
+Result<iam::ConnectionSpec> SpecForConnection(const Connection& connection,
+                                              const store::VendorIdentity& vendor,
+                                              const std::vector<std::string>& external_ids);
+
+}  // namespace crossdock::connect
