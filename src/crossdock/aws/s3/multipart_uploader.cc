@@ -129,6 +129,16 @@ Result<UploadResult> MultipartUploader::UploadFile(std::string_view bucket, std:
                                                    const std::string& path, UploadOptions options) {
   ASSIGN_OR_RETURN(auto file, FileByteStream::Open(path));
   options.size_hint = file->size();
+  uint64_t threshold = client_->options().multipart_threshold;
+  if (file->size() < threshold) {
+    // Small file: one PutObject read straight from the file, no part buffer.
+    ASSIGN_OR_RETURN(auto body, FileBodySource::Open(path));
+    if (body->Size() < threshold) {
+      ASSIGN_OR_RETURN(PutObjectResult put, client_->PutObject(bucket, key, body, options.put));
+      if (options.on_progress) options.on_progress(body->Size());
+      return UploadResult{put.etag, body->Size(), 0, 0, client_->checksum_support()};
+    }
+  }
   return Upload(bucket, key, *file, options);
 }
 
