@@ -135,7 +135,9 @@ Result<Field> ParseField(const nlohmann::json& f) {
   if (!f.is_object() || f.size() != 1) {
     return Error(ErrorCode::kInternal, "GetStatementResult: a record field is not a one-member union");
   }
-  const auto& [key, v] = *f.items().begin();
+  auto member = f.begin();
+  const std::string& key = member.key();
+  const nlohmann::json& v = member.value();
   if (key == "isNull") {
     out.kind = Field::Kind::kNull;
   } else if (key == "booleanValue" && v.is_boolean()) {
