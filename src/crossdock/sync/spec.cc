@@ -1,0 +1,229 @@
+#include "crossdock/sync/spec.h"
+
+namespace crossdock::sync {
+namespace {
+
+using json = nlohmann::json;
+
+Error Bad(const std::string& field, const std::string& msg) {
+  return Error(ErrorCode::kInvalidArgument, field + ": " + msg, field);
+}
+
+Result<std::string> Str(const json& j, const std::string& key, const std::string& path) {
+  if (!j.contains(key) || j[key].is_null()) return std::string();
+  if (!j[key].is_string()) return Bad(path + "." + key, "must be a string");
+  return j[key].get<std::string>();
+}
+
+Status CheckKeys(const json& j, const std::string& path, std::initializer_list<const char*> keys) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (const char* k : keys) known = known || it.key() == k;
+    if (!known) {
+      return Bad((path.empty() ? "" : path + ".") + it.key(),
+                 "unknown field; check the spelling (see the sync spec format)");
+    }
+  }
+  return OkStatus();
+}
+
+Result<S3Target> ParseTarget(const json& j, const std::string& path) {
+  S3Target t;
+  ASSIGN_OR_RETURN(t.connection, Str(j, "connection", path));
+  ASSIGN_OR_RETURN(t.bucket, Str(j, "bucket", path));
+  ASSIGN_OR_RETURN(t.region, Str(j, "region", path));
+  ASSIGN_OR_RETURN(t.endpoint, Str(j, "endpoint", path));
+  ASSIGN_OR_RETURN(t.sts_endpoint, Str(j, "sts_endpoint", path));
+  ASSIGN_OR_RETURN(t.role_arn, Str(j, "role_arn", path));
+  ASSIGN_OR_RETURN(t.external_id, Str(j, "external_id", path));
+  if (t.connection.empty() == t.bucket.empty()) {
+    return Bad(path + ".connection", "give either a connection (name or id) or a bucket");
+  }
+  return t;
+}
+
+void TargetToJson(const S3Target& t, json& j) {
+  auto put = [&](const char* k, const std::string& v) {
+    if (!v.empty()) j[k] = v;
+  };
+  put("connection", t.connection);
+  put("bucket", t.bucket);
+  put("region", t.region);
+  put("endpoint", t.endpoint);
+  put("sts_endpoint", t.sts_endpoint);
+  put("role_arn", t.role_arn);
+  put("external_id", t.external_id);
+}
+
+bool UrlHasPassword(const std::string& url) {
+  // postgresql://user:password@host/... or key=value with password=
+  if (url.find("password=") != std::string::npos) return true;
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return false;
+  size_t at = url.find('@', scheme);
+  if (at == std::string::npos) return false;
+  return url.substr(scheme + 3, at - scheme - 3).find(':') != std::string::npos;
+}
+
+Result<SourceSpec> ParseSource(const json& j) {
+  if (!j.is_object()) return Bad("source", "must be an object");
+  SourceSpec s;
+  ASSIGN_OR_RETURN(std::string type, Str(j, "type", "source"));
+  if (type == "postgres" || type == "postgresql") {
+    RETURN_IF_ERROR(CheckKeys(j, "source", {"type", "url", "table", "query"}));
+    s.type = SourceType::kPostgres;
+    ASSIGN_OR_RETURN(s.url, Str(j, "url", "source"));
+    ASSIGN_OR_RETURN(s.table, Str(j, "table", "source"));
+    ASSIGN_OR_RETURN(s.query, Str(j, "query", "source"));
+    if (s.url.empty()) return Bad("source.url", "a PostgreSQL URL is required");
+    if (UrlHasPassword(s.url)) {
+      return Bad("source.url",
+                 "must not contain a password (sync definitions are stored in the clear); "
+                 "give it to workers with PGPASSWORD or a .pgpass file");
+    }
+    if (s.table.empty() == s.query.empty()) {
+      return Bad("source.table", "give exactly one of table or query");
+    }
+    return s;
+  }
+  std::optional<Format> format;
+  if (j.contains("format")) {
+    ASSIGN_OR_RETURN(std::string f, Str(j, "format", "source"));
+    ASSIGN_OR_RETURN(Format parsed, ParseFormat(f));
+    format = parsed;
+  }
+  s.format = format;
+  ASSIGN_OR_RETURN(s.prefix, Str(j, "prefix", "source"));
+  if (type == "s3") {
+    s.type = SourceType::kS3;
+    ASSIGN_OR_RETURN(s.s3, ParseTarget(j, "source"));
+    return s;
+  }
+  if (type == "local") {
+    RETURN_IF_ERROR(CheckKeys(j, "source", {"type", "root", "prefix", "format"}));
+    s.type = SourceType::kLocal;
+    ASSIGN_OR_RETURN(s.root, Str(j, "root", "source"));
+    if (s.root.empty()) return Bad("source.root", "a directory is required");
+    return s;
+  }
+  return Bad("source.type", "unknown source type \"" + type + "\"; use postgres, s3 or local");
+}
+
+Result<DestinationSpec> ParseDestination(const json& j) {
+  if (!j.is_object()) return Bad("destination", "must be an object");
+  DestinationSpec d;
+  ASSIGN_OR_RETURN(std::string type, Str(j, "type", "destination"));
+  ASSIGN_OR_RETURN(d.path, Str(j, "path", "destination"));
+  if (type == "s3" || type.empty()) {
+    d.type = DestinationType::kS3;
+    ASSIGN_OR_RETURN(d.s3, ParseTarget(j, "destination"));
+    return d;
+  }
+  if (type == "local") {
+    RETURN_IF_ERROR(CheckKeys(j, "destination", {"type", "root", "path"}));
+    d.type = DestinationType::kLocal;
+    ASSIGN_OR_RETURN(d.root, Str(j, "root", "destination"));
+    if (d.root.empty()) return Bad("destination.root", "a directory is required");
+    return d;
+  }
+  return Bad("destination.type", "unknown destination type \"" + type + "\"; use s3 or local");
+}
+
+}  // namespace
+
+Result<SyncSpec> SyncSpecFromJson(const json& j) {
+  if (!j.is_object()) return Bad("spec", "must be a JSON object");
+  RETURN_IF_ERROR(CheckKeys(j, "",
+                            {"source", "destination", "format", "compression", "compression_level",
+                             "file_size", "incremental"}));
+  SyncSpec spec;
+  if (!j.contains("source")) return Bad("source", "is required");
+  if (!j.contains("destination")) return Bad("destination", "is required");
+  ASSIGN_OR_RETURN(spec.source, ParseSource(j["source"]));
+  ASSIGN_OR_RETURN(spec.destination, ParseDestination(j["destination"]));
+  if (j.contains("format")) {
+    ASSIGN_OR_RETURN(std::string f, Str(j, "format", "spec"));
+    ASSIGN_OR_RETURN(spec.output.format, ParseFormat(f));
+  }
+  if (j.contains("compression")) {
+    ASSIGN_OR_RETURN(std::string c, Str(j, "compression", "spec"));
+    ASSIGN_OR_RETURN(spec.output.compression, ParseCompression(c));
+  }
+  if (j.contains("compression_level")) {
+    if (!j["compression_level"].is_number_integer()) {
+      return Bad("compression_level", "must be an integer");
+    }
+    spec.output.compression_level = j["compression_level"].get<int>();
+  }
+  if (j.contains("file_size")) {
+    if (!j["file_size"].is_number_unsigned()) return Bad("file_size", "must be a byte count");
+    spec.output.file_size = j["file_size"].get<uint64_t>();
+  }
+  if (j.contains("incremental")) {
+    const json& inc = j["incremental"];
+    if (!inc.is_object()) return Bad("incremental", "must be an object");
+    ASSIGN_OR_RETURN(spec.cursor_column, Str(inc, "cursor_column", "incremental"));
+    if (spec.cursor_column.empty()) {
+      return Bad("incremental.cursor_column", "name the monotonically increasing column");
+    }
+    if (spec.source.type != SourceType::kPostgres) {
+      return Bad("incremental", "incremental syncs need a PostgreSQL source");
+    }
+  }
+  RETURN_IF_ERROR(ValidateOutput(spec.output));
+  return spec;
+}
+
+Result<SyncSpec> ParseSyncSpec(std::string_view json_text) {
+  try {
+    return SyncSpecFromJson(json::parse(json_text));
+  } catch (const json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("the sync spec is not JSON: ") + e.what(),
+                 "spec");
+  }
+}
+
+json SyncSpecToJson(const SyncSpec& spec) {
+  json j;
+  json s;
+  switch (spec.source.type) {
+    case SourceType::kPostgres:
+      s["type"] = "postgres";
+      s["url"] = spec.source.url;
+      if (!spec.source.table.empty()) s["table"] = spec.source.table;
+      if (!spec.source.query.empty()) s["query"] = spec.source.query;
+      break;
+    case SourceType::kS3:
+      s["type"] = "s3";
+      TargetToJson(spec.source.s3, s);
+      s["prefix"] = spec.source.prefix;
+      break;
+    case SourceType::kLocal:
+      s["type"] = "local";
+      s["root"] = spec.source.root;
+      s["prefix"] = spec.source.prefix;
+      break;
+  }
+  if (spec.source.type != SourceType::kPostgres && spec.source.format) {
+    s["format"] = FormatName(*spec.source.format);
+  }
+  j["source"] = s;
+  json d;
+  if (spec.destination.type == DestinationType::kS3) {
+    d["type"] = "s3";
+    TargetToJson(spec.destination.s3, d);
+  } else {
+    d["type"] = "local";
+    d["root"] = spec.destination.root;
+  }
+  d["path"] = spec.destination.path;
+  j["destination"] = d;
+  j["format"] = FormatName(spec.output.format);
+  j["compression"] = CompressionName(spec.output.compression);
+  j["compression_level"] = spec.output.compression_level;
+  j["file_size"] = spec.output.file_size;
+  if (!spec.cursor_column.empty()) j["incremental"] = {{"cursor_column", spec.cursor_column}};
+  return j;
+}
+
+}  // namespace crossdock::sync

@@ -1,0 +1,75 @@
+// SyncSpec: what a sync definition says, as stored (JSON) and as the REST API and the CLI
+// accept it. The JSON form:
+//
+//   {"source": {"type": "postgres", "url": "postgresql://user@host:5432/db",
+//               "table": "public.orders"}                     (or "query": "SELECT ...")
+//            | {"type": "s3", "connection": "acme-s3", "prefix": "incoming/"}
+//            | {"type": "s3", "bucket": "bucket/path", "region": "...", "role_arn": "...",
+//               "external_id": "...", "endpoint": "http://...", "prefix": "..."}
+//            | {"type": "local", "root": "/data/in", "prefix": ""},
+//    "destination": {"type": "s3", "connection": "acme-s3", "path": "exports/orders"}
+//                 | {"type": "s3", "bucket": "bucket/path", ..., "path": "..."}
+//                 | {"type": "local", "root": "/data/out", "path": "orders"},
+//    "format": "csv" | "jsonl", "compression": "zstd" | "gzip" | "none",
+//    "compression_level": 0, "file_size": 268435456,
+//    "incremental": {"cursor_column": "updated_at"}}
+//
+// Everything but source and destination is optional (CSV, zstd, 256 MiB files, full
+// refresh). A PostgreSQL URL must not carry a password: definitions are stored in the clear,
+// so the worker takes it from PGPASSWORD or a .pgpass file, as libpq does. Parsing reports
+// the first problem as kInvalidArgument with the JSON path in field() ("source.table").
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "crossdock/core/result.h"
+#include "crossdock/sync/runner.h"
+
+namespace crossdock::sync {
+
+// An S3 location: a stored connection (by name or id), or a bucket/path with its access.
+struct S3Target {
+  std::string connection;
+  std::string bucket;  // "bucket" or "bucket/path"
+  std::string region;
+  std::string endpoint;  // S3 endpoint override (and STS unless sts_endpoint is set)
+  std::string sts_endpoint;
+  std::string role_arn;
+  std::string external_id;
+};
+
+enum class SourceType { kPostgres, kS3, kLocal };
+enum class DestinationType { kS3, kLocal };
+
+struct SourceSpec {
+  SourceType type = SourceType::kPostgres;
+  std::string url;               // postgres
+  std::string table;             // postgres
+  std::string query;             // postgres
+  S3Target s3;                   // s3
+  std::string root;              // local
+  std::string prefix;            // s3 and local: files under this relative prefix
+  std::optional<Format> format;  // files: forced format (default: by extension)
+};
+
+struct DestinationSpec {
+  DestinationType type = DestinationType::kS3;
+  S3Target s3;
+  std::string root;  // local
+  std::string path;  // output folder inside the destination
+};
+
+struct SyncSpec {
+  SourceSpec source;
+  DestinationSpec destination;
+  OutputOptions output;
+  std::string cursor_column;  // incremental when set (PostgreSQL sources only)
+};
+
+Result<SyncSpec> SyncSpecFromJson(const nlohmann::json& j);
+Result<SyncSpec> ParseSyncSpec(std::string_view json_text);
+nlohmann::json SyncSpecToJson(const SyncSpec& spec);
+
+}  // namespace crossdock::sync
