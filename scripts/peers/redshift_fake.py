@@ -527,8 +527,8 @@ class Redshift:
             "table_schema = %s AND (%s IS NULL OR table_name = %s) ORDER BY table_name, "
             "ordinal_position", (schema, p.get("Table"), p.get("Table")))
         cols = [{"name": r[1], "label": r[1], "typeName": r[2],
-                 "nullable": 1 if r[3] == "YES" else 0, "length": r[4], "precision": r[5],
-                 "scale": r[6], "columnDefault": r[7], "schemaName": schema, "tableName": r[0],
+                 "nullable": 1 if r[3] == "YES" else 0, "length": int(r[4]),
+                 "precision": int(r[5]), "scale": int(r[6]), "columnDefault": r[7], "schemaName": schema, "tableName": r[0],
                  "isSigned": r[2] in ("int2", "int4", "int8", "float4", "float8", "numeric"),
                  "isCaseSensitive": r[2] in ("varchar", "bpchar"), "isCurrency": False}
                 for r in rows]

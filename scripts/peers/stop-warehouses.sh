@@ -6,7 +6,7 @@
 set -euo pipefail
 WIPE=0
 if [ "${1:-}" = "--wipe" ]; then WIPE=1; shift; fi
-DIR="${1:-${CROSSDOCK_PEERS_DIR:-/tmp/crossdock-peers}/warehouses}"
+DIR="${1:-${CROSSDOCK_PEERS_DIR:?pass DIR or set CROSSDOCK_PEERS_DIR}/warehouses}"
 for pair in redshift:redshift_fake.py databricks:databricks_fake.py; do
   name="${pair%%:*}" pattern="${pair#*:}" f="$DIR/pids/${pair%%:*}.pid"
   [ -s "$f" ] || continue
