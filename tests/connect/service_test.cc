@@ -109,6 +109,28 @@ TEST_F(ServiceTest, CreatesListsShowsUpdatesAndDeletes) {
   EXPECT_TRUE(service_->ListConnections(org_.id)->empty());
 }
 
+TEST_F(ServiceTest, SecretsCanBeSetAgainAfterTheMasterKeyWasLost) {
+  auto c = service_->CreateConnection(org_.id, S3Key("lake", "old-secret"));
+  ASSERT_TRUE(c.ok());
+  store::StoreOptions o;
+  o.location = (dir_ / "crossdock.db").string();
+  o.secret_box = crypto::SecretBox::FromKey(std::string(32, 'n')).value();
+  auto other_store = store::OpenStore(std::move(o));
+  ASSERT_TRUE(other_store.ok());
+  ConnectionService other(**other_store);
+  auto lost = other.GetConnection(org_.id, "lake", true);
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().field(), "master_key");
+  // An update that keeps the secret needs the old key; one that replaces it does not.
+  Connection edit = *c;
+  edit.region = "us-east-1";
+  EXPECT_TRUE(other.UpdateConnection(org_.id, edit).ok());
+  edit.secret_access_key.value = "new-secret";
+  auto reset = other.UpdateConnection(org_.id, edit);
+  ASSERT_TRUE(reset.ok()) << reset.error().ToString();
+  EXPECT_EQ(*other.GetConnection(org_.id, "lake", true)->secret_access_key.value, "new-secret");
+}
+
 TEST_F(ServiceTest, InvalidConnectionsAreNotStored) {
   Connection bad = S3Role("lake");
   bad.role_arn = "arn:aws:iam:::123456789012:role/demo-role";

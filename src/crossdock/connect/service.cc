@@ -24,8 +24,7 @@ bool Has(const std::vector<std::string>& names, std::string_view name) {
 
 // Applies a Secret input onto the stored set: value replaces, clear removes, else keep.
 // Returns true when something changed.
-bool MergeSecret(const Secret& in, const char* name,
-                 std::map<std::string, std::string>* secrets) {
+bool MergeSecret(const Secret& in, const char* name, std::map<std::string, std::string>* secrets) {
   if (in.clear) return secrets->erase(name) > 0;
   if (in.value.has_value()) {
     (*secrets)[name] = *in.value;
@@ -255,10 +254,10 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   ASSIGN_OR_RETURN(auto current,
                    store_.GetConnection(org_id, c.id, store::SecretAccess::kNamesOnly));
   // Secrets that the new authentication method or type no longer uses are dropped.
-  bool drop_key = c.auth_method != AuthMethod::kAccessKey &&
-                  Has(current.secret_names, kSecretAccessKey);
-  bool drop_token = c.type != ConnectionType::kDatabricks &&
-                    Has(current.secret_names, kDatabricksToken);
+  bool drop_key =
+      c.auth_method != AuthMethod::kAccessKey && Has(current.secret_names, kSecretAccessKey);
+  bool drop_token =
+      c.type != ConnectionType::kDatabricks && Has(current.secret_names, kDatabricksToken);
   if (drop_key) {
     c.secret_access_key = Secret{std::nullopt, true, false};
   } else {
@@ -278,8 +277,17 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
     ASSIGN_OR_RETURN(auto stored, store_.UpdateConnection(rec, store::SecretUpdate::kKeep));
     return FromRecord(stored);
   }
-  // Keep the secrets that are not changing: read them (needs the master key) and merge.
-  if (!current.secret_names.empty()) {
+  // Keep the secrets that are not changing: read them (needs the master key) and merge. When
+  // every stored secret is being replaced or removed, nothing is decrypted, so setting the
+  // secrets again works even after the master key was lost.
+  auto changing = [&](const std::string& name) {
+    const Secret& s = name == kSecretAccessKey ? c.secret_access_key : c.databricks.token;
+    return (name == kSecretAccessKey || name == kDatabricksToken) &&
+           (s.clear || s.value.has_value());
+  };
+  bool keep_some = false;
+  for (const auto& name : current.secret_names) keep_some |= !changing(name);
+  if (keep_some) {
     ASSIGN_OR_RETURN(auto with, store_.GetConnection(org_id, c.id, store::SecretAccess::kDecrypt));
     rec.secrets = std::move(with.secrets);
   }
@@ -295,8 +303,8 @@ Status ConnectionService::DeleteConnection(std::string_view org_id, std::string_
 
 // --- API tokens ------------------------------------------------------------------------
 
-Result<ConnectionService::IssuedApiToken> ConnectionService::IssueApiToken(
-    std::string_view org_id, std::string_view name) {
+Result<ConnectionService::IssuedApiToken> ConnectionService::IssueApiToken(std::string_view org_id,
+                                                                           std::string_view name) {
   if (name.empty()) {
     return Error(ErrorCode::kInvalidArgument, "token name is empty; name it after its user",
                  "name");
