@@ -1,0 +1,262 @@
+// crossdock serve: the REST API, the web UI and /metrics on one port, backed by the store.
+//
+// On a fresh machine it creates the data directory, a master key file (mode 0600), a SQLite
+// database and the first organization, and prints that organization's admin API token once
+// (only its hash is stored). With --demo it also starts the project's test peers as a
+// pretend customer AWS account and prepares a role and a bucket there. SIGTERM and SIGINT
+// stop it gracefully: the listener closes and requests in flight finish.
+#include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "crossdock/cli/commands.h"
+#include "crossdock/connect/external_id.h"
+#include "crossdock/connect/policy_spec.h"
+#include "crossdock/crypto/secretbox.h"
+#include "crossdock/crypto/token_hash.h"
+#include "crossdock/iam/generate.h"
+#include "crossdock/server/demo.h"
+#include "crossdock/server/serve_setup.h"
+#include "crossdock/server/server.h"
+#include "crossdock/store/store.h"
+
+namespace crossdock::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir;
+  std::string db;
+  std::string master_key_file;
+  std::string vendor_account;
+  std::string vendor_role_arn;
+  std::string org = "default";
+  std::size_t max_body_bytes = 1 << 20;
+  int threads = 32;
+  bool demo = false;
+  bool demo_peers_from_env = false;
+  std::string scripts_dir;
+  std::string peers_dir;
+  std::string sts_endpoint;
+  std::string s3_endpoint;
+};
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string DefaultDataDir() {
+  std::string home = Env("HOME");
+  return home.empty() ? ".crossdock" : home + "/.crossdock";
+}
+
+// scripts/ next to the binary's source tree: <bin>/../scripts, <bin>/../../scripts, or the
+// current directory's scripts/.
+std::string FindScriptsDir() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::filesystem::path> candidates;
+  if (!ec) {
+    for (auto p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+      candidates.push_back(p / "scripts");
+      candidates.push_back(p / "share" / "crossdock" / "scripts");
+    }
+  }
+  candidates.push_back(std::filesystem::current_path(ec) / "scripts");
+  for (const auto& c : candidates) {
+    if (std::filesystem::exists(c / "peers" / "start.sh", ec)) return c.string();
+  }
+  return "";
+}
+
+int Fail(const Error& e) {
+  std::cerr << "crossdock serve: " << e.message() << "\n";
+  return e.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+int RunServe(ServeOptions o) {
+  if (o.data_dir.empty()) o.data_dir = DefaultDataDir();
+  std::error_code ec;
+  std::filesystem::create_directories(o.data_dir, ec);
+  if (ec) {
+    std::cerr << "crossdock serve: cannot create data directory " << o.data_dir << ": "
+              << ec.message() << "; choose another with --data-dir\n";
+    return kExitFailure;
+  }
+  std::filesystem::permissions(o.data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  if (o.db.empty()) o.db = o.data_dir + "/crossdock.db";
+  if (o.master_key_file.empty()) o.master_key_file = o.data_dir + "/master.key";
+
+  crypto::MasterKeyOptions key_options;
+  key_options.env_value = Env("CROSSDOCK_MASTER_KEY");
+  key_options.file_path = o.master_key_file;
+  auto key = crypto::LoadMasterKey(key_options);
+  if (!key.ok()) return Fail(key.error());
+  if (key->created) std::cerr << "crossdock serve: created master key file " << key->source << "\n";
+
+  store::StoreOptions store_options;
+  store_options.location = o.db;
+  store_options.secret_box = key->box;
+  auto opened = store::OpenStore(std::move(store_options));
+  if (!opened.ok()) return Fail(opened.error());
+  std::unique_ptr<store::Store> store = std::move(*opened);
+
+  std::shared_ptr<server::DemoPeers> peers;
+  if (o.demo) {
+    if (o.demo_peers_from_env) {
+      auto found = server::DemoPeersFromEnvironment();
+      if (!found.ok()) return Fail(found.error());
+      peers = std::make_shared<server::DemoPeers>(std::move(*found));
+    } else {
+      if (o.scripts_dir.empty()) o.scripts_dir = FindScriptsDir();
+      if (o.scripts_dir.empty()) {
+        std::cerr << "crossdock serve --demo: cannot find scripts/peers/start.sh next to the "
+                     "binary; pass --scripts-dir (or CROSSDOCK_SCRIPTS_DIR)\n";
+        return kExitUsage;
+      }
+      if (o.peers_dir.empty()) o.peers_dir = o.data_dir + "/peers";
+      std::cerr << "crossdock serve --demo: starting the pretend customer AWS account (Ceph "
+                   "RGW, the External ID front) in "
+                << o.peers_dir << " (about a minute the first time)...\n";
+      auto started = server::StartDemoPeers(o.scripts_dir, o.peers_dir);
+      if (!started.ok()) return Fail(started.error());
+      peers = std::make_shared<server::DemoPeers>(std::move(*started));
+    }
+    if (o.vendor_account.empty()) o.vendor_account = peers->Get("RGW_VENDOR_ACCOUNT");
+    if (o.sts_endpoint.empty()) o.sts_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
+    if (o.s3_endpoint.empty()) o.s3_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
+    if (o.org == "default") o.org = "demo";
+  }
+
+  server::SetupOptions setup;
+  setup.org_name = o.org;
+  setup.vendor_account = o.vendor_account;
+  setup.vendor_role_arn = o.vendor_role_arn;
+  auto initial = server::PrepareStore(*store, setup);
+  if (!initial.ok()) return Fail(initial.error());
+  if (!initial->admin_token.empty()) {
+    std::cout << "Initial admin token for organization \"" << o.org
+              << "\" (shown once; only its hash is stored):\n"
+              << initial->admin_token << "\n"
+              << std::flush;
+  }
+  if (peers) {
+    Status prepared = server::PrepareDemoRole(*store, initial->org_id, *peers);
+    if (!prepared.ok()) return Fail(prepared.error());
+  }
+
+  server::ServerOptions options;
+  options.host = o.listen;
+  options.port = o.port;
+  options.max_body_bytes = o.max_body_bytes;
+  options.threads = o.threads;
+  options.logger = server::MakeJsonLogger("crossdock");
+
+  server::ExtraRoutesOptions extra_options;
+  extra_options.demo = peers;
+  extra_options.sts_endpoint = o.sts_endpoint;
+  extra_options.s3_endpoint = o.s3_endpoint;
+  server::Server srv(*store, options, server::ExtraRoutes(*store, extra_options));
+
+  // Signals are taken by one thread with sigwait so that Stop() runs outside a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Status bound = srv.Bind();
+  if (!bound.ok()) return Fail(bound.error());
+  std::cerr << fmt::format("crossdock serve: listening on http://{}:{}/ (store: {})\n", o.listen,
+                           srv.port(), store->Describe());
+  std::thread waiter([&srv, signals] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    srv.Stop();
+  });
+  srv.Run();
+  // Run() returned: wake the waiter if Run ended for another reason.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Serve the REST API (/v1, /openapi.json), the web UI (/), /healthz, /readyz and "
+      "/metrics.\nOn first start: creates the data directory, a master key file (mode 0600), "
+      "a SQLite database and an organization, and prints its admin API token once.");
+  cmd->add_option("--listen", o->listen, "Address to listen on")
+      ->envname("CROSSDOCK_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")
+      ->envname("CROSSDOCK_PORT")
+      ->capture_default_str();
+  cmd->add_option("--data-dir", o->data_dir,
+                  "Directory for the default database and master key file (default ~/.crossdock)")
+      ->envname("CROSSDOCK_HOME");
+  cmd->add_option("--db", o->db,
+                  "SQLite file (default DATA_DIR/crossdock.db) or PostgreSQL URL "
+                  "(postgresql://user:password@host:port/db)")
+      ->envname("CROSSDOCK_DB");
+  cmd->add_option("--master-key-file", o->master_key_file,
+                  "Key that encrypts stored secrets; created (mode 0600) when missing (default "
+                  "DATA_DIR/master.key). CROSSDOCK_MASTER_KEY (64 hex or base64 of 32 bytes) "
+                  "overrides the file")
+      ->envname("CROSSDOCK_MASTER_KEY_FILE");
+  cmd->add_option("--vendor-account-id", o->vendor_account,
+                  "Your (the vendor's) 12-digit AWS account id: the principal customers trust")
+      ->envname("CROSSDOCK_VENDOR_ACCOUNT_ID");
+  cmd->add_option("--vendor-role-arn", o->vendor_role_arn,
+                  "Optional: trust only this role of the vendor account instead of its root")
+      ->envname("CROSSDOCK_VENDOR_ROLE_ARN");
+  cmd->add_option("--org", o->org,
+                  "Name of the first organization, created on first start (--demo: demo)")
+      ->envname("CROSSDOCK_ORG")
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", o->max_body_bytes, "Largest request body accepted")
+      ->envname("CROSSDOCK_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd->add_option("--threads", o->threads, "Worker threads")
+      ->envname("CROSSDOCK_THREADS")
+      ->capture_default_str();
+  cmd->add_option("--sts-endpoint", o->sts_endpoint,
+                  "STS endpoint for connection tests (default: AWS's regional endpoint)")
+      ->envname("CROSSDOCK_STS_ENDPOINT");
+  cmd->add_option("--s3-endpoint", o->s3_endpoint,
+                  "S3 endpoint for connection tests (default: AWS)")
+      ->envname("CROSSDOCK_S3_ENDPOINT");
+  cmd->add_flag("--demo", o->demo,
+                "Also start the project's test peers (Ceph RGW + the External ID front) as a "
+                "pretend customer AWS account with a bucket and a role, for trying the whole "
+                "flow without AWS");
+  cmd->add_option("--scripts-dir", o->scripts_dir,
+                  "--demo: the project's scripts/ folder (default: found next to the binary)")
+      ->envname("CROSSDOCK_SCRIPTS_DIR");
+  cmd->add_flag("--demo-peers-from-env", o->demo_peers_from_env,
+                "--demo: use peers already started with eval \"$(scripts/peers/start.sh)\" "
+                "(RGW_* and CROSSDOCK_* variables) instead of starting them");
+  cmd->add_option("--peers-dir", o->peers_dir,
+                  "--demo: data directory of the peers (default DATA_DIR/peers)")
+      ->envname("CROSSDOCK_DEMO_PEERS_DIR");
+  cmd->footer(
+      "Environment: every option can also be set by the variable shown next to it.\n"
+      "Secrets are never printed or logged; logs are JSON lines on stderr.");
+  cmd->callback([o] { ExitWith(RunServe(*o)); });
+}
+
+}  // namespace crossdock::cli

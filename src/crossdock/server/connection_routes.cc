@@ -1,0 +1,232 @@
+// Connections: list, create, read, update, delete, and the policies to paste for one.
+#include <fmt/format.h>
+
+#include "crossdock/connect/connection_json.h"
+#include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/validation.h"
+#include "crossdock/iam/generate.h"
+#include "crossdock/server/connection_schema.h"
+#include "crossdock/server/json_body.h"
+#include "crossdock/server/routes.h"
+
+namespace crossdock::server {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+Result<nlohmann::json> WithExternalId(store::Store& store, const connect::Connection& c) {
+  nlohmann::json j = connect::ConnectionToJson(c);
+  ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, c.org_id));
+  j["external_id"] = ids.empty() ? "" : ids.front();
+  return j;
+}
+
+Reply Answer(store::Store& store, const connect::Connection& c, int status) {
+  auto j = WithExternalId(store, c);
+  return j.ok() ? JsonReply(*j, status) : FromError(j.error());
+}
+
+// Every problem at once (the service stops at the first), so forms can mark all fields.
+Result<std::vector<Error>> Validate(store::Store& store, const connect::Connection& c,
+                                    const std::string& org_id) {
+  ASSIGN_OR_RETURN(auto org, store.GetOrganization(org_id));
+  return connect::ValidateConnection(c, connect::OrgPolicy{org.role_only});
+}
+
+// Keys the API sets itself; a body may carry them (a document read back) but not change them.
+Status RejectServerFields(const nlohmann::json& body) {
+  for (const char* key : {"id", "org_id", "created_at", "updated_at", "external_id"}) {
+    if (body.contains(key)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   fmt::format("{} is set by the server; leave it out of the body", key), key);
+    }
+  }
+  return OkStatus();
+}
+
+Reply Create(ServiceState& state, RequestContext& ctx) {
+  auto body = ParseJsonObject(ctx.body);
+  if (!body.ok()) return BadRequest(body.error());
+  Status fixed = RejectServerFields(*body);
+  if (!fixed.ok()) return BadRequest(fixed.error());
+  auto type = RequiredString(*body, "type");
+  if (!type.ok()) return BadRequest(type.error());
+  connect::Connection c;
+  c.org_id = ctx.org_id;
+  Status applied = connect::ApplyConnectionJson(*body, &c);
+  if (!applied.ok()) return BadRequest(applied.error());
+  auto problems = Validate(*state.store, c, ctx.org_id);
+  if (!problems.ok()) return FromError(problems.error());
+  if (!problems->empty()) return ValidationReply(*problems);
+  auto stored = state.connections->CreateConnection(ctx.org_id, c);
+  if (!stored.ok()) return FromError(stored.error());
+  Reply r = Answer(*state.store, *stored, 201);
+  r.headers.emplace_back("Location", "/v1/connections/" + stored->id);
+  return r;
+}
+
+Reply Update(ServiceState& state, RequestContext& ctx) {
+  auto body = ParseJsonObject(ctx.body);
+  if (!body.ok()) return BadRequest(body.error());
+  // Read first so an unknown or foreign id is 404 before the body is judged.
+  auto current = state.connections->GetConnection(ctx.org_id, ctx.Param("id"));
+  if (!current.ok()) return FromError(current.error());
+  Status fixed = RejectServerFields(*body);
+  if (!fixed.ok()) return BadRequest(fixed.error());
+  connect::Connection c = *current;
+  Status applied = connect::ApplyConnectionJson(*body, &c);
+  if (!applied.ok()) return BadRequest(applied.error());
+  if (c.type != current->type) {
+    return ErrorReply(422, "invalid_argument",
+                      "the type of a connection cannot change; create a new connection instead",
+                      "type");
+  }
+  auto problems = Validate(*state.store, c, ctx.org_id);
+  if (!problems.ok()) return FromError(problems.error());
+  if (!problems->empty()) return ValidationReply(*problems);
+  auto stored = state.connections->UpdateConnection(ctx.org_id, c);
+  if (!stored.ok()) return FromError(stored.error());
+  return Answer(*state.store, *stored, 200);
+}
+
+Reply Policies(store::Store& store, RequestContext& ctx) {
+  std::string format = ctx.Query("format", "json");
+  if (format != "json" && format != "cloudformation" && format != "terraform") {
+    return ErrorReply(400, "invalid_request", "format must be json, cloudformation or terraform",
+                      "format");
+  }
+  auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
+  if (!c.ok()) return FromError(c.error());
+  auto vendor = RequireVendor(store);
+  if (!vendor.ok()) return FromError(vendor.error());
+  auto ids = ActiveExternalIds(store, ctx.org_id);
+  if (!ids.ok()) return FromError(ids.error());
+  auto spec = connect::SpecForConnection(*c, *vendor, *ids);
+  if (!spec.ok()) return FromError(spec.error());
+  std::string base = "crossdock-" + c->name;
+  if (format == "cloudformation") {
+    auto text = iam::RenderCloudFormation(*spec, true);
+    if (!text.ok()) return FromError(text.error());
+    Reply r = TextReply(*text, "application/yaml");
+    r.headers.emplace_back("Content-Disposition",
+                           fmt::format("attachment; filename=\"{}.cfn.yaml\"", base));
+    return r;
+  }
+  if (format == "terraform") {
+    auto text = iam::RenderTerraform(*spec);
+    if (!text.ok()) return FromError(text.error());
+    Reply r = TextReply(*text, "text/plain; charset=utf-8");
+    r.headers.emplace_back("Content-Disposition",
+                           fmt::format("attachment; filename=\"{}.tf\"", base));
+    return r;
+  }
+  auto policies = iam::GeneratePolicies(*spec);
+  if (!policies.ok()) return FromError(policies.error());
+  ojson j = iam::ToJson(*spec, *policies);
+  j["external_ids"] = *ids;
+  j["role_arn"] = c->role_arn;
+  return JsonReply(j);
+}
+
+ojson ListSchema() {
+  ojson s = {
+      {"type", "object"},
+      {"properties", {{"connections", {{"type", "array"}, {"items", ConnectionOutputSchema()}}}}}};
+  return s;
+}
+
+ojson PoliciesSchema() {
+  return ojson::parse(R"({"type": "object", "properties": {
+    "type": {"type": "string"}, "permission_policy": {"type": "object"},
+    "trust_policy": {"type": "object"}, "operations": {"type": "array"},
+    "trust_operations": {"type": "array"}, "notes": {"type": "array"},
+    "external_ids": {"type": "array", "items": {"type": "string"}},
+    "role_arn": {"type": "string"}}})");
+}
+
+}  // namespace
+
+void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
+  store::Store& store = *state.store;
+  connect::ConnectionService& service = *state.connections;
+  routes.push_back(Route{.method = "GET",
+                         .path = "/v1/connections",
+                         .operation_id = "listConnections",
+                         .summary = "The organization's connections, by name (no secrets)",
+                         .tag = "connections",
+                         .response_schema = ListSchema(),
+                         .handler = [&store, &service](RequestContext& ctx) {
+                           auto list = service.ListConnections(ctx.org_id);
+                           if (!list.ok()) return FromError(list.error());
+                           auto ids = ActiveExternalIds(store, ctx.org_id);
+                           if (!ids.ok()) return FromError(ids.error());
+                           nlohmann::json out = nlohmann::json::array();
+                           for (const auto& c : *list) {
+                             nlohmann::json j = connect::ConnectionToJson(c);
+                             j["external_id"] = ids->empty() ? "" : ids->front();
+                             out.push_back(std::move(j));
+                           }
+                           return JsonReply(nlohmann::json{{"connections", out}});
+                         }});
+  routes.push_back(
+      Route{.method = "POST",
+            .path = "/v1/connections",
+            .operation_id = "createConnection",
+            .summary = "Create a connection (S3, Databricks or Redshift Serverless; IAM role or "
+                       "access key); answers with the External ID to put in the trust policy",
+            .tag = "connections",
+            .request_schema = ConnectionInputSchema(),
+            .response_schema = ConnectionOutputSchema(),
+            .success_status = 201,
+            .error_statuses = {409, 422},
+            .handler = [&state](RequestContext& ctx) { return Create(state, ctx); }});
+  routes.push_back(Route{.method = "GET",
+                         .path = "/v1/connections/{id}",
+                         .operation_id = "getConnection",
+                         .summary = "One connection (no secrets)",
+                         .tag = "connections",
+                         .response_schema = ConnectionOutputSchema(),
+                         .error_statuses = {404},
+                         .handler = [&store, &service](RequestContext& ctx) {
+                           auto c = service.GetConnection(ctx.org_id, ctx.Param("id"));
+                           return c.ok() ? Answer(store, *c, 200) : FromError(c.error());
+                         }});
+  routes.push_back(Route{.method = "PATCH",
+                         .path = "/v1/connections/{id}",
+                         .operation_id = "updateConnection",
+                         .summary =
+                             "Change some fields of a connection; secrets: a string replaces, null "
+                             "removes, absent keeps",
+                         .tag = "connections",
+                         .request_schema = ConnectionInputSchema(),
+                         .response_schema = ConnectionOutputSchema(),
+                         .error_statuses = {404, 409, 422},
+                         .handler = [&state](RequestContext& ctx) { return Update(state, ctx); }});
+  routes.push_back(Route{.method = "DELETE",
+                         .path = "/v1/connections/{id}",
+                         .operation_id = "deleteConnection",
+                         .summary = "Delete a connection and its stored secrets",
+                         .tag = "connections",
+                         .success_status = 204,
+                         .error_statuses = {404},
+                         .handler = [&service](RequestContext& ctx) {
+                           Status st = service.DeleteConnection(ctx.org_id, ctx.Param("id"));
+                           return st.ok() ? NoContent() : FromError(st.error());
+                         }});
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/connections/{id}/policies",
+            .operation_id = "getConnectionPolicies",
+            .summary = "The permission and trust policies this connection needs, as JSON, a "
+                       "CloudFormation template or Terraform",
+            .tag = "connections",
+            .query = {{"format",
+                       "json (default), cloudformation (YAML) or terraform",
+                       {"json", "cloudformation", "terraform"},
+                       "json"}},
+            .response_schema = PoliciesSchema(),
+            .error_statuses = {400, 404, 409, 422},
+            .handler = [&store](RequestContext& ctx) { return Policies(store, ctx); }});
+}
+
+}  // namespace crossdock::server

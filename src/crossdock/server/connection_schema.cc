@@ -1,0 +1,49 @@
+#include "crossdock/server/connection_schema.h"
+
+namespace crossdock::server {
+
+nlohmann::ordered_json ConnectionInputSchema() {
+  return nlohmann::ordered_json::parse(R"({
+  "type": "object",
+  "required": ["type", "name"],
+  "properties": {
+    "name": {"type": "string", "description": "unique within the organization"},
+    "type": {"type": "string", "enum": ["s3", "databricks", "redshift-serverless"]},
+    "auth_method": {"type": "string", "enum": ["iam-role", "access-key"], "default": "iam-role"},
+    "role_arn": {"type": "string", "example": "arn:aws:iam::123456789012:role/crossdock"},
+    "access_key_id": {"type": "string"},
+    "secret_access_key": {"type": "string", "nullable": true, "writeOnly": true,
+      "description": "write-only: a string replaces, null removes, absent keeps"},
+    "region": {"type": "string", "example": "us-west-1"},
+    "bucket": {"type": "string", "description": "bucket name, optionally with a path: output/customers"},
+    "path": {"type": "string"},
+    "databricks": {"type": "object", "properties": {
+      "workspace_url": {"type": "string"}, "warehouse_id": {"type": "string"},
+      "token": {"type": "string", "nullable": true, "writeOnly": true},
+      "storage_credential": {"type": "string"}, "external_id": {"type": "string"}}},
+    "redshift": {"type": "object", "properties": {
+      "workgroup": {"type": "string"}, "database": {"type": "string"},
+      "access": {"type": "string", "enum": ["data-api", "vpc-endpoint"]},
+      "vpc_endpoint": {"type": "object"},
+      "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
+        "bucket": {"type": "string"}, "region": {"type": "string"}}}}}
+  }})");
+}
+
+nlohmann::ordered_json ConnectionOutputSchema() {
+  return nlohmann::ordered_json::parse(R"({
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+    "auth_method": {"type": "string"}, "role_arn": {"type": "string"},
+    "access_key_id": {"type": "string"},
+    "secret_access_key": {"type": "object", "properties": {"set": {"type": "boolean"}},
+      "description": "whether a secret is stored; never its value"},
+    "region": {"type": "string"}, "bucket": {"type": "string"}, "path": {"type": "string"},
+    "databricks": {"type": "object"}, "redshift": {"type": "object"},
+    "external_id": {"type": "string", "description": "the organization's current External ID"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "updated_at": {"type": "string", "format": "date-time"}}})");
+}
+
+}  // namespace crossdock::server

@@ -1,0 +1,232 @@
+#include "crossdock/server/demo.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+
+#include "crossdock/aws/aws_client.h"
+#include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/aws/sts/assume_role_request.h"
+#include "crossdock/connect/policy_spec.h"
+#include "crossdock/http/curl_transport.h"
+#include "crossdock/iam/generate.h"
+
+namespace crossdock::server {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+Result<http::HttpResponse> IamCall(aws::AwsClient& client, const DemoPeers& peers,
+                                   const std::string& action, const std::string& params) {
+  aws::AwsRequest request;
+  request.http.method = "POST";
+  request.http.url = peers.Get("CROSSDOCK_STS_ENDPOINT") + "/";
+  request.http.headers.emplace_back("Content-Type",
+                                    "application/x-www-form-urlencoded; charset=utf-8");
+  request.http.body = fmt::format("Action={}&Version=2010-05-08{}", action, params);
+  request.signing.region = peers.Get("RGW_REGION").empty() ? "us-east-1" : peers.Get("RGW_REGION");
+  request.signing.service = "iam";
+  request.operation = "IAM " + action;
+  return client.Send(request);
+}
+
+}  // namespace
+
+std::string DemoPeers::Get(const std::string& name) const {
+  auto it = env.find(name);
+  return it == env.end() ? std::string() : it->second;
+}
+
+std::string DemoPeers::RoleArn() const {
+  return fmt::format("arn:aws:iam::{}:role/{}", Get("RGW_CUSTOMER_ACCOUNT"), kRoleName);
+}
+
+std::map<std::string, std::string> ParseExportLines(std::string_view text) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (!line.starts_with("export ")) continue;
+    line.remove_prefix(7);
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string value(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    out[std::string(line.substr(0, eq))] = value;
+  }
+  return out;
+}
+
+Result<DemoPeers> StartDemoPeers(const std::string& scripts_dir, const std::string& data_dir) {
+  std::string script = scripts_dir + "/peers/start.sh";
+  std::string command = fmt::format("bash {} {} 2>{}", ShellQuote(script), ShellQuote(data_dir),
+                                    ShellQuote(data_dir + ".start.log"));
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) {
+    return Error(ErrorCode::kUnavailable, "cannot run " + script, "demo");
+  }
+  std::string output;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
+  int rc = ::pclose(pipe);
+  DemoPeers peers;
+  peers.env = ParseExportLines(output);
+  if (rc != 0 || peers.Get("CROSSDOCK_STS_ENDPOINT").empty()) {
+    return Error(ErrorCode::kUnavailable,
+                 fmt::format("the demo peers did not start ({} exited with {}); see {} and "
+                             "scripts/peers/README.md",
+                             script, rc, data_dir + ".start.log"),
+                 "demo");
+  }
+  return peers;
+}
+
+Result<DemoPeers> DemoPeersFromEnvironment() {
+  DemoPeers peers;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv = *e;
+    size_t eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (kv.starts_with("RGW_") || kv.starts_with("CROSSDOCK_")) {
+      peers.env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    }
+  }
+  for (const char* name :
+       {"CROSSDOCK_STS_ENDPOINT", "RGW_CUSTOMER_ACCOUNT", "RGW_CUSTOMER_ACCESS_KEY",
+        "RGW_CUSTOMER_SECRET_KEY", "RGW_VENDOR_ACCOUNT", "RGW_VENDOR_ACCESS_KEY",
+        "RGW_VENDOR_SECRET_KEY", "RGW_BUCKET"}) {
+    if (peers.Get(name).empty()) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   fmt::format("{} is not set; run eval \"$(scripts/peers/start.sh)\" first, or "
+                               "drop --demo-peers-from-env to let crossdock start the peers",
+                               name),
+                   "demo");
+    }
+  }
+  return peers;
+}
+
+std::string RoleNameFromArn(std::string_view arn) {
+  size_t pos = arn.find(":role/");
+  if (pos == std::string_view::npos) return "";
+  std::string_view rest = arn.substr(pos + 6);
+  size_t slash = rest.rfind('/');
+  return std::string(slash == std::string_view::npos ? rest : rest.substr(slash + 1));
+}
+
+Status ApplyRolePolicies(const DemoPeers& peers, const std::string& role_name,
+                         const std::string& trust_policy, const std::string& permission_policy) {
+  aws::AwsCredentials creds;
+  creds.access_key_id = peers.Get("RGW_CUSTOMER_ACCESS_KEY");
+  creds.secret_access_key = peers.Get("RGW_CUSTOMER_SECRET_KEY");
+  auto provider = std::make_shared<aws::StaticCredentialsProvider>(creds);
+  aws::RetryOptions retry;
+  retry.max_attempts = 2;
+  aws::AwsClient client(std::make_shared<http::CurlTransport>(), provider, SystemClock::Instance(),
+                        retry);
+  std::string name = aws::sts::FormEncode(role_name);
+  auto created = IamCall(client, peers, "CreateRole",
+                         "&RoleName=" + name + "&Path=%2F&AssumeRolePolicyDocument=" +
+                             aws::sts::FormEncode(trust_policy));
+  if (!created.ok()) {
+    bool exists = created.error().aws_code() == "EntityAlreadyExists" ||
+                  created.error().code() == ErrorCode::kAlreadyExists;
+    if (!exists) return std::move(created).error().WithContext("demo: CreateRole " + role_name);
+    auto updated =
+        IamCall(client, peers, "UpdateAssumeRolePolicy",
+                "&RoleName=" + name + "&PolicyDocument=" + aws::sts::FormEncode(trust_policy));
+    if (!updated.ok()) {
+      return std::move(updated).error().WithContext("demo: UpdateAssumeRolePolicy " + role_name);
+    }
+  }
+  auto put = IamCall(client, peers, "PutRolePolicy",
+                     "&RoleName=" + name + "&PolicyName=crossdock&PolicyDocument=" +
+                         aws::sts::FormEncode(permission_policy));
+  if (!put.ok()) return std::move(put).error().WithContext("demo: PutRolePolicy " + role_name);
+  return OkStatus();
+}
+
+void AddDemoRoutes(ServiceState& state, std::shared_ptr<const DemoPeers> peers,
+                   RouteTable& routes) {
+  store::Store& store = *state.store;
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/demo",
+            .operation_id = "getDemo",
+            .summary = "Demo mode: the pretend customer account, its bucket and prepared role",
+            .tag = "demo",
+            .response_schema = ojson::parse(R"({"type": "object", "properties": {
+        "account_id": {"type": "string"}, "role_arn": {"type": "string"},
+        "bucket": {"type": "string"}, "region": {"type": "string"}}})"),
+            .handler = [peers](RequestContext&) {
+              ojson j;
+              j["account_id"] = peers->Get("RGW_CUSTOMER_ACCOUNT");
+              j["role_arn"] = peers->RoleArn();
+              j["bucket"] = peers->Get("RGW_BUCKET") + "/" + DemoPeers::kPrefix;
+              j["region"] = peers->Get("RGW_REGION");
+              return JsonReply(j);
+            }});
+  routes.push_back(Route{
+      .method = "POST",
+      .path = "/v1/connections/{id}/demo-apply",
+      .operation_id = "applyDemoPolicies",
+      .summary = "Demo mode: create or update the connection's role in the pretend account "
+                 "with the generated trust and permission policies",
+      .tag = "demo",
+      .response_schema = ojson::parse(R"({"type": "object", "properties": {
+        "role_arn": {"type": "string"}, "applied": {"type": "boolean"}}})"),
+      .error_statuses = {404, 409, 422, 503},
+      .handler = [&store, peers](RequestContext& ctx) {
+        auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
+        if (!c.ok()) return FromError(c.error());
+        if (c->auth_method != connect::AuthMethod::kIamRole) {
+          return ErrorReply(409, "failed_precondition",
+                            "only IAM-role connections have policies to apply", "auth_method");
+        }
+        std::string account = peers->Get("RGW_CUSTOMER_ACCOUNT");
+        if (c->role_arn.find(":" + account + ":role/") == std::string::npos) {
+          return ErrorReply(422, "invalid_argument",
+                            fmt::format("the demo can only change roles of the pretend account "
+                                        "{}; use a role ARN like {}",
+                                        account, peers->RoleArn()),
+                            "role_arn");
+        }
+        auto vendor = RequireVendor(store);
+        if (!vendor.ok()) return FromError(vendor.error());
+        auto ids = ActiveExternalIds(store, ctx.org_id);
+        if (!ids.ok()) return FromError(ids.error());
+        auto spec = connect::SpecForConnection(*c, *vendor, *ids);
+        if (!spec.ok()) return FromError(spec.error());
+        auto policies = iam::GeneratePolicies(*spec);
+        if (!policies.ok()) return FromError(policies.error());
+        Status st =
+            ApplyRolePolicies(*peers, RoleNameFromArn(c->role_arn), policies->trust_policy.dump(),
+                              policies->permission_policy.dump());
+        if (!st.ok()) return FromError(st.error());
+        return JsonReply(ojson{{"role_arn", c->role_arn}, {"applied", true}});
+      }});
+}
+
+}  // namespace crossdock::server

@@ -1,0 +1,56 @@
+// `crossdock serve --demo`: the project's test peers (Ceph RGW with S3, STS and IAM behind
+// the External ID front) started as a pretend customer AWS account, and the one-click
+// "apply the generated policies to the pretend account" action, so a newcomer can walk the
+// whole flow without an AWS account.
+//
+// StartDemoPeers runs scripts/peers/start.sh (idempotent: a running set is reused) and reads
+// the variables it exports. ApplyRolePolicies acts as the customer: IAM CreateRole (or
+// UpdateAssumeRolePolicy when the role exists) and PutRolePolicy through the front, signed
+// with the customer's keys, so the front remembers the trust policy with its sts:ExternalId
+// condition and enforces it on AssumeRole. The demo routes exist only in demo mode. Nothing
+// here is used against real AWS, and the customer's keys never leave the server process.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "crossdock/core/result.h"
+#include "crossdock/server/route.h"
+#include "crossdock/server/service_state.h"
+
+namespace crossdock::server {
+
+struct DemoPeers {
+  std::map<std::string, std::string> env;  // RGW_*, CROSSDOCK_* as start.sh exported them
+  std::string Get(const std::string& name) const;
+
+  // The role the demo prepares in the pretend account and suggests for new connections.
+  static constexpr const char* kRoleName = "crossdock-demo";
+  static constexpr const char* kPrefix = "demo";
+  std::string RoleArn() const;
+};
+
+// Parses "export NAME=value" lines (values optionally quoted); other lines are ignored.
+std::map<std::string, std::string> ParseExportLines(std::string_view text);
+
+// Runs `bash <scripts_dir>/peers/start.sh <data_dir>` with the current environment (ports
+// come from RGW_PORT etc.). kUnavailable with the script's last output lines when it fails.
+Result<DemoPeers> StartDemoPeers(const std::string& scripts_dir, const std::string& data_dir);
+
+// The peers a caller already started (`eval "$(scripts/peers/start.sh)"`), from the RGW_* and
+// CROSSDOCK_* variables of this process; kFailedPrecondition naming what is missing.
+Result<DemoPeers> DemoPeersFromEnvironment();
+
+// Creates or updates role `role_name` in the pretend account with both policies (JSON text).
+Status ApplyRolePolicies(const DemoPeers& peers, const std::string& role_name,
+                         const std::string& trust_policy, const std::string& permission_policy);
+
+// The role name of an IAM role ARN ("arn:aws:iam::1:role/a/b" -> "b"), "" when not a role.
+std::string RoleNameFromArn(std::string_view arn);
+
+// GET /v1/demo (what the pretend account offers) and POST /v1/connections/{id}/demo-apply.
+void AddDemoRoutes(ServiceState& state, std::shared_ptr<const DemoPeers> peers, RouteTable& routes);
+
+}  // namespace crossdock::server

@@ -1,0 +1,127 @@
+// GET /v1/identity and the organization's External ID rotation.
+#include <fmt/format.h>
+
+#include "crossdock/core/time_format.h"
+#include "crossdock/iam/arn.h"
+#include "crossdock/server/routes.h"
+
+namespace crossdock::server {
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+Result<ojson> IdentityJson(store::Store& store, const std::string& org_id) {
+  ASSIGN_OR_RETURN(auto org, store.GetOrganization(org_id));
+  ASSIGN_OR_RETURN(auto ids, store.ListExternalIds(org_id, false));
+  ASSIGN_OR_RETURN(auto vendor, store.GetVendorIdentity());
+  ASSIGN_OR_RETURN(auto active, ActiveExternalIds(store, org_id));
+  ojson j;
+  j["organization"] = {{"id", org.id}, {"name", org.name}, {"role_only", org.role_only}};
+  ojson ext = ojson::array();
+  bool rotating = false;
+  for (const auto& r : ids) {
+    if (r.state == store::ExternalIdState::kPrevious) rotating = true;
+    ext.push_back({{"value", r.value},
+                   {"state", store::ExternalIdStateName(r.state)},
+                   {"created_at", FormatIso8601(r.created_at)}});
+  }
+  j["external_id"] = active.empty() ? "" : active.front();
+  j["external_ids"] = ext;
+  j["rotation_in_progress"] = rotating;
+  if (vendor && !vendor->account_id.empty()) {
+    std::string principal = VendorPrincipal(*vendor, "aws");
+    j["vendor"] = {{"account_id", vendor->account_id},
+                   {"role_arn", vendor->role_arn},
+                   {"principal", principal}};
+    ojson values = active.size() == 1 ? ojson(active.front()) : ojson(active);
+    j["example_trust_policy"] = {
+        {"Version", "2012-10-17"},
+        {"Statement",
+         ojson::array({{{"Effect", "Allow"},
+                        {"Principal", {{"AWS", principal}}},
+                        {"Action", "sts:AssumeRole"},
+                        {"Condition", {{"StringEquals", {{"sts:ExternalId", values}}}}}}})}};
+  } else {
+    j["vendor"] = nullptr;
+    j["example_trust_policy"] = nullptr;
+  }
+  return j;
+}
+
+ojson IdentitySchema() {
+  return ojson::parse(R"({"type": "object", "properties": {
+    "organization": {"type": "object", "properties": {"id": {"type": "string"},
+      "name": {"type": "string"}, "role_only": {"type": "boolean"}}},
+    "external_id": {"type": "string", "description": "the current External ID"},
+    "external_ids": {"type": "array", "items": {"type": "object", "properties": {
+      "value": {"type": "string"}, "state": {"type": "string", "enum": ["current", "previous"]},
+      "created_at": {"type": "string", "format": "date-time"}}}},
+    "rotation_in_progress": {"type": "boolean"},
+    "vendor": {"type": "object", "nullable": true},
+    "example_trust_policy": {"type": "object", "nullable": true}}})");
+}
+
+}  // namespace
+
+void AddIdentityRoutes(ServiceState& state, RouteTable& routes) {
+  store::Store& store = *state.store;
+  connect::ConnectionService& service = *state.connections;
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/identity",
+            .operation_id = "getIdentity",
+            .summary = "The vendor principal, the organization's External IDs and an example trust "
+                       "policy",
+            .tag = "identity",
+            .response_schema = IdentitySchema(),
+            .handler = [&store](RequestContext& ctx) {
+              auto j = IdentityJson(store, ctx.org_id);
+              return j.ok() ? JsonReply(*j) : FromError(j.error());
+            }});
+  routes.push_back(Route{
+      .method = "POST",
+      .path = "/v1/organization/external-id/rotate",
+      .operation_id = "beginExternalIdRotation",
+      .summary = "Issue a new External ID; the old one stays valid until the rotation is "
+                 "confirmed (trust policies list both meanwhile)",
+      .tag = "identity",
+      .response_schema = IdentitySchema(),
+      .error_statuses = {409},
+      .handler = [&store, &service](RequestContext& ctx) {
+        auto st = service.RotateExternalId(ctx.org_id);
+        if (!st.ok()) {
+          if (st.error().code() == ErrorCode::kFailedPrecondition) {
+            return ErrorReply(409, "rotation_in_progress",
+                              "an External ID rotation is already in progress; update the trust "
+                              "policies to the new ID, then confirm it with POST "
+                              "/v1/organization/external-id/confirm");
+          }
+          return FromError(st.error());
+        }
+        auto j = IdentityJson(store, ctx.org_id);
+        return j.ok() ? JsonReply(*j) : FromError(j.error());
+      }});
+  routes.push_back(
+      Route{.method = "POST",
+            .path = "/v1/organization/external-id/confirm",
+            .operation_id = "confirmExternalIdRotation",
+            .summary = "Retire the previous External ID once every trust policy uses the new one",
+            .tag = "identity",
+            .response_schema = IdentitySchema(),
+            .error_statuses = {409},
+            .handler = [&store, &service](RequestContext& ctx) {
+              auto st = service.ConfirmExternalIdRotation(ctx.org_id);
+              if (!st.ok()) {
+                if (st.error().code() == ErrorCode::kFailedPrecondition) {
+                  return ErrorReply(409, "no_rotation",
+                                    "no External ID rotation is in progress; start one with POST "
+                                    "/v1/organization/external-id/rotate");
+                }
+                return FromError(st.error());
+              }
+              auto j = IdentityJson(store, ctx.org_id);
+              return j.ok() ? JsonReply(*j) : FromError(j.error());
+            }});
+}
+
+}  // namespace crossdock::server

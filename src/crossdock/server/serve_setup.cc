@@ -1,0 +1,77 @@
+#include "crossdock/server/serve_setup.h"
+
+#include <fmt/format.h>
+
+#include "crossdock/connect/external_id.h"
+#include "crossdock/connect/policy_spec.h"
+#include "crossdock/crypto/token_hash.h"
+#include "crossdock/iam/arn.h"
+#include "crossdock/iam/generate.h"
+#include "crossdock/server/service_state.h"
+
+namespace crossdock::server {
+
+Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& options) {
+  SetupResult result;
+  if (!options.vendor_account.empty()) {
+    if (!iam::IsAccountId(options.vendor_account)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   fmt::format("--vendor-account-id \"{}\" must be a 12-digit AWS account id",
+                               options.vendor_account),
+                   "vendor_account");
+    }
+    if (!options.vendor_role_arn.empty()) {
+      auto arn = iam::ParseArn(options.vendor_role_arn);
+      if (!arn.ok() || arn->service != "iam" || !arn->resource.starts_with("role/") ||
+          arn->account != options.vendor_account) {
+        return Error(
+            ErrorCode::kInvalidArgument,
+            fmt::format("--vendor-role-arn \"{}\" must be a role of account {} "
+                        "(arn:aws:iam::{}:role/NAME)",
+                        options.vendor_role_arn, options.vendor_account, options.vendor_account),
+            "vendor_role_arn");
+      }
+    }
+    store::VendorIdentity vendor;
+    vendor.account_id = options.vendor_account;
+    vendor.role_arn = options.vendor_role_arn;
+    RETURN_IF_ERROR(store.SetVendorIdentity(vendor));
+  }
+  ASSIGN_OR_RETURN(auto orgs, store.ListOrganizations());
+  if (!orgs.empty()) {
+    auto named = store.FindOrganizationByName(options.org_name);
+    result.org_id = named.ok() ? named->id : orgs.front().id;
+    return result;
+  }
+  ASSIGN_OR_RETURN(
+      auto org, store.CreateOrganization(options.org_name, false, connect::GenerateExternalId()));
+  crypto::IssuedToken issued = crypto::IssueToken();
+  store::ApiToken token;
+  token.org_id = org.id;
+  token.name = "admin";
+  token.token_hash = issued.hash;
+  token.hint = issued.hint;
+  ASSIGN_OR_RETURN(auto stored, store.CreateApiToken(token));
+  (void)stored;
+  result.org_id = org.id;
+  result.admin_token = issued.token;
+  return result;
+}
+
+Status PrepareDemoRole(store::Store& store, const std::string& org_id, const DemoPeers& peers) {
+  ASSIGN_OR_RETURN(auto vendor, RequireVendor(store));
+  ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, org_id));
+  connect::Connection c;
+  c.type = connect::ConnectionType::kS3;
+  c.auth_method = connect::AuthMethod::kIamRole;
+  c.role_arn = peers.RoleArn();
+  c.region = peers.Get("RGW_REGION").empty() ? "us-east-1" : peers.Get("RGW_REGION");
+  c.bucket = peers.Get("RGW_BUCKET");
+  c.path = DemoPeers::kPrefix;
+  ASSIGN_OR_RETURN(auto spec, connect::SpecForConnection(c, vendor, ids));
+  ASSIGN_OR_RETURN(auto policies, iam::GeneratePolicies(spec));
+  return ApplyRolePolicies(peers, DemoPeers::kRoleName, policies.trust_policy.dump(),
+                           policies.permission_policy.dump());
+}
+
+}  // namespace crossdock::server

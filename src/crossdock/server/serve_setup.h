@@ -1,0 +1,49 @@
+// What `crossdock serve` does to a store before serving: the first organization and its
+// admin token on a fresh database, the vendor identity from flags, the demo's prepared role,
+// and the optional routes (demo, connection test) for the server's route table.
+//
+// Kept out of the CLI so that tests run exactly the start-up the binary runs. The admin token
+// is returned once to the caller (which prints it) and stored only as its hash; on later
+// starts no token is issued. It does not open the store or read flags.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "crossdock/core/result.h"
+#include "crossdock/server/demo.h"
+#include "crossdock/server/route.h"
+#include "crossdock/store/store.h"
+
+namespace crossdock::server {
+
+struct SetupOptions {
+  std::string org_name = "default";
+  std::string vendor_account;   // set the vendor identity when not empty
+  std::string vendor_role_arn;  // with vendor_account
+};
+
+struct SetupResult {
+  std::string org_id;       // the first organization (created now or found)
+  std::string admin_token;  // only when created now: print once, never store
+};
+
+// Creates the first organization with its External ID and an admin token when the store has
+// no organization; sets the vendor identity when given (kInvalidArgument naming the flag).
+Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& options);
+
+// Demo: creates or updates DemoPeers::kRoleName in the pretend account with the policies an
+// S3 connection to RGW_BUCKET/demo needs, trusting the vendor with the organization's
+// External ID(s).
+Status PrepareDemoRole(store::Store& store, const std::string& org_id, const DemoPeers& peers);
+
+struct ExtraRoutesOptions {
+  std::shared_ptr<const DemoPeers> demo;  // demo routes when set
+  std::string sts_endpoint;               // connection tests: STS endpoint override
+  std::string s3_endpoint;                // connection tests: S3 endpoint override
+};
+
+// The demo routes (with `demo`) and the connection test route.
+RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options);
+
+}  // namespace crossdock::server

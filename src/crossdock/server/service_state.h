@@ -1,0 +1,52 @@
+// What route handlers share: the store, the clock, the vendor's settings and hooks that the
+// embedding program (crossdock serve, tests) supplies, plus helpers every handler uses to
+// read tenant data scoped by organization.
+//
+// Handlers get this by reference; it outlives the server. Every helper takes the caller's
+// organization id and returns kNotFound for anything of another organization, so a handler
+// cannot accidentally read across tenants. It holds no request state and is thread-safe as
+// far as the store is.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crossdock/connect/connection.h"
+#include "crossdock/connect/service.h"
+#include "crossdock/core/clock.h"
+#include "crossdock/core/result.h"
+#include "crossdock/server/auth.h"
+#include "crossdock/server/reply.h"
+#include "crossdock/store/store.h"
+
+namespace crossdock::server {
+
+struct ServiceState {
+  store::Store* store = nullptr;
+  connect::ConnectionService* connections = nullptr;
+  const Clock* clock = nullptr;
+  Authenticator* auth = nullptr;
+  std::string version;
+};
+
+// The organization's External IDs that trust policies should accept: current first, then the
+// previous one while a rotation is in progress.
+Result<std::vector<std::string>> ActiveExternalIds(store::Store& store, const std::string& org_id);
+
+// The vendor identity, or kFailedPrecondition naming the flag that sets it.
+Result<store::VendorIdentity> RequireVendor(store::Store& store);
+
+// The connection `id` of `org_id` (kNotFound otherwise), secrets decrypted only when asked.
+Result<connect::Connection> LoadConnection(store::Store& store, const std::string& org_id,
+                                           const std::string& id, bool with_secrets = false);
+
+// 422 for a list of validation errors: the first one as the error, all in "details".
+Reply ValidationReply(const std::vector<Error>& errors);
+
+// The vendor principal a trust policy names: the vendor role, or the account root.
+std::string VendorPrincipal(const store::VendorIdentity& vendor, const std::string& partition);
+
+}  // namespace crossdock::server
