@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   crossdock::cli::RegisterS3Commands(app);
   crossdock::cli::RegisterPolicyCommands(app);
   crossdock::cli::RegisterConnectionCommands(app);
+  crossdock::cli::RegisterConnectionTestCommands(app);
+  crossdock::cli::RegisterServeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -28,5 +28,8 @@ void RegisterS3Commands(CLI::App& app);      // s3 ls|cp|rm
 void RegisterPolicyCommands(CLI::App& app);  // policy check|simulate|generate|diff
 // connection create|list|show|update|delete|test|policies, identity, org, credentials
 void RegisterConnectionCommands(CLI::App& app);
+// connection test|policies and credentials (connection_test_command.cc); after the above.
+void RegisterConnectionTestCommands(CLI::App& app);
+void RegisterServeCommand(CLI::App& app);  // serve (serve_command.cc)
 
 }  // namespace crossdock::cli
