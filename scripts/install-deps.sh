@@ -12,6 +12,7 @@ PKGS=(
   postgresql postgresql-client
   ceph-mon ceph-osd radosgw ceph-common
 )
+PKGS+=(chromium nodejs wrk); command -v npm >/dev/null 2>&1 || PKGS+=(npm)  # UI tests (tests/ui), bench/server_load.sh
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
