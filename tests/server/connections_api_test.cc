@@ -1,0 +1,193 @@
+// Connections over HTTP: CRUD, validation errors naming the field, 400 for malformed bodies,
+// 409 for duplicates, nothing half-written, policies in three formats.
+#include "server_fixture.h"
+
+namespace crossdock::server::testing {
+namespace {
+
+using nlohmann::json;
+
+TEST_F(ServerTest, CreateReadUpdateDeleteS3Connection) {
+  json created = CreateS3(token_a_, "warehouse-export");
+  ASSERT_TRUE(created.is_object());
+  std::string id = created["id"];
+  EXPECT_EQ(created["type"], "s3");
+  EXPECT_EQ(created["bucket"], "output");
+  EXPECT_EQ(created["path"], "customers");  // seed 001: bucket name with a path
+  EXPECT_EQ(created["role_arn"], "arn:aws:iam::111122223333:role/crossdock");
+  EXPECT_EQ(created["external_id"].get<std::string>().rfind("cdx-", 0), 0u);
+
+  auto list = Call("GET", "/v1/connections", token_a_);
+  ASSERT_EQ(list->status, 200);
+  EXPECT_EQ(Json(list)["connections"].size(), 1u);
+  EXPECT_EQ(Json(list)["connections"][0]["id"], id);
+
+  auto one = Call("GET", "/v1/connections/" + id, token_a_);
+  ASSERT_EQ(one->status, 200);
+  EXPECT_EQ(Json(one)["name"], "warehouse-export");
+
+  auto patched = Call("PATCH", "/v1/connections/" + id, token_a_, R"({"region": "us-east-2"})");
+  ASSERT_EQ(patched->status, 200) << patched->body;
+  EXPECT_EQ(Json(patched)["region"], "us-east-2");
+  EXPECT_EQ(Json(patched)["bucket"], "output");
+
+  auto deleted = Call("DELETE", "/v1/connections/" + id, token_a_);
+  EXPECT_EQ(deleted->status, 204);
+  ExpectError(Call("GET", "/v1/connections/" + id, token_a_), 404);
+}
+
+TEST_F(ServerTest, ValidationErrorsNameTheFieldAndWriteNothing) {
+  json body = {{"type", "s3"},
+               {"name", "bad"},
+               {"auth_method", "iam-role"},
+               {"role_arn", "arn:aws:iam:::123456789012:role/demo-role"},
+               {"region", "us-west-1"},
+               {"bucket", "Not_A_Bucket"}};
+  auto r = Call("POST", "/v1/connections", token_a_, body.dump());
+  json e = ExpectError(r, 422, "role_arn");
+  ASSERT_TRUE(e.contains("details"));
+  bool bucket_named = false;
+  for (const auto& d : e["details"]) bucket_named |= d["field"] == "bucket";
+  EXPECT_TRUE(bucket_named) << r->body;
+
+  body["role_arn"] = "arn:aws-cn:iam::123456789012:role/x";  // partition of another region
+  body["bucket"] = "fine-bucket";
+  ExpectError(Call("POST", "/v1/connections", token_a_, body.dump()), 422, "role_arn");
+
+  body["role_arn"] = "arn:aws:iam::123456789012:role/x";
+  body["bucket"] = "fine-bucket/../up";
+  ExpectError(Call("POST", "/v1/connections", token_a_, body.dump()), 422, "path");
+
+  body["bucket"] = "fine-bucket";
+  body["region"] = "mars-north-1";
+  ExpectError(Call("POST", "/v1/connections", token_a_, body.dump()), 422, "region");
+
+  EXPECT_EQ(Json(Call("GET", "/v1/connections", token_a_))["connections"].size(), 0u);
+}
+
+TEST_F(ServerTest, MalformedBodiesAreBadRequestsNamingTheField) {
+  ExpectError(Call("POST", "/v1/connections", token_a_, "{\"type\": \"s3\", "), 400, "body");
+  ExpectError(Call("POST", "/v1/connections", token_a_, "[1, 2]"), 400, "body");
+  ExpectError(Call("POST", "/v1/connections", token_a_, ""), 400, "body");
+  ExpectError(Call("POST", "/v1/connections", token_a_, R"({"type": "s3", "name": 5})"), 400,
+              "name");
+  ExpectError(Call("POST", "/v1/connections", token_a_, R"({"name": "x"})"), 400, "type");
+  ExpectError(Call("POST", "/v1/connections", token_a_,
+                   R"({"type": "s3", "name": "x", "regoin": "us-east-1"})"),
+              400, "regoin");
+  ExpectError(Call("POST", "/v1/connections", token_a_,
+                   R"({"type": "databricks", "name": "x", "databricks": {"token": 12}})"),
+              400, "databricks.token");
+  ExpectError(Call("POST", "/v1/connections", token_a_,
+                   R"({"type": "s3", "name": "x", "id": "conn_mine"})"),
+              400, "id");
+  EXPECT_EQ(Json(Call("GET", "/v1/connections", token_a_))["connections"].size(), 0u);
+}
+
+TEST_F(ServerTest, DuplicateNameIsConflictAndUpdateIsAllOrNothing) {
+  json a = CreateS3(token_a_, "one");
+  CreateS3(token_a_, "two");
+  auto dup = Call("POST", "/v1/connections", token_a_,
+                  json{{"type", "s3"},
+                       {"name", "one"},
+                       {"role_arn", "arn:aws:iam::111122223333:role/r"},
+                       {"region", "us-east-1"},
+                       {"bucket", "b-one"}}
+                      .dump());
+  ExpectError(dup, 409);
+  // Renaming onto an existing name fails and leaves the connection as it was.
+  ExpectError(Call("PATCH", "/v1/connections/" + a["id"].get<std::string>(), token_a_,
+                   R"({"name": "two", "region": "eu-west-1"})"),
+              409);
+  // An invalid value in an update changes nothing either.
+  ExpectError(Call("PATCH", "/v1/connections/" + a["id"].get<std::string>(), token_a_,
+                   R"({"region": "eu-west-1", "role_arn": "not-an-arn"})"),
+              422, "role_arn");
+  json now = Json(Call("GET", "/v1/connections/" + a["id"].get<std::string>(), token_a_));
+  EXPECT_EQ(now["name"], "one");
+  EXPECT_EQ(now["region"], "us-west-1");
+  EXPECT_EQ(now["updated_at"], a["updated_at"]);
+}
+
+TEST_F(ServerTest, SecretsAreWriteOnly) {
+  const std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+  json body = {{"type", "s3"},
+               {"name", "keys"},
+               {"auth_method", "access-key"},
+               {"access_key_id", "AKIAIOSFODNN7EXAMPLE"},
+               {"secret_access_key", secret},
+               {"region", "us-east-1"},
+               {"bucket", "key-bucket"}};
+  auto created = Call("POST", "/v1/connections", token_a_, body.dump());
+  ASSERT_EQ(created->status, 201) << created->body;
+  EXPECT_EQ(created->body.find(secret), std::string::npos);
+  EXPECT_EQ(Json(created)["secret_access_key"]["set"], true);
+  std::string id = Json(created)["id"];
+  for (const std::string& path :
+       std::vector<std::string>{"/v1/connections", "/v1/connections/" + id}) {
+    auto r = Call("GET", path, token_a_);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body.find(secret), std::string::npos) << path;
+  }
+  // Changing another field keeps the secret; null removes it (then validation needs one).
+  auto patched = Call("PATCH", "/v1/connections/" + id, token_a_, R"({"region": "us-east-2"})");
+  ASSERT_EQ(patched->status, 200) << patched->body;
+  EXPECT_EQ(Json(patched)["secret_access_key"]["set"], true);
+  ExpectError(Call("PATCH", "/v1/connections/" + id, token_a_, R"({"secret_access_key": null})"),
+              422, "secret_access_key");
+  auto full = store_->GetConnection(org_a_, id, store::SecretAccess::kDecrypt);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->secrets.at("secret_access_key"), secret);
+  EXPECT_EQ(Log().find(secret), std::string::npos);
+  EXPECT_EQ(Log().find(token_a_), std::string::npos);
+}
+
+TEST_F(ServerTest, PoliciesForAConnectionInThreeFormats) {
+  json c = CreateS3(token_a_, "p");
+  std::string id = c["id"];
+  std::string external_id = c["external_id"];
+  auto j = Call("GET", "/v1/connections/" + id + "/policies?format=json", token_a_);
+  ASSERT_EQ(j->status, 200) << j->body;
+  json p = Json(j);
+  EXPECT_NE(p["trust_policy"].dump().find(external_id), std::string::npos);
+  EXPECT_NE(p["trust_policy"].dump().find("arn:aws:iam::123456789012:root"), std::string::npos);
+  EXPECT_NE(p["permission_policy"].dump().find("arn:aws:s3:::output/customers/*"),
+            std::string::npos);
+  auto cfn = Call("GET", "/v1/connections/" + id + "/policies?format=cloudformation", token_a_);
+  ASSERT_EQ(cfn->status, 200);
+  EXPECT_NE(cfn->body.find("AWS::IAM::Role"), std::string::npos);
+  EXPECT_NE(cfn->get_header_value("Content-Disposition").find("attachment"), std::string::npos);
+  auto tf = Call("GET", "/v1/connections/" + id + "/policies?format=terraform", token_a_);
+  ASSERT_EQ(tf->status, 200);
+  EXPECT_NE(tf->body.find("aws_iam_role"), std::string::npos);
+  ExpectError(Call("GET", "/v1/connections/" + id + "/policies?format=xml", token_a_), 400,
+              "format");
+}
+
+TEST_F(ServerTest, IdentityAndExternalIdRotation) {
+  auto r = Call("GET", "/v1/identity", token_a_);
+  ASSERT_EQ(r->status, 200);
+  json id = Json(r);
+  std::string first = id["external_id"];
+  EXPECT_EQ(id["organization"]["name"], "acme");
+  EXPECT_EQ(id["vendor"]["principal"], "arn:aws:iam::123456789012:root");
+  EXPECT_NE(id["example_trust_policy"].dump().find(first), std::string::npos);
+
+  auto rotated = Call("POST", "/v1/organization/external-id/rotate", token_a_);
+  ASSERT_EQ(rotated->status, 200) << rotated->body;
+  json during = Json(rotated);
+  EXPECT_TRUE(during["rotation_in_progress"]);
+  EXPECT_NE(during["external_id"], first);
+  // Both IDs are offered while the rotation is in progress.
+  EXPECT_NE(during["example_trust_policy"].dump().find(first), std::string::npos);
+  ExpectError(Call("POST", "/v1/organization/external-id/rotate", token_a_), 409);
+
+  auto confirmed = Call("POST", "/v1/organization/external-id/confirm", token_a_);
+  ASSERT_EQ(confirmed->status, 200);
+  EXPECT_FALSE(Json(confirmed)["rotation_in_progress"]);
+  EXPECT_EQ(Json(confirmed)["example_trust_policy"].dump().find(first), std::string::npos);
+  ExpectError(Call("POST", "/v1/organization/external-id/confirm", token_a_), 409);
+}
+
+}  // namespace
+}  // namespace crossdock::server::testing
