@@ -22,9 +22,9 @@ struct Fixture {
   explicit Fixture(HandlerTransport::Handler h)
       : clock(TimePoint(std::chrono::seconds(1700000000))),
         transport(std::make_shared<HandlerTransport>(std::move(h))) {
-    client.emplace(*StatementClient::Create(
-        transport, clock, {"https://dbc-1.cloud.databricks.com/", "dapiSECRET", "wh1", 3,
-                           std::chrono::milliseconds(100)}));
+    client.emplace(*StatementClient::Create(transport, clock,
+                                            {"https://dbc-1.cloud.databricks.com/", "dapiSECRET",
+                                             "wh1", 3, std::chrono::milliseconds(100)}));
   }
   ManualClock clock;
   std::shared_ptr<HandlerTransport> transport;
@@ -37,7 +37,8 @@ std::string State(const std::string& s) {
 
 TEST(StatementClient, CreateValidates) {
   ManualClock clock(TimePoint{});
-  auto t = std::make_shared<HandlerTransport>([](const http::HttpRequest&) { return Json(200, ""); });
+  auto t =
+      std::make_shared<HandlerTransport>([](const http::HttpRequest&) { return Json(200, ""); });
   EXPECT_EQ(StatementClient::Create(t, clock, {"dbc-1", "t", "w"}).error().field(), "host");
   EXPECT_EQ(StatementClient::Create(t, clock, {"https://h", "", "w"}).error().field(), "token");
   EXPECT_EQ(StatementClient::Create(t, clock, {"https://h", "t", ""}).error().field(),
@@ -95,7 +96,8 @@ TEST(StatementClient, TimeoutCancelsAndTheTokenStaysSecret) {
 TEST(StatementClient, RetriesUnavailableThenGivesTypedErrors) {
   int calls = 0;
   Fixture f([&](const http::HttpRequest&) {
-    if (++calls < 3) return Json(503, R"({"error_code":"TEMPORARILY_UNAVAILABLE","message":"busy"})");
+    if (++calls < 3)
+      return Json(503, R"({"error_code":"TEMPORARILY_UNAVAILABLE","message":"busy"})");
     return Json(200, State("RUNNING"));
   });
   const TimePoint start = f.clock.Now();

@@ -17,11 +17,11 @@ namespace {
 
 using testing::Env;
 
-#define REQUIRE_DATABRICKS_PEER()                                                             \
-  REQUIRE_PEER("CROSSDOCK_DATABRICKS_HOST", "CROSSDOCK_DATABRICKS_TOKEN",                     \
-               "CROSSDOCK_DATABRICKS_WAREHOUSE_ID", "CROSSDOCK_DATABRICKS_CREDENTIAL",        \
-               "CROSSDOCK_DATABRICKS_ROLE_ARN", "CROSSDOCK_STS_ENDPOINT", "RGW_ENDPOINT",     \
-               "RGW_REGION", "RGW_BUCKET", "RGW_PREFIX", "RGW_VENDOR_ACCESS_KEY",             \
+#define REQUIRE_DATABRICKS_PEER()                                                         \
+  REQUIRE_PEER("CROSSDOCK_DATABRICKS_HOST", "CROSSDOCK_DATABRICKS_TOKEN",                 \
+               "CROSSDOCK_DATABRICKS_WAREHOUSE_ID", "CROSSDOCK_DATABRICKS_CREDENTIAL",    \
+               "CROSSDOCK_DATABRICKS_ROLE_ARN", "CROSSDOCK_STS_ENDPOINT", "RGW_ENDPOINT", \
+               "RGW_REGION", "RGW_BUCKET", "RGW_PREFIX", "RGW_VENDOR_ACCESS_KEY",         \
                "RGW_VENDOR_SECRET_KEY", "RGW_EXTERNAL_ID")
 
 std::shared_ptr<http::HttpTransport> Curl() {
@@ -122,8 +122,8 @@ TEST_F(DatabricksItest, CopyIntoFromStagingWithTheStorageCredential) {
   ASSERT_TRUE(s3->PutObject(Env("RGW_BUCKET"), prefix + "part-00000.csv",
                             "id,name,amount\n1,alpha,1.50\n2,\"b,eta\",2.25\n3,,\n")
                   .ok());
-  ASSERT_TRUE(s3->PutObject(Env("RGW_BUCKET"), prefix + "part-00001.csv", "id,name,amount\n4,d,4\n")
-                  .ok());
+  ASSERT_TRUE(
+      s3->PutObject(Env("RGW_BUCKET"), prefix + "part-00001.csv", "id,name,amount\n4,d,4\n").ok());
   ASSERT_TRUE(Sql("create schema if not exists main." + schema).ok());
   auto created = Sql("create table main." + schema +
                      ".orders (id bigint, name string, amount decimal(10,2)) using delta");
@@ -150,8 +150,8 @@ TEST_F(DatabricksItest, CopyIntoFromStagingWithTheStorageCredential) {
   EXPECT_FALSE(rows->rows[2][1].has_value());
   EXPECT_EQ(rows->columns.at(2).type_name, "DECIMAL");
 
-  auto no_credential = Sql("copy into main." + schema + ".orders from 's3://" +
-                           Env("RGW_BUCKET") + "/" + prefix + "' fileformat = csv");
+  auto no_credential = Sql("copy into main." + schema + ".orders from 's3://" + Env("RGW_BUCKET") +
+                           "/" + prefix + "' fileformat = csv");
   ASSERT_FALSE(no_credential.ok());
   EXPECT_EQ(no_credential.error().code(), ErrorCode::kAccessDenied);
 

@@ -84,8 +84,9 @@ TEST(StatementJson, StatementFailureTypes) {
   r.statement_id = "s";
   r.state = StatementState::kFailed;
   r.error_code = "PERMISSION_DENIED";
-  r.error_message = "PERMISSION_DENIED: The IAM role for storage credential 'c' was found to be "
-                    "non self-assuming";
+  r.error_message =
+      "PERMISSION_DENIED: The IAM role for storage credential 'c' was found to be "
+      "non self-assuming";
   auto e = StatementFailure(r);
   EXPECT_EQ(e.code(), ErrorCode::kAccessDenied);
   EXPECT_NE(e.message().find("own ARN"), std::string::npos);
@@ -110,9 +111,9 @@ TEST(StatementJson, ApiErrorsByStatus) {
   EXPECT_EQ(ApiError(503, "<html>", "x").code(), ErrorCode::kUnavailable);
   EXPECT_EQ(ApiError(400, R"({"error_code":"INVALID_PARAMETER_VALUE","message":"m"})", "x").code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(ApiError(400, R"({"error_code":"INVALID_PARAMETER_VALUE","message":"m"})", "x")
-                .http_status(),
-            400);
+  EXPECT_EQ(
+      ApiError(400, R"({"error_code":"INVALID_PARAMETER_VALUE","message":"m"})", "x").http_status(),
+      400);
 }
 
 }  // namespace

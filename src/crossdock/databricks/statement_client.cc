@@ -61,9 +61,8 @@ Result<std::string> StatementClient::Call(const std::string& method, const std::
     }
     auto response = transport_->Send(request);
     if (!response.ok()) {
-      last = Error(response.error().code(),
-                   fmt::format("Databricks {} at {}: {}", operation, options_.host,
-                               response.error().message()));
+      last = Error(response.error().code(), fmt::format("Databricks {} at {}: {}", operation,
+                                                        options_.host, response.error().message()));
       if (retry_transport && last.retryable()) continue;
       return last;
     }
@@ -85,8 +84,8 @@ Result<StatementResponse> StatementClient::Submit(const StatementRequest& reques
 }
 
 Result<StatementResponse> StatementClient::Get(std::string_view id) const {
-  ASSIGN_OR_RETURN(std::string body, Call("GET", fmt::format("/api/2.0/sql/statements/{}", id),
-                                          "", fmt::format("get statement {}", id), true));
+  ASSIGN_OR_RETURN(std::string body, Call("GET", fmt::format("/api/2.0/sql/statements/{}", id), "",
+                                          fmt::format("get statement {}", id), true));
   return ParseStatementResponse(body);
 }
 
@@ -99,9 +98,10 @@ Status StatementClient::Cancel(std::string_view id) const {
 }
 
 Result<ResultChunk> StatementClient::GetChunk(std::string_view id, int64_t index) const {
-  ASSIGN_OR_RETURN(std::string body,
-                   Call("GET", fmt::format("/api/2.0/sql/statements/{}/result/chunks/{}", id, index),
-                        "", fmt::format("get chunk {} of statement {}", index, id), true));
+  ASSIGN_OR_RETURN(
+      std::string body,
+      Call("GET", fmt::format("/api/2.0/sql/statements/{}/result/chunks/{}", id, index), "",
+           fmt::format("get chunk {} of statement {}", index, id), true));
   return ParseResultChunk(body);
 }
 

@@ -126,23 +126,23 @@ Status ValidateStatementRequest(const StatementRequest& r, std::string_view ware
   static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
   for (const auto& p : r.parameters) {
     if (!std::regex_match(p.name, kName)) {
-      return Error(ErrorCode::kInvalidArgument,
-                   fmt::format("parameter name '{}' is not valid: use letters, digits and '_'",
-                               p.name),
-                   "parameters");
+      return Error(
+          ErrorCode::kInvalidArgument,
+          fmt::format("parameter name '{}' is not valid: use letters, digits and '_'", p.name),
+          "parameters");
     }
   }
   return OkStatus();
 }
 
 std::string BuildExecuteStatementBody(const StatementRequest& r, std::string_view warehouse_id) {
-  Json body = {{"statement", r.statement},
-               {"warehouse_id", std::string(warehouse_id)},
-               {"wait_timeout", r.wait_timeout},
-               {"on_wait_timeout",
-                r.on_wait_timeout == OnWaitTimeout::kCancel ? "CANCEL" : "CONTINUE"},
-               {"disposition", "INLINE"},
-               {"format", "JSON_ARRAY"}};
+  Json body = {
+      {"statement", r.statement},
+      {"warehouse_id", std::string(warehouse_id)},
+      {"wait_timeout", r.wait_timeout},
+      {"on_wait_timeout", r.on_wait_timeout == OnWaitTimeout::kCancel ? "CANCEL" : "CONTINUE"},
+      {"disposition", "INLINE"},
+      {"format", "JSON_ARRAY"}};
   if (!r.catalog.empty()) body["catalog"] = r.catalog;
   if (!r.schema.empty()) body["schema"] = r.schema;
   if (r.row_limit > 0) body["row_limit"] = r.row_limit;
@@ -183,8 +183,7 @@ Result<StatementResponse> ParseStatementResponse(std::string_view body) {
       if (auto cols = s->find("columns"); cols != s->end() && cols->is_array()) {
         for (const auto& c : *cols) {
           if (!c.is_object()) return Bad("a manifest column is not an object");
-          man.columns.push_back(ColumnInfo{Str(c, "name"), Str(c, "type_name"),
-                                           Str(c, "type_text"),
+          man.columns.push_back(ColumnInfo{Str(c, "name"), Str(c, "type_name"), Str(c, "type_text"),
                                            static_cast<int>(Int(c, "position"))});
         }
       }
@@ -260,8 +259,9 @@ Error StatementFailure(const StatementResponse& r) {
     if (m.find("non self-assuming") != std::string::npos) {
       fix = "add the role's own ARN to its trust policy and allow sts:AssumeRole on itself";
     } else if (m.find("storage credential") != std::string::npos) {
-      fix = "the trust policy must allow the Unity Catalog principal with the storage "
-            "credential's External ID";
+      fix =
+          "the trust policy must allow the Unity Catalog principal with the storage "
+          "credential's External ID";
     }
   } else if (r.error_code == "NOT_FOUND" || m.find("NOT_FOUND") != std::string::npos ||
              m.find("does not exist") != std::string::npos) {

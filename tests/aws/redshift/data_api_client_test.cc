@@ -41,8 +41,11 @@ ExecuteStatementParams Select() {
 }
 
 std::string Describe(const std::string& status, const std::string& error = "") {
-  nlohmann::json j = {{"Id", "s1"}, {"Status", status}, {"HasResultSet", status == "FINISHED"},
-                      {"ResultRows", status == "FINISHED" ? 1 : -1}, {"QueryString", "select 1"}};
+  nlohmann::json j = {{"Id", "s1"},
+                      {"Status", status},
+                      {"HasResultSet", status == "FINISHED"},
+                      {"ResultRows", status == "FINISHED" ? 1 : -1},
+                      {"QueryString", "select 1"}};
   if (!error.empty()) j["Error"] = error;
   return j.dump();
 }

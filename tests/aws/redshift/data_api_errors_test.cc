@@ -25,8 +25,9 @@ TEST(StatementFailure, TypesByTheDatabaseMessage) {
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(StatementFailure(Failed("ERROR: permission denied for schema s")).code(),
             ErrorCode::kAccessDenied);
-  auto other = StatementFailure(Failed("ERROR: Specified unload destination on S3 is not empty. "
-                                       "... or using the ALLOWOVERWRITE option."));
+  auto other =
+      StatementFailure(Failed("ERROR: Specified unload destination on S3 is not empty. "
+                              "... or using the ALLOWOVERWRITE option."));
   EXPECT_EQ(other.code(), ErrorCode::kFailedPrecondition);
   EXPECT_NE(other.message().find("fresh prefix"), std::string::npos);
   StatementDescription aborted = Failed("");
@@ -45,8 +46,9 @@ TEST(StatementFailure, MessageNamesTheStatementAndRedactsSecrets) {
 }
 
 TEST(DescribeDataApiError, KeepsAwsFieldsAndAddsFixes) {
-  Error in = Error(ErrorCode::kUnavailable, "Redshift Data API ListTables: Database connection "
-                                            "failed")
+  Error in = Error(ErrorCode::kUnavailable,
+                   "Redshift Data API ListTables: Database connection "
+                   "failed")
                  .WithAws("DatabaseConnectionException", 500, "rid-1");
   DataApiTarget t{"wg", "", "sales"};
   Error out = DescribeDataApiError(in, &t);

@@ -70,8 +70,8 @@ TEST_F(RedshiftItest, QueryPaginatesIntoTypedRows) {
   ASSERT_TRUE(d.ok()) << d.error().ToString();
   EXPECT_TRUE(d->has_result_set);
   EXPECT_EQ(d->result_rows, 2500);
-  EXPECT_EQ(d->db_user, "IAMR:" + Env("CROSSDOCK_REDSHIFT_ROLE_ARN").substr(
-                                       Env("CROSSDOCK_REDSHIFT_ROLE_ARN").rfind('/') + 1));
+  EXPECT_EQ(d->db_user, "IAMR:" + Env("CROSSDOCK_REDSHIFT_ROLE_ARN")
+                                      .substr(Env("CROSSDOCK_REDSHIFT_ROLE_ARN").rfind('/') + 1));
   int pages = 0;
   int64_t rows = 0;
   ASSERT_TRUE(data_
@@ -112,14 +112,14 @@ TEST_F(RedshiftItest, UnloadToStagingThenCopyBack) {
   ASSERT_EQ(objects->size(), 2u);
   EXPECT_EQ((*objects)[0].key, prefix + "0000_part_00.gz");
   MustRun("create table " + dst + " (id bigint, name varchar(40), ok boolean)");
-  auto copied = data_->Run(Sql("copy " + dst + " from '" + url + "' iam_role '" +
-                               Env("CROSSDOCK_REDSHIFT_ROLE_ARN") +
-                               "' format csv ignoreheader 1 gzip"),
-                           poll_);
+  auto copied =
+      data_->Run(Sql("copy " + dst + " from '" + url + "' iam_role '" +
+                     Env("CROSSDOCK_REDSHIFT_ROLE_ARN") + "' format csv ignoreheader 1 gzip"),
+                 poll_);
   ASSERT_TRUE(copied.ok()) << copied.error().ToString();
   EXPECT_EQ(copied->result_rows, 700);
-  auto check = data_->Query(Sql("select count(*), sum(id), count(*) filter (where ok) from " + dst),
-                            poll_);
+  auto check =
+      data_->Query(Sql("select count(*), sum(id), count(*) filter (where ok) from " + dst), poll_);
   ASSERT_TRUE(check.ok()) << check.error().ToString();
   EXPECT_EQ(check->rows.at(0)[0].long_value, 700);
   EXPECT_EQ(check->rows.at(0)[1].ToText(), std::to_string(800 * 801 / 2 - 100 * 101 / 2));
@@ -130,8 +130,8 @@ TEST_F(RedshiftItest, UnloadToStagingThenCopyBack) {
 }
 
 TEST_F(RedshiftItest, UnloadWithoutS3PermissionIsAccessDenied) {
-  std::string url = "s3://" + Env("RGW_BUCKET") + "/" + Env("RGW_PREFIX") + "/itest-denied-" +
-                    Suffix() + "/";
+  std::string url =
+      "s3://" + Env("RGW_BUCKET") + "/" + Env("RGW_PREFIX") + "/itest-denied-" + Suffix() + "/";
   auto d = data_->Run(Sql("unload ('select 1') to '" + url + "' iam_role '" +
                           Env("CROSSDOCK_REDSHIFT_RO_ROLE_ARN") + "' format csv"),
                       poll_);
@@ -204,16 +204,16 @@ TEST_F(RedshiftItest, GetCredentialsLogsInWithLibpq) {
   auto sls = RedshiftServerlessClient::Create(
       testing::AwsFor(creds_), {Env("RGW_REGION"), Env("CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT")});
   ASSERT_TRUE(sls.ok());
-  auto c = sls->GetCredentials({Env("CROSSDOCK_REDSHIFT_WORKGROUP"),
-                                Env("CROSSDOCK_REDSHIFT_DATABASE"), 900});
+  auto c = sls->GetCredentials(
+      {Env("CROSSDOCK_REDSHIFT_WORKGROUP"), Env("CROSSDOCK_REDSHIFT_DATABASE"), 900});
   ASSERT_TRUE(c.ok()) << c.error().ToString();
   EXPECT_EQ(c->db_user.rfind("IAMR:", 0), 0u);
   EXPECT_GT(c->expiration, std::chrono::system_clock::now() + std::chrono::minutes(14));
   const char* keys[] = {"host", "port", "dbname", "user", "password", "connect_timeout", nullptr};
   std::string host = Env("CROSSDOCK_REDSHIFT_PG_HOST"), port = Env("CROSSDOCK_REDSHIFT_PG_PORT"),
               db = Env("CROSSDOCK_REDSHIFT_PG_DATABASE");
-  const char* values[] = {host.c_str(), port.c_str(), db.c_str(), c->db_user.c_str(),
-                          c->db_password.c_str(), "10", nullptr};
+  const char* values[] = {host.c_str(),           port.c_str(), db.c_str(), c->db_user.c_str(),
+                          c->db_password.c_str(), "10",         nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, 0);
   ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
   PGresult* res = PQexec(conn, "select current_user");

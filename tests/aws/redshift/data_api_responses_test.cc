@@ -11,9 +11,9 @@ TEST(DataApiResponses, ExecuteStatement) {
           "WorkgroupName":"analytics"})");
   ASSERT_TRUE(s.ok()) << s.error().ToString();
   EXPECT_EQ(s->id, "d9b6c0c9-0747-4bf4-b142-e8883122f766");
-  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(s->created_at.time_since_epoch())
-                .count(),
-            1700000000);
+  EXPECT_EQ(
+      std::chrono::duration_cast<std::chrono::seconds>(s->created_at.time_since_epoch()).count(),
+      1700000000);
   EXPECT_FALSE(ParseExecuteStatementResponse(R"({"Database":"dev"})").ok());
   EXPECT_FALSE(ParseExecuteStatementResponse("not json").ok());
 }
@@ -42,7 +42,8 @@ TEST(DataApiResponses, DescribeStatementFailedAndBatch) {
   auto unknown = ParseDescribeStatementResponse(R"({"Id":"x","Status":"SLEEPING"})");
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message().find("SLEEPING"), std::string::npos);
-  EXPECT_FALSE(ParseDescribeStatementResponse(R"({"Id":"x","Status":"FINISHED","ResultRows":"3"})").ok());
+  EXPECT_FALSE(
+      ParseDescribeStatementResponse(R"({"Id":"x","Status":"FINISHED","ResultRows":"3"})").ok());
 }
 
 TEST(DataApiResponses, ResultPageWithEveryFieldKind) {
@@ -90,8 +91,8 @@ TEST(DataApiResponses, Listings) {
   ASSERT_TRUE(dbs.ok());
   EXPECT_EQ(dbs->items, (std::vector<std::string>{"dev", "sales"}));
   EXPECT_EQ(dbs->next_token, "n");
-  auto tables = ParseListTablesResponse(
-      R"({"Tables":[{"name":"orders","schema":"public","type":"TABLE"}]})");
+  auto tables =
+      ParseListTablesResponse(R"({"Tables":[{"name":"orders","schema":"public","type":"TABLE"}]})");
   ASSERT_TRUE(tables.ok());
   EXPECT_EQ(tables->items.at(0).schema, "public");
   EXPECT_TRUE(tables->next_token.empty());

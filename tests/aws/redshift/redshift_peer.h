@@ -15,15 +15,14 @@
 #include "crossdock/http/curl_transport.h"
 #include "testing/peers.h"
 
-#define REQUIRE_REDSHIFT_PEER()                                                                \
-  REQUIRE_PEER("CROSSDOCK_REDSHIFT_DATA_ENDPOINT", "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT",    \
-               "CROSSDOCK_REDSHIFT_WORKGROUP", "CROSSDOCK_REDSHIFT_DATABASE",                 \
-               "CROSSDOCK_REDSHIFT_ROLE_ARN", "CROSSDOCK_REDSHIFT_RO_ROLE_ARN",               \
-               "CROSSDOCK_REDSHIFT_NOTRUST_ROLE_ARN", "CROSSDOCK_REDSHIFT_PG_HOST",           \
-               "CROSSDOCK_REDSHIFT_PG_PORT", "CROSSDOCK_REDSHIFT_PG_DATABASE",                \
-               "CROSSDOCK_STS_ENDPOINT", "RGW_ENDPOINT", "RGW_REGION", "RGW_BUCKET",          \
-               "RGW_PREFIX", "RGW_VENDOR_ACCESS_KEY", "RGW_VENDOR_SECRET_KEY",                \
-               "RGW_EXTERNAL_ID")
+#define REQUIRE_REDSHIFT_PEER()                                                                    \
+  REQUIRE_PEER("CROSSDOCK_REDSHIFT_DATA_ENDPOINT", "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT",       \
+               "CROSSDOCK_REDSHIFT_WORKGROUP", "CROSSDOCK_REDSHIFT_DATABASE",                      \
+               "CROSSDOCK_REDSHIFT_ROLE_ARN", "CROSSDOCK_REDSHIFT_RO_ROLE_ARN",                    \
+               "CROSSDOCK_REDSHIFT_NOTRUST_ROLE_ARN", "CROSSDOCK_REDSHIFT_PG_HOST",                \
+               "CROSSDOCK_REDSHIFT_PG_PORT", "CROSSDOCK_REDSHIFT_PG_DATABASE",                     \
+               "CROSSDOCK_STS_ENDPOINT", "RGW_ENDPOINT", "RGW_REGION", "RGW_BUCKET", "RGW_PREFIX", \
+               "RGW_VENDOR_ACCESS_KEY", "RGW_VENDOR_SECRET_KEY", "RGW_EXTERNAL_ID")
 
 namespace crossdock::testing {
 

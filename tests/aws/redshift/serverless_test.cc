@@ -1,11 +1,10 @@
-#include "crossdock/aws/redshift/serverless_client.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "aws/redshift/handler_transport.h"
 #include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/aws/redshift/serverless_client.h"
 
 namespace crossdock::aws::redshift {
 namespace {

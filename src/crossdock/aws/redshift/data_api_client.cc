@@ -57,8 +57,7 @@ Result<RedshiftDataClient> RedshiftDataClient::Create(std::shared_ptr<AwsClient>
 }
 
 Result<std::string> RedshiftDataClient::Call(std::string_view operation, std::string body,
-                                             std::string what,
-                                             const DataApiTarget* target) const {
+                                             std::string what, const DataApiTarget* target) const {
   AwsRequest request =
       MakeJsonRequest(endpoint_, options_.region, kDataApiSigningName,
                       std::string(kDataApiTargetPrefix) + std::string(operation), std::move(body),
@@ -71,9 +70,8 @@ Result<std::string> RedshiftDataClient::Call(std::string_view operation, std::st
 Result<SubmittedStatement> RedshiftDataClient::ExecuteStatement(
     const ExecuteStatementParams& params) const {
   RETURN_IF_ERROR(ValidateExecuteStatement(params));
-  ASSIGN_OR_RETURN(std::string body,
-                   Call("ExecuteStatement", BuildExecuteStatementBody(params),
-                        "on " + Where(params.target), &params.target));
+  ASSIGN_OR_RETURN(std::string body, Call("ExecuteStatement", BuildExecuteStatementBody(params),
+                                          "on " + Where(params.target), &params.target));
   return ParseExecuteStatementResponse(body);
 }
 
@@ -93,8 +91,8 @@ Result<StatementDescription> RedshiftDataClient::DescribeStatement(std::string_v
 }
 
 Result<bool> RedshiftDataClient::CancelStatement(std::string_view id) const {
-  ASSIGN_OR_RETURN(std::string body, Call("CancelStatement", BuildCancelStatementBody(id),
-                                          std::string(id), nullptr));
+  ASSIGN_OR_RETURN(std::string body,
+                   Call("CancelStatement", BuildCancelStatementBody(id), std::string(id), nullptr));
   return ParseCancelStatementResponse(body);
 }
 
@@ -177,15 +175,14 @@ Result<StatementDescription> RedshiftDataClient::Run(const ExecuteStatementParam
   return WaitForStatement(s.id, poll);
 }
 
-Result<StatementDescription> RedshiftDataClient::RunBatch(
-    const BatchExecuteStatementParams& params, const PollOptions& poll) const {
+Result<StatementDescription> RedshiftDataClient::RunBatch(const BatchExecuteStatementParams& params,
+                                                          const PollOptions& poll) const {
   ASSIGN_OR_RETURN(SubmittedStatement s, BatchExecuteStatement(params));
   return WaitForStatement(s.id, poll);
 }
 
 Result<StatementResult> RedshiftDataClient::Query(const ExecuteStatementParams& params,
-                                                  const PollOptions& poll,
-                                                  int64_t max_rows) const {
+                                                  const PollOptions& poll, int64_t max_rows) const {
   ASSIGN_OR_RETURN(StatementDescription d, Run(params, poll));
   if (!d.has_result_set) return StatementResult{};
   return GetStatementResult(d.id, max_rows);

@@ -31,9 +31,9 @@ struct RedshiftDataOptions {
 
 // How WaitForStatement polls. Delays are slept on the AwsClient's clock.
 struct PollOptions {
-  std::chrono::milliseconds initial_delay{100};  // before the first DescribeStatement
-  std::chrono::milliseconds max_delay{5000};     // cap of one delay
-  double multiplier = 1.5;                       // growth of the delay per poll
+  std::chrono::milliseconds initial_delay{100};              // before the first DescribeStatement
+  std::chrono::milliseconds max_delay{5000};                 // cap of one delay
+  double multiplier = 1.5;                                   // growth of the delay per poll
   std::chrono::milliseconds timeout{std::chrono::hours(1)};  // from the first poll's start
   // Polled between DescribeStatement calls; true stops waiting: CancelStatement is sent and
   // the result is kCancelled.

@@ -36,13 +36,15 @@ Error DescribeDataApiError(Error error, const DataApiTarget* target) {
     hint = target->workgroup_name.empty()
                ? fmt::format("check the cluster identifier '{}' and the region",
                              target->cluster_identifier)
-               : fmt::format("check the workgroup name '{}' and that it is in the configured "
-                             "region and the role's account",
-                             target->workgroup_name);
+               : fmt::format(
+                     "check the workgroup name '{}' and that it is in the configured "
+                     "region and the role's account",
+                     target->workgroup_name);
   } else if (code == "DatabaseConnectionException" && target != nullptr) {
-    hint = fmt::format("check that database '{}' exists and that the IAM role may connect "
-                       "(redshift-serverless:GetCredentials, RedshiftDbRoles tag)",
-                       target->database);
+    hint = fmt::format(
+        "check that database '{}' exists and that the IAM role may connect "
+        "(redshift-serverless:GetCredentials, RedshiftDbRoles tag)",
+        target->database);
   } else if (code == "UnrecognizedClientException" || code == "InvalidSignatureException") {
     hint = "check the credentials (access key, secret, session token) and the region";
   } else if (code == "AccessDeniedException") {
@@ -66,12 +68,14 @@ Error StatementFailure(const StatementDescription& d) {
   std::string fix;
   if (Contains(e, "not authorized to assume IAM Role")) {
     type = ErrorCode::kAccessDenied;
-    fix = "add the redshift.amazonaws.com service principal to the role's trust policy, and "
-          "associate the role with the Redshift namespace";
+    fix =
+        "add the redshift.amazonaws.com service principal to the role's trust policy, and "
+        "associate the role with the Redshift namespace";
   } else if (Contains(e, "S3ServiceException:Access Denied") || Contains(e, "Status 403")) {
     type = ErrorCode::kAccessDenied;
-    fix = "give the IAM_ROLE s3:GetObject, s3:PutObject, s3:ListBucket and s3:DeleteObject on "
-          "the staging bucket and prefix";
+    fix =
+        "give the IAM_ROLE s3:GetObject, s3:PutObject, s3:ListBucket and s3:DeleteObject on "
+        "the staging bucket and prefix";
   } else if (Contains(e, "permission denied")) {
     type = ErrorCode::kAccessDenied;
     fix = "grant the database role the privileges listed in the connection guide";
@@ -82,9 +86,10 @@ Error StatementFailure(const StatementDescription& d) {
   } else if (Contains(e, "not empty") && Contains(e, "ALLOWOVERWRITE")) {
     fix = "unload into a fresh prefix per run, or add ALLOWOVERWRITE";
   }
-  std::string message = fmt::format("Redshift statement {} failed: {}", d.id,
-                                    e.empty() ? "no error text" : e);
-  if (!d.query_string.empty()) message += fmt::format(" [SQL: {}]", Shorten(Redact(d.query_string), 200));
+  std::string message =
+      fmt::format("Redshift statement {} failed: {}", d.id, e.empty() ? "no error text" : e);
+  if (!d.query_string.empty())
+    message += fmt::format(" [SQL: {}]", Shorten(Redact(d.query_string), 200));
   if (!fix.empty()) message += " (" + fix + ")";
   return Error(type, std::move(message));
 }

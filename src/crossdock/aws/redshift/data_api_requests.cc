@@ -84,10 +84,10 @@ Status ValidateExecuteStatement(const ExecuteStatementParams& params) {
 Status ValidateBatchExecuteStatement(const BatchExecuteStatementParams& params) {
   RETURN_IF_ERROR(ValidateTarget(params.target));
   if (params.sqls.empty() || params.sqls.size() > 40) {
-    return Error(ErrorCode::kInvalidArgument,
-                 fmt::format("a batch holds 1 to 40 SQL statements, not {}: split it",
-                             params.sqls.size()),
-                 "sqls");
+    return Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("a batch holds 1 to 40 SQL statements, not {}: split it", params.sqls.size()),
+        "sqls");
   }
   for (const auto& sql : params.sqls) {
     if (sql.find_first_not_of(" \t\r\n") == std::string::npos) {

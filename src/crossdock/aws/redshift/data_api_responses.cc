@@ -107,7 +107,8 @@ Result<StatementDescription> ParseDescription(const nlohmann::json& j) {
 
 Result<ColumnMetadata> ParseColumn(const nlohmann::json& c, std::string_view what) {
   ColumnMetadata m;
-  if (!c.is_object()) return Error(ErrorCode::kInternal, fmt::format("{}: a column is not an object", what));
+  if (!c.is_object())
+    return Error(ErrorCode::kInternal, fmt::format("{}: a column is not an object", what));
   ASSIGN_OR_RETURN(m.name, StringMember(c, "name", what));
   ASSIGN_OR_RETURN(m.label, StringMember(c, "label", what));
   ASSIGN_OR_RETURN(m.type_name, StringMember(c, "typeName", what));
@@ -133,7 +134,8 @@ Result<Field> ParseField(const nlohmann::json& f) {
   constexpr std::string_view kWhat = "GetStatementResult";
   Field out;
   if (!f.is_object() || f.size() != 1) {
-    return Error(ErrorCode::kInternal, "GetStatementResult: a record field is not a one-member union");
+    return Error(ErrorCode::kInternal,
+                 "GetStatementResult: a record field is not a one-member union");
   }
   auto member = f.begin();
   const std::string& key = member.key();
@@ -220,7 +222,8 @@ Result<StatementResultPage> ParseGetStatementResultResponse(std::string_view bod
   }
   page.records.reserve(records->size());
   for (const auto& r : *records) {
-    if (!r.is_array()) return Error(ErrorCode::kInternal, "GetStatementResult: a record is not a list");
+    if (!r.is_array())
+      return Error(ErrorCode::kInternal, "GetStatementResult: a record is not a list");
     Row row;
     row.reserve(r.size());
     for (const auto& f : r) {
@@ -246,18 +249,17 @@ Result<Page<std::string>> ParseListSchemasResponse(std::string_view body) {
 }
 
 Result<Page<TableMember>> ParseListTablesResponse(std::string_view body) {
-  return ParseList<TableMember>(body, "Tables", "ListTables",
-                                [](const nlohmann::json& e) -> Result<TableMember> {
-                                  if (!e.is_object()) {
-                                    return Error(ErrorCode::kInternal,
-                                                 "ListTables: a table is not an object");
-                                  }
-                                  TableMember t;
-                                  ASSIGN_OR_RETURN(t.name, StringMember(e, "name", "ListTables"));
-                                  ASSIGN_OR_RETURN(t.schema, StringMember(e, "schema", "ListTables"));
-                                  ASSIGN_OR_RETURN(t.type, StringMember(e, "type", "ListTables"));
-                                  return t;
-                                });
+  return ParseList<TableMember>(
+      body, "Tables", "ListTables", [](const nlohmann::json& e) -> Result<TableMember> {
+        if (!e.is_object()) {
+          return Error(ErrorCode::kInternal, "ListTables: a table is not an object");
+        }
+        TableMember t;
+        ASSIGN_OR_RETURN(t.name, StringMember(e, "name", "ListTables"));
+        ASSIGN_OR_RETURN(t.schema, StringMember(e, "schema", "ListTables"));
+        ASSIGN_OR_RETURN(t.type, StringMember(e, "type", "ListTables"));
+        return t;
+      });
 }
 
 Result<Page<ColumnMetadata>> ParseDescribeTableResponse(std::string_view body) {

@@ -42,8 +42,8 @@ Result<std::string> RedshiftRoleSql(const RedshiftGuidanceParams& p) {
 
 Result<std::string> RedshiftFineGrainedSql(const RedshiftGuidanceParams& p) {
   RETURN_IF_ERROR(CheckCommon(p));
-  std::vector<std::string> schemas = p.schemas.empty() ? std::vector<std::string>{"public"}
-                                                       : p.schemas;
+  std::vector<std::string> schemas =
+      p.schemas.empty() ? std::vector<std::string>{"public"} : p.schemas;
   constexpr const char* kTablePrivileges = "SELECT, INSERT, UPDATE, DELETE, TRUNCATE, ALTER, DROP";
   std::string sql = fmt::format("CREATE ROLE {0};\nGRANT TEMP ON DATABASE {1} TO ROLE {0};\n",
                                 p.db_role, p.database);

@@ -18,7 +18,7 @@
 namespace crossdock::aws::redshift {
 
 struct RedshiftGuidanceParams {
-  std::string database = "dev";      // the database crossdock writes into
+  std::string database = "dev";       // the database crossdock writes into
   std::string db_role = "crossdock";  // the Redshift database role to create
   // Schemas for the fine-grained grants; empty = {"public"}.
   std::vector<std::string> schemas;

@@ -7,8 +7,8 @@
 namespace crossdock::aws::redshift {
 
 AwsRequest MakeJsonRequest(std::string_view endpoint, std::string_view region,
-                           std::string_view signing_name, std::string_view target,
-                           std::string body, std::string operation) {
+                           std::string_view signing_name, std::string_view target, std::string body,
+                           std::string operation) {
   AwsRequest request;
   request.http.method = "POST";
   request.http.url = std::string(endpoint) + "/";

@@ -23,8 +23,8 @@ inline constexpr const char* kJsonContentType = "application/x-amz-json-1.1";
 // An unsigned AwsRequest for `target` (e.g. "RedshiftData.DescribeStatement") at endpoint
 // (scheme://host[:port], no trailing slash). `operation` names the call for error messages.
 AwsRequest MakeJsonRequest(std::string_view endpoint, std::string_view region,
-                           std::string_view signing_name, std::string_view target,
-                           std::string body, std::string operation);
+                           std::string_view signing_name, std::string_view target, std::string body,
+                           std::string operation);
 
 // Parses a response body that must be a JSON object. kInternal naming `what` otherwise (a
 // 2xx answer the service would never send).

@@ -59,11 +59,10 @@ Result<RedshiftServerlessClient> RedshiftServerlessClient::Create(
 Result<DatabaseCredentials> RedshiftServerlessClient::GetCredentials(
     const GetCredentialsParams& params) const {
   RETURN_IF_ERROR(ValidateGetCredentials(params));
-  AwsRequest request =
-      MakeJsonRequest(endpoint_, options_.region, kServerlessSigningName,
-                      "RedshiftServerless.GetCredentials", BuildGetCredentialsBody(params),
-                      fmt::format("Redshift Serverless GetCredentials for workgroup {}",
-                                  params.workgroup_name));
+  AwsRequest request = MakeJsonRequest(
+      endpoint_, options_.region, kServerlessSigningName, "RedshiftServerless.GetCredentials",
+      BuildGetCredentialsBody(params),
+      fmt::format("Redshift Serverless GetCredentials for workgroup {}", params.workgroup_name));
   auto response = client_->Send(request);
   if (!response.ok()) {
     DataApiTarget target{params.workgroup_name, "", params.db_name};
