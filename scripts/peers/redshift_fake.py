@@ -134,6 +134,7 @@ class Redshift:
                 raise AwsError(400, "UnknownOperationException",
                                "%s is not implemented by the test peer" % op)
             out = fn(params, caller)
+            wc.check_output(model, op, out)
             wc.log(NAME, "%s %s by %s" % (service, op, caller["arn"]))
             h.send_json(200, out, "application/x-amz-json-1.1", [("x-amzn-RequestId", rid)])
         except AwsError as e:

@@ -103,6 +103,11 @@ class Identities:
                         or DEFAULT_RGW_STS_KEY).encode()
         self.front_state = os.path.join(env.get("CROSSDOCK_PEERS_DIR", ""), "front",
                                         "trust-policies.json")
+        self.iam_endpoint = env.get("RGW_ENDPOINT")
+        self.region = env.get("RGW_REGION", "us-east-1")
+        self.customer = (env["RGW_CUSTOMER_ACCESS_KEY"], env["RGW_CUSTOMER_SECRET_KEY"]) \
+            if env.get("RGW_CUSTOMER_ACCESS_KEY") else None
+        self.role_ids = {}
 
     def add_user(self, access_key, secret, arn):
         acct = arn.split(":")[4]
@@ -131,22 +136,44 @@ class Identities:
                 off += 4 + n
                 return s
 
-            ak, sk, exp, _policy, _role_id = string(), string(), string(), string(), string()
+            ak, sk, exp, _policy, role_id = string(), string(), string(), string(), string()
             off += 6  # rgw_user: struct_v, compat, length
             tenant, user = string(), string()
             return {"access_key": ak, "secret": sk, "expiration": exp, "tenant": tenant,
-                    "user": user}
+                    "user": user, "role_id": role_id}
         except (ValueError, struct.error, UnicodeDecodeError):
             return None
 
-    def session_arn(self, access_key):
-        """The assumed-role ARN of a temporary key issued through the front, or None."""
+    def session_arn(self, access_key, role_id=None):
+        """The assumed-role ARN of a temporary key: from the External ID front's memory of the
+        sessions it issued, else from the token's role id among the customer's roles (IAM
+        ListRoles), with an unknown session name. None when neither knows it."""
         try:
             with open(self.front_state) as f:
                 s = json.load(f).get("sessions", {}).get(access_key)
         except (OSError, ValueError):
+            s = None
+        if s and s.get("arn"):
+            return s["arn"]
+        if not role_id or not self.iam_endpoint or not self.customer:
             return None
-        return s and s.get("arn")
+        if role_id not in self.role_ids:
+            import boto3
+            from botocore.config import Config
+            try:
+                iam = boto3.client("iam", endpoint_url=self.iam_endpoint,
+                                   region_name=self.region, aws_access_key_id=self.customer[0],
+                                   aws_secret_access_key=self.customer[1],
+                                   config=Config(retries={"max_attempts": 2}))
+                for r in iam.list_roles()["Roles"]:
+                    self.role_ids[r["RoleId"]] = r["Arn"]
+            except Exception as e:  # a lookup failure leaves the session unnamed
+                log("identities", "ListRoles failed: %s" % e)
+        arn = self.role_ids.get(role_id)
+        if not arn:
+            return None
+        m = re.fullmatch(r"arn:([\w-]+):iam::(\d+):role/(?:.*/)?([^/]+)", arn)
+        return m and "arn:%s:sts::%s:assumed-role/%s/session" % m.groups()
 
 
 def role_name_of(arn):
@@ -233,8 +260,8 @@ def verify_sigv4(handler, body, service, region, identities, now=None):
             raise AwsError(400, "ExpiredTokenException",
                            "The security token included in the request is expired")
         secret = s["secret"]
-        arn = identities.session_arn(ak) or "arn:aws:sts::%s:assumed-role/unknown/%s" % (
-            s["tenant"], s["user"])
+        arn = identities.session_arn(ak, s["role_id"]) or \
+            "arn:aws:sts::%s:assumed-role/unknown/%s" % (s["tenant"], s["user"])
         caller = {"arn": arn, "account": arn.split(":")[4], "access_key": ak, "session": True}
     else:
         u = identities.users.get(ak)
@@ -280,6 +307,59 @@ def validate_input(model, operation, params):
     if report.has_errors():
         text = report.generate_report().replace("\n", " ")
         raise AwsError(400, "ValidationException", "1 validation error detected: " + text)
+
+
+def check_output(model, operation, out):
+    """Checks an answer against the operation's output shape (member names, types, required
+    members, unions), so the fake cannot drift from the model. Raises AwsError
+    InternalServerException naming the first problems."""
+    shape = model.operation_model(operation).output_shape
+    problems = []
+    if shape is not None:
+        _check_shape(shape, out, shape.name, problems)
+    if problems:
+        raise AwsError(500, "InternalServerException",
+                       "the test peer's answer does not follow the model: " +
+                       "; ".join(problems[:5]))
+
+
+def _check_shape(shape, value, path, problems):
+    t = shape.type_name
+    if t == "structure":
+        if not isinstance(value, dict):
+            problems.append("%s is not an object" % path)
+            return
+        for k, v in value.items():
+            if k not in shape.members:
+                problems.append("%s.%s is not a member" % (path, k))
+            elif v is not None:
+                _check_shape(shape.members[k], v, "%s.%s" % (path, k), problems)
+        for r in shape.required_members or []:
+            if r not in value:
+                problems.append("%s.%s is required" % (path, r))
+        if shape.metadata.get("union") and len(value) != 1:
+            problems.append("%s is a union with %d members set" % (path, len(value)))
+    elif t == "list":
+        if not isinstance(value, list):
+            problems.append("%s is not a list" % path)
+            return
+        for i, v in enumerate(value):
+            _check_shape(shape.member, v, "%s[%d]" % (path, i), problems)
+    elif t == "map":
+        if not isinstance(value, dict):
+            problems.append("%s is not a map" % path)
+    elif t in ("string", "blob"):
+        if not isinstance(value, str):
+            problems.append("%s is not a string" % path)
+    elif t in ("integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append("%s is not an integer" % path)
+    elif t == "boolean":
+        if not isinstance(value, bool):
+            problems.append("%s is not a boolean" % path)
+    elif t in ("double", "float", "timestamp"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append("%s is not a number" % path)
 
 
 def epoch(t):

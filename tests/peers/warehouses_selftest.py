@@ -29,7 +29,8 @@ NEEDED = ["RGW_ENDPOINT", "RGW_REGION", "RGW_BUCKET", "RGW_PREFIX", "RGW_VENDOR_
           "CROSSDOCK_REDSHIFT_NOTRUST_ROLE_ARN", "CROSSDOCK_REDSHIFT_PG_DATABASE",
           "CROSSDOCK_DATABRICKS_HOST", "CROSSDOCK_DATABRICKS_TOKEN",
           "CROSSDOCK_DATABRICKS_WAREHOUSE_ID", "CROSSDOCK_DATABRICKS_CREDENTIAL",
-          "CROSSDOCK_DATABRICKS_ROLE_ARN"]
+          "CROSSDOCK_DATABRICKS_ROLE_ARN", "CROSSDOCK_DATABRICKS_UC_ROLE_ARN",
+          "CROSSDOCK_DATABRICKS_EXTERNAL_ID"]
 missing = [n for n in NEEDED if not os.environ.get(n)]
 if missing:
     msg = "warehouse peers not configured: %s unset" % ", ".join(missing)
@@ -73,6 +74,38 @@ ROLE = assume(E["CROSSDOCK_REDSHIFT_ROLE_ARN"], E["RGW_EXTERNAL_ID"])
 DATA = client("redshift-data", E["CROSSDOCK_REDSHIFT_DATA_ENDPOINT"], ROLE)
 # objects under the staging prefix, read and written with the staging role as crossdock would
 S3 = client("s3", E["RGW_ENDPOINT"], ROLE)
+
+
+def J(doc):  # RGW 16.2 rejects '+'-encoded spaces in IAM form bodies: no spaces at all
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def customer_iam():
+    return client("iam", E["CROSSDOCK_STS_ENDPOINT"], (E["RGW_CUSTOMER_ACCESS_KEY"],
+                                                       E["RGW_CUSTOMER_SECRET_KEY"]))
+
+
+STAGING_RW = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+     "Resource": ["arn:aws:s3:::%s/%s/*" % (BUCKET, PREFIX)]},
+    {"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::%s" % BUCKET]}]}
+
+
+class TempRole:
+    """A customer role created through the front for one test, deleted afterwards."""
+
+    def __init__(self, name, trust, policy=STAGING_RW):
+        self.iam, self.name = customer_iam(), name
+        self.arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=J(trust))[
+            "Role"]["Arn"]
+        self.iam.put_role_policy(RoleName=name, PolicyName="access", PolicyDocument=J(policy))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.iam.delete_role_policy(RoleName=self.name, PolicyName="access")
+        self.iam.delete_role(RoleName=self.name)
 
 
 def code_of(err):
@@ -273,6 +306,42 @@ class RedshiftDataApi(unittest.TestCase):
         self.assertIn("is not authorized to assume IAM Role", d["Error"])
         self.assertIn("redshift.amazonaws.com", d["Error"])
 
+    def test_chained_iam_role(self):
+        prefix = "%s/warehouses-%s/chain/" % (PREFIX, RUN)
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": [E["CROSSDOCK_REDSHIFT_ROLE_ARN"]]},
+             "Action": ["sts:AssumeRole"]}]}
+        with TempRole("wh-chain-%s" % RUN, trust) as hop:
+            try:
+                d = run("unload ('select 7 as x') to 's3://%s/%s' iam_role '%s,%s' csv "
+                        "parallel off" % (BUCKET, prefix, E["CROSSDOCK_REDSHIFT_ROLE_ARN"],
+                                          hop.arn))
+                self.assertEqual(d["Status"], "FINISHED", d.get("Error"))
+                self.assertEqual(S3.get_object(Bucket=BUCKET, Key=prefix + "000")["Body"].read(),
+                                 b"7\n")
+                # the other order: the first role of the chain must trust Redshift
+                d = run("unload ('select 1') to 's3://%s/%sx/' iam_role '%s,%s' csv" % (
+                    BUCKET, prefix, hop.arn, E["CROSSDOCK_REDSHIFT_ROLE_ARN"]))
+                self.assertEqual(d["Status"], "FAILED")
+                self.assertIn("is not authorized to assume IAM Role %s" % hop.arn, d["Error"])
+            finally:
+                clean(prefix)
+
+    def test_sessions_issued_by_rgw_directly_are_verified(self):
+        sts = client("sts", E["RGW_ENDPOINT"], (E["RGW_VENDOR_ACCESS_KEY"],
+                                                E["RGW_VENDOR_SECRET_KEY"]))
+        c = sts.assume_role(RoleArn=E["CROSSDOCK_REDSHIFT_ROLE_ARN"], RoleSessionName="direct",
+                            DurationSeconds=900)["Credentials"]
+        direct = client("redshift-data", E["CROSSDOCK_REDSHIFT_DATA_ENDPOINT"],
+                        (c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]))
+        d = run("select 1", data=direct)
+        self.assertEqual(d["DbUser"], "IAMR:" + E["CROSSDOCK_REDSHIFT_ROLE_ARN"].rsplit("/")[-1])
+        forged = client("redshift-data", E["CROSSDOCK_REDSHIFT_DATA_ENDPOINT"],
+                        (c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"][:-8] + "AAAAAAA="))
+        with self.assertRaises(ClientError) as cm:
+            forged.list_databases(WorkgroupName=WG, Database=DB)
+        self.assertEqual(code_of(cm.exception), "UnrecognizedClientException")
+
     def test_copy_json_from_staged_objects(self):
         t = "copy_json_%s" % RUN
         prefix = "%s/warehouses-%s/json-in/" % (PREFIX, RUN)
@@ -429,6 +498,27 @@ class Databricks(unittest.TestCase):
         finally:
             clean(prefix)
             dbx_sql("drop schema if exists main.%s cascade" % schema)
+
+    def test_copy_into_needs_a_self_assuming_role(self):
+        uc, extid = E["CROSSDOCK_DATABRICKS_UC_ROLE_ARN"], E["CROSSDOCK_DATABRICKS_EXTERNAL_ID"]
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": [uc]}, "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"sts:ExternalId": [extid]}}}]}
+        name, table = "wh-noself-%s" % RUN, "main.default.noself_%s" % RUN
+        with TempRole(name, trust) as role:
+            status, c = dbx("POST", "/api/2.1/unity-catalog/storage-credentials", {
+                "name": name, "aws_iam_role": {"role_arn": role.arn}})
+            self.assertEqual(status, 200, c)
+            try:
+                self.assertEqual(dbx_sql("create table %s (id bigint)" % table)["status"]["state"],
+                                 "SUCCEEDED")
+                r = dbx_sql("copy into %s from 's3://%s/%s/none/' with (credential `%s`) "
+                            "fileformat = csv" % (table, BUCKET, PREFIX, name))
+                self.assertEqual(r["status"]["state"], "FAILED")
+                self.assertIn("non self-assuming", r["status"]["error"]["message"])
+            finally:
+                dbx("DELETE", "/api/2.1/unity-catalog/storage-credentials/" + name)
+                dbx_sql("drop table if exists %s" % table)
 
     def test_copy_into_denied_when_the_external_id_is_not_trusted(self):
         name = "wrong-%s" % RUN
