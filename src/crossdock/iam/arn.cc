@@ -267,18 +267,29 @@ bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case
   size_t p = 0, t = 0;
   size_t star = std::string_view::npos, mark = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || eq(pattern[p], text[t]))) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
+    bool advanced = false;
+    if (p < pattern.size()) {
+      char c = pattern[p];
+      if (c == kGlobEscape && p + 1 < pattern.size()) {
+        if (eq(pattern[p + 1], text[t])) {
+          p += 2;
+          ++t;
+          advanced = true;
+        }
+      } else if (c == '*') {
+        star = p++;
+        mark = t;
+        continue;
+      } else if (c == '?' || eq(c, text[t])) {
+        ++p;
+        ++t;
+        advanced = true;
+      }
     }
+    if (advanced) continue;
+    if (star == std::string_view::npos) return false;
+    p = star + 1;
+    t = ++mark;
   }
   while (p < pattern.size() && pattern[p] == '*') ++p;
   return p == pattern.size();
@@ -288,7 +299,7 @@ bool ArnMatch(std::string_view pattern, std::string_view arn) {
   if (pattern == "*") return true;
   std::array<std::string_view, 6> pp, ap;
   if (!SplitArn(arn, ap)) return false;
-  if (!SplitArn(pattern, pp)) return GlobMatch(pattern, arn);
+  if (!SplitArn(pattern, pp)) return false;
   for (int i = 0; i < 6; ++i) {
     if (!GlobMatch(pp[i], ap[i])) return false;
   }

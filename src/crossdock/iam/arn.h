@@ -43,13 +43,16 @@ Result<std::string> PartitionForRegion(std::string_view region);
 // True when `partition` is one crossdock knows.
 bool IsKnownPartition(std::string_view partition);
 
-// Glob match: `*` any run of characters (also empty), `?` exactly one. With ignore_case,
-// ASCII letters compare case-insensitively.
+// Glob match: `*` any run of characters (also empty), `?` exactly one. kGlobEscape makes
+// the next pattern character literal (used for values substituted from policy variables).
+// With ignore_case, ASCII letters compare case-insensitively.
+inline constexpr char kGlobEscape = '\x1f';
 bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case = false);
 
 // IAM's ARN matching: `pattern` (from a Resource element or an Arn* condition) against a
 // concrete `arn`. "*" matches everything; otherwise both are split into their six components
-// and each is glob-matched (case-sensitive). A non-ARN text never matches a non-"*" pattern.
+// and each is glob-matched (case-sensitive). A text or pattern with fewer than six components
+// never matches (except the pattern "*").
 bool ArnMatch(std::string_view pattern, std::string_view arn);
 
 // A 12-digit AWS account id.

@@ -285,8 +285,15 @@ bool IpInCidr(std::string_view cidr, std::string_view ip) {
   return true;
 }
 
-std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request) {
+std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request,
+                                               bool for_pattern) {
   std::string out;
+  auto literal = [&](std::string_view v) {
+    for (char c : v) {
+      if (for_pattern && (c == '*' || c == '?')) out += kGlobEscape;
+      out += c;
+    }
+  };
   size_t i = 0;
   while (i < text.size()) {
     size_t open = text.find("${", i);
@@ -297,7 +304,7 @@ std::optional<std::string> SubstituteVariables(std::string_view text, const Requ
     std::string_view inner = Trim(text.substr(open + 2, close - open - 2));
     i = close + 1;
     if (inner == "*" || inner == "?" || inner == "$") {
-      out.append(inner);
+      literal(inner);
       continue;
     }
     std::optional<std::string> fallback;
@@ -312,9 +319,9 @@ std::optional<std::string> SubstituteVariables(std::string_view text, const Requ
     }
     const std::vector<std::string>* values = request.Find(Lower(key));
     if (values && !values->empty()) {
-      out.append(values->front());
+      literal(values->front());
     } else if (fallback) {
-      out.append(*fallback);
+      literal(*fallback);
     } else {
       return std::nullopt;
     }
@@ -338,7 +345,9 @@ bool ConditionHolds(const Condition& condition, const Request& request, bool var
     for (const std::string& v : condition.values) any = any || v.find("${") != std::string::npos;
     if (any) {
       for (const std::string& v : condition.values) {
-        auto s = SubstituteVariables(v, request);
+        bool pattern = op.op == ConditionOp::kStringLike || op.op == ConditionOp::kStringNotLike ||
+                       (op.op >= ConditionOp::kArnEquals && op.op <= ConditionOp::kArnNotLike);
+        auto s = SubstituteVariables(v, request, pattern);
         if (s) substituted.push_back(*s);
       }
       expected = &substituted;
@@ -394,6 +403,7 @@ bool ConditionHolds(const Condition& condition, const Request& request, bool var
     trace->op = op.name;
     trace->key = condition.key;
     trace->expected = *expected;
+    for (std::string& e : trace->expected) std::erase(e, kGlobEscape);
     trace->present = present;
     trace->actual = present ? *actual : std::vector<std::string>{};
     trace->matched = result;
@@ -403,7 +413,7 @@ bool ConditionHolds(const Condition& condition, const Request& request, bool var
               (condition.values.front() == "true" ? "absent" : "present") + ", request " +
               (present ? "had " + Quoted(*actual) : "had no " + condition.key);
     } else {
-      text += " expected " + Quoted(*expected) + ", request ";
+      text += " expected " + Quoted(trace->expected) + ", request ";
       text += present ? "had " + Quoted(*actual) : "had no " + condition.key;
     }
     if (use_vars && expected->size() != condition.values.size()) {

@@ -23,8 +23,11 @@ bool ConditionHolds(const Condition& condition, const Request& request, bool var
                     ConditionTrace* trace);
 
 // Replaces ${key}, ${key, 'default'}, ${*}, ${?} and ${$} in `text`. nullopt when a key is
-// absent from the request and has no default (the value then matches nothing).
-std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request);
+// absent from the request and has no default (the value then matches nothing). With
+// `for_pattern`, '*' and '?' that come from substitution are escaped (kGlobEscape) so that
+// they match only themselves, as AWS treats ${*} and ${?}.
+std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request,
+                                               bool for_pattern = false);
 
 // Exposed for tests: value conversions used by the operator families.
 std::optional<double> ParseNumber(std::string_view text);

@@ -75,11 +75,10 @@ bool PrincipalEntryMatches(const PrincipalEntry& e, const Request& r) {
   return e.value == who;  // Federated, CanonicalUser
 }
 
-bool PatternMatches(const std::string& pattern, const Request& r, bool vars, bool resource) {
+bool PatternMatches(const std::string& pattern, const Request& r, bool vars) {
   if (vars && pattern.find("${") != std::string::npos) {
-    auto s = SubstituteVariables(pattern, r);
-    if (!s) return false;
-    return resource ? ArnMatch(*s, r.resource()) : false;
+    auto s = SubstituteVariables(pattern, r, /*for_pattern=*/true);
+    return s && ArnMatch(*s, r.resource());
   }
   return ArnMatch(pattern, r.resource());
 }
@@ -99,7 +98,7 @@ bool ResourceMatches(const Statement& s, const Request& r, bool vars) {
   if (!s.resource.present) return true;  // resource and trust policies: the attached resource
   bool any = false;
   for (const std::string& p : s.resource.values) {
-    if (PatternMatches(p, r, vars, true)) {
+    if (PatternMatches(p, r, vars)) {
       any = true;
       break;
     }

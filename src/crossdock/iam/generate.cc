@@ -26,6 +26,17 @@ std::string ProbeObject(const std::string& partition, const BucketTarget& b) {
          kProbeObjectName;
 }
 
+Operation MakeOp(std::string principal, std::string action, std::string resource,
+                 std::vector<std::pair<std::string, std::string>> context, std::string purpose) {
+  Operation op;
+  op.principal = std::move(principal);
+  op.action = std::move(action);
+  op.resource = std::move(resource);
+  op.context = std::move(context);
+  op.purpose = std::move(purpose);
+  return op;
+}
+
 // One string or an array, as the vendor documents write them.
 json OneOrMany(const std::vector<json>& values) {
   if (values.size() == 1) return values.front();
@@ -413,34 +424,34 @@ Result<std::vector<Operation>> RequiredOperations(const ConnectionSpec& spec) {
   std::vector<Operation> ops;
   if (spec.type == ConnectionType::kRedshiftServerless) {
     for (const std::string& a : DataApiActions()) {
-      ops.push_back({"", a, "*", {}, "query Redshift Serverless through the Data API"});
+      ops.push_back(MakeOp("", a, "*", {}, "query Redshift Serverless through the Data API"));
     }
   }
   for (const BucketTarget& b : spec.buckets) {
     std::string object = ProbeObject(p, b), bucket = BucketArn(p, b);
     std::vector<std::pair<std::string, std::string>> list_ctx;
     if (!b.prefix.empty()) list_ctx.push_back({"s3:prefix", b.prefix + "/"});
-    ops.push_back({"", "s3:ListBucket", bucket, list_ctx, "list files under the path"});
-    ops.push_back({"", "s3:GetBucketLocation", bucket, {}, "check the bucket's region"});
-    ops.push_back(
-        {"", "s3:ListBucketMultipartUploads", bucket, {}, "find and clean up interrupted uploads"});
-    ops.push_back({"", "s3:PutObject", object, {}, "write files (also multipart uploads)"});
-    ops.push_back({"", "s3:GetObject", object, {}, "read files"});
-    ops.push_back({"", "s3:DeleteObject", object, {}, "remove staged files"});
-    ops.push_back({"", "s3:AbortMultipartUpload", object, {}, "abort a failed upload"});
-    ops.push_back({"", "s3:ListMultipartUploadParts", object, {}, "resume an upload"});
+    ops.push_back(MakeOp("", "s3:ListBucket", bucket, list_ctx, "list files under the path"));
+    ops.push_back(MakeOp("", "s3:GetBucketLocation", bucket, {}, "check the bucket's region"));
+    ops.push_back(MakeOp("", "s3:ListBucketMultipartUploads", bucket, {},
+                         "find and clean up interrupted uploads"));
+    ops.push_back(MakeOp("", "s3:PutObject", object, {}, "write files (also multipart uploads)"));
+    ops.push_back(MakeOp("", "s3:GetObject", object, {}, "read files"));
+    ops.push_back(MakeOp("", "s3:DeleteObject", object, {}, "remove staged files"));
+    ops.push_back(MakeOp("", "s3:AbortMultipartUpload", object, {}, "abort a failed upload"));
+    ops.push_back(MakeOp("", "s3:ListMultipartUploadParts", object, {}, "resume an upload"));
     if (spec.type == ConnectionType::kRedshiftServerless) {
-      ops.push_back({"", "s3:GetObjectAttributes", object, {}, "Redshift UNLOAD/COPY"});
+      ops.push_back(MakeOp("", "s3:GetObjectAttributes", object, {}, "Redshift UNLOAD/COPY"));
     }
   }
   if (!spec.kms_key_arn.empty()) {
-    ops.push_back({"", "kms:Decrypt", spec.kms_key_arn, {}, "read SSE-KMS encrypted files"});
+    ops.push_back(MakeOp("", "kms:Decrypt", spec.kms_key_arn, {}, "read SSE-KMS encrypted files"));
     ops.push_back(
-        {"", "kms:GenerateDataKey", spec.kms_key_arn, {}, "write SSE-KMS encrypted files"});
+        MakeOp("", "kms:GenerateDataKey", spec.kms_key_arn, {}, "write SSE-KMS encrypted files"));
   }
   if (spec.type == ConnectionType::kDatabricks) {
-    ops.push_back(
-        {"", "sts:AssumeRole", spec.role_arn, {}, "Databricks storage credential self-assume"});
+    ops.push_back(MakeOp("", "sts:AssumeRole", spec.role_arn, {},
+                         "Databricks storage credential self-assume"));
   }
   for (Operation& op : ops) {
     op.grant = op.resource;
@@ -456,30 +467,20 @@ Result<std::vector<Operation>> RequiredTrustOperations(const ConnectionSpec& spe
   std::vector<Operation> ops;
   std::string role = spec.role_arn.empty() ? "*" : spec.role_arn;
   for (const std::string& id : spec.external_ids) {
-    ops.push_back({VendorPrincipal(spec),
-                   "sts:AssumeRole",
-                   role,
-                   {{"sts:ExternalId", id}},
-                   "crossdock assumes the role"});
+    ops.push_back(MakeOp(VendorPrincipal(spec), "sts:AssumeRole", role, {{"sts:ExternalId", id}},
+                         "crossdock assumes the role"));
   }
   if (spec.type == ConnectionType::kDatabricks) {
-    ops.push_back({DatabricksPrincipal(spec),
-                   "sts:AssumeRole",
-                   role,
-                   {{"sts:ExternalId", spec.databricks_external_id}},
-                   "Databricks Unity Catalog assumes the role"});
-    ops.push_back({spec.role_arn,
-                   "sts:AssumeRole",
-                   role,
-                   {{"sts:ExternalId", spec.databricks_external_id}},
-                   "the role assumes itself (Databricks self-assume)"});
+    ops.push_back(MakeOp(DatabricksPrincipal(spec), "sts:AssumeRole", role,
+                         {{"sts:ExternalId", spec.databricks_external_id}},
+                         "Databricks Unity Catalog assumes the role"));
+    ops.push_back(MakeOp(spec.role_arn, "sts:AssumeRole", role,
+                         {{"sts:ExternalId", spec.databricks_external_id}},
+                         "the role assumes itself (Databricks self-assume)"));
   }
   if (spec.type == ConnectionType::kRedshiftServerless && !spec.buckets.empty()) {
-    ops.push_back({"redshift.amazonaws.com",
-                   "sts:AssumeRole",
-                   role,
-                   {},
-                   "Redshift assumes the role for UNLOAD/COPY"});
+    ops.push_back(MakeOp("redshift.amazonaws.com", "sts:AssumeRole", role, {},
+                         "Redshift assumes the role for UNLOAD/COPY"));
   }
   return ops;
 }

@@ -84,6 +84,8 @@ struct Operation {
   std::string resource;   // concrete ARN, or "*" for actions without a resource type
   std::vector<std::pair<std::string, std::string>> context;  // e.g. {"s3:prefix", "path/"}
   std::string purpose;                                       // "upload staged files", for reports
+  // The Resource a policy statement should name to allow it (e.g. arn:aws:s3:::b/path/*).
+  std::string grant;
 };
 
 nlohmann::ordered_json ToJson(const Operation& operation);
