@@ -9,6 +9,7 @@
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/aws/s3/s3_client.h"
 #include "crossdock/databricks/statement_client.h"
+#include "crossdock/databricks/unity_catalog_client.h"
 #include "crossdock/http/curl_transport.h"
 #include "testing/peers.h"
 
@@ -22,7 +23,7 @@ using testing::Env;
                "CROSSDOCK_DATABRICKS_WAREHOUSE_ID", "CROSSDOCK_DATABRICKS_CREDENTIAL",    \
                "CROSSDOCK_DATABRICKS_ROLE_ARN", "CROSSDOCK_STS_ENDPOINT", "RGW_ENDPOINT", \
                "RGW_REGION", "RGW_BUCKET", "RGW_PREFIX", "RGW_VENDOR_ACCESS_KEY",         \
-               "RGW_VENDOR_SECRET_KEY", "RGW_EXTERNAL_ID")
+               "RGW_VENDOR_SECRET_KEY", "RGW_EXTERNAL_ID", "CROSSDOCK_DATABRICKS_EXTERNAL_ID")
 
 std::shared_ptr<http::HttpTransport> Curl() {
   static auto t = std::make_shared<http::CurlTransport>();
@@ -159,6 +160,23 @@ TEST_F(DatabricksItest, CopyIntoFromStagingWithTheStorageCredential) {
     EXPECT_TRUE(s3->DeleteObject(Env("RGW_BUCKET"), prefix + key).ok());
   }
   EXPECT_TRUE(Sql("drop schema main." + schema + " cascade").ok());
+}
+
+TEST_F(DatabricksItest, StorageCredentialCarriesTheExternalIdTheTrustPolicyNeeds) {
+  auto rest = RestClient::Create(Curl(), SystemClock::Instance(), Env("CROSSDOCK_DATABRICKS_HOST"),
+                                 Env("CROSSDOCK_DATABRICKS_TOKEN"));
+  ASSERT_TRUE(rest.ok());
+  UnityCatalogClient uc(*rest);
+  auto c = uc.GetStorageCredential(Env("CROSSDOCK_DATABRICKS_CREDENTIAL"));
+  ASSERT_TRUE(c.ok()) << c.error().ToString();
+  EXPECT_EQ(c->role_arn, Env("CROSSDOCK_DATABRICKS_ROLE_ARN"));
+  EXPECT_EQ(c->external_id, Env("CROSSDOCK_DATABRICKS_EXTERNAL_ID"));
+  EXPECT_NE(c->unity_catalog_iam_arn.find("UCMasterRole"), std::string::npos);
+  auto missing = uc.GetStorageCredential("no-such-credential");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
+  auto locations = uc.ListExternalLocations();
+  EXPECT_TRUE(locations.ok()) << locations.error().ToString();
 }
 
 TEST_F(DatabricksItest, BadTokenIsUnauthenticated) {

@@ -18,81 +18,43 @@ std::chrono::milliseconds PollDelay(const PollOptions& options, int n) {
 
 Result<StatementClient> StatementClient::Create(std::shared_ptr<http::HttpTransport> transport,
                                                 Clock& clock, DatabricksOptions options) {
-  while (!options.host.empty() && options.host.back() == '/') options.host.pop_back();
-  if (options.host.rfind("https://", 0) != 0 && options.host.rfind("http://", 0) != 0) {
-    return Error(ErrorCode::kInvalidArgument,
-                 fmt::format("Databricks host '{}' must be the workspace URL, e.g. "
-                             "https://dbc-1234.cloud.databricks.com",
-                             options.host),
-                 "host");
-  }
-  if (options.token.empty()) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "no Databricks access token: create a personal access token (User Settings > "
-                 "Developer) or a service principal token",
-                 "token");
-  }
+  ASSIGN_OR_RETURN(RestClient rest,
+                   RestClient::Create(std::move(transport), clock, options.host, options.token,
+                                      options.max_attempts, options.retry_base));
   if (options.warehouse_id.empty()) {
     return Error(ErrorCode::kInvalidArgument,
                  "no SQL warehouse id: copy it from the warehouse's Connection details",
                  "warehouse_id");
   }
-  if (options.max_attempts < 1) options.max_attempts = 1;
-  return StatementClient(std::move(transport), clock, std::move(options));
+  options.host = rest.host();
+  return StatementClient(std::move(rest), std::move(options));
 }
 
 std::string StatementClient::Describe() const {
   return fmt::format("Databricks {}, SQL warehouse {}", options_.host, options_.warehouse_id);
 }
 
-Result<std::string> StatementClient::Call(const std::string& method, const std::string& path,
-                                          std::string body, const std::string& operation,
-                                          bool retry_transport) const {
-  http::HttpRequest request;
-  request.method = method;
-  request.url = options_.host + path;
-  request.headers.emplace_back("Authorization", "Bearer " + options_.token);
-  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-  request.body = std::move(body);
-  Error last;
-  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    if (attempt > 1) {
-      clock_.SleepFor(options_.retry_base * (1 << std::min(attempt - 2, 10)));
-    }
-    auto response = transport_->Send(request);
-    if (!response.ok()) {
-      last = Error(response.error().code(), fmt::format("Databricks {} at {}: {}", operation,
-                                                        options_.host, response.error().message()));
-      if (retry_transport && last.retryable()) continue;
-      return last;
-    }
-    if (response->status / 100 == 2) return std::move(response->body);
-    last = ApiError(response->status, response->body, operation);
-    if (!last.retryable()) return last;
-  }
-  return last;
-}
-
 Result<StatementResponse> StatementClient::Submit(const StatementRequest& request) const {
   RETURN_IF_ERROR(ValidateStatementRequest(request, options_.warehouse_id));
   // A submit is not retried after a transport failure: it may have started the statement.
   ASSIGN_OR_RETURN(std::string body,
-                   Call("POST", "/api/2.0/sql/statements",
-                        BuildExecuteStatementBody(request, options_.warehouse_id),
-                        "execute statement on warehouse " + options_.warehouse_id, false));
+                   rest_.Call("POST", "/api/2.0/sql/statements",
+                              BuildExecuteStatementBody(request, options_.warehouse_id),
+                              "execute statement on warehouse " + options_.warehouse_id, false));
   return ParseStatementResponse(body);
 }
 
 Result<StatementResponse> StatementClient::Get(std::string_view id) const {
-  ASSIGN_OR_RETURN(std::string body, Call("GET", fmt::format("/api/2.0/sql/statements/{}", id), "",
-                                          fmt::format("get statement {}", id), true));
+  ASSIGN_OR_RETURN(std::string body,
+                   rest_.Call("GET", fmt::format("/api/2.0/sql/statements/{}", id), "",
+                              fmt::format("get statement {}", id), true));
   return ParseStatementResponse(body);
 }
 
 Status StatementClient::Cancel(std::string_view id) const {
   ASSIGN_OR_RETURN(std::string body,
-                   Call("POST", fmt::format("/api/2.0/sql/statements/{}/cancel", id), "{}",
-                        fmt::format("cancel statement {}", id), true));
+                   rest_.Call("POST", fmt::format("/api/2.0/sql/statements/{}/cancel", id), "{}",
+                              fmt::format("cancel statement {}", id), true));
   (void)body;
   return OkStatus();
 }
@@ -100,21 +62,22 @@ Status StatementClient::Cancel(std::string_view id) const {
 Result<ResultChunk> StatementClient::GetChunk(std::string_view id, int64_t index) const {
   ASSIGN_OR_RETURN(
       std::string body,
-      Call("GET", fmt::format("/api/2.0/sql/statements/{}/result/chunks/{}", id, index), "",
-           fmt::format("get chunk {} of statement {}", index, id), true));
+      rest_.Call("GET", fmt::format("/api/2.0/sql/statements/{}/result/chunks/{}", id, index), "",
+                 fmt::format("get chunk {} of statement {}", index, id), true));
   return ParseResultChunk(body);
 }
 
 Result<StatementResponse> StatementClient::Wait(std::string_view id,
                                                 const PollOptions& poll) const {
-  const TimePoint deadline = clock_.Now() + poll.timeout;
+  const TimePoint deadline = rest_.clock().Now() + poll.timeout;
   for (int n = 0;; ++n) {
     if (poll.cancelled && poll.cancelled()) {
       (void)Cancel(id);
       return Error(ErrorCode::kCancelled,
                    fmt::format("Databricks statement {} was cancelled by the caller", id));
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.Now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - rest_.clock().Now());
     if (left.count() <= 0) {
       if (poll.cancel_on_timeout) (void)Cancel(id);
       return Error(ErrorCode::kTimeout,
@@ -123,7 +86,7 @@ Result<StatementResponse> StatementClient::Wait(std::string_view id,
                                id, poll.timeout.count() / 1000,
                                poll.cancel_on_timeout ? " and was canceled" : ""));
     }
-    clock_.SleepFor(std::min(PollDelay(poll, n), left));
+    rest_.clock().SleepFor(std::min(PollDelay(poll, n), left));
     ASSIGN_OR_RETURN(StatementResponse r, Get(id));
     if (r.state == StatementState::kSucceeded) return r;
     if (IsTerminal(r.state)) return StatementFailure(r);

@@ -18,6 +18,7 @@
 
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
+#include "crossdock/databricks/rest_client.h"
 #include "crossdock/databricks/statement_types.h"
 #include "crossdock/http/transport.h"
 
@@ -69,16 +70,10 @@ class StatementClient {
   const DatabricksOptions& options() const { return options_; }
 
  private:
-  StatementClient(std::shared_ptr<http::HttpTransport> transport, Clock& clock,
-                  DatabricksOptions options)
-      : transport_(std::move(transport)), clock_(clock), options_(std::move(options)) {}
+  StatementClient(RestClient rest, DatabricksOptions options)
+      : rest_(std::move(rest)), options_(std::move(options)) {}
 
-  // One API call with retries; returns the 2xx body or the typed ApiError.
-  Result<std::string> Call(const std::string& method, const std::string& path, std::string body,
-                           const std::string& operation, bool retry_transport) const;
-
-  std::shared_ptr<http::HttpTransport> transport_;
-  Clock& clock_;
+  RestClient rest_;
   DatabricksOptions options_;
 };
 
