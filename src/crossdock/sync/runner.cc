@@ -1,5 +1,6 @@
 #include "crossdock/sync/runner.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "crossdock/core/hex.h"
@@ -10,14 +11,24 @@
 namespace crossdock::sync {
 namespace {
 
-constexpr size_t kEncodeChunk = 1 << 20;  // encoded bytes compressed at a time
+// Encoded bytes handed to the compressor at a time: 1 MiB, less for small files so that the
+// file size is checked often enough.
+size_t EncodeChunk(uint64_t file_size) {
+  return static_cast<size_t>(std::clamp<uint64_t>(file_size / 4, 4096, 1 << 20));
+}
 
 // Writes the run's files: encodes rows, compresses, splits at file_size, tracks checksums.
 class FileSplitter {
  public:
   FileSplitter(Destination& dest, const RunInfo& run, const OutputOptions& o,
                RecordEncoder& encoder, Compressor& compressor, Manifest& manifest)
-      : dest_(dest), run_(run), o_(o), encoder_(encoder), comp_(compressor), m_(manifest) {}
+      : dest_(dest),
+        run_(run),
+        o_(o),
+        encoder_(encoder),
+        comp_(compressor),
+        m_(manifest),
+        chunk_(EncodeChunk(o.file_size)) {}
   ~FileSplitter() { AbortCurrent(); }
 
   Status AddBatch(const RowBatch& batch) {
@@ -25,7 +36,7 @@ class FileSplitter {
       if (!writer_) RETURN_IF_ERROR(OpenFile());
       encoder_.EncodeRow(batch, r, &encoded_);
       ++file_rows_;
-      if (encoded_.size() >= kEncodeChunk) {
+      if (encoded_.size() >= chunk_) {
         RETURN_IF_ERROR(Flush());
         if (file_bytes_ >= o_.file_size) RETURN_IF_ERROR(CloseFile());
       }
@@ -99,6 +110,7 @@ class FileSplitter {
   RecordEncoder& encoder_;
   Compressor& comp_;
   Manifest& m_;
+  const size_t chunk_;
   std::unique_ptr<StagedFileWriter> writer_;
   std::string name_;
   std::string encoded_;

@@ -156,7 +156,9 @@ Result<SyncSpec> SyncSpecFromJson(const json& j) {
     spec.output.compression_level = j["compression_level"].get<int>();
   }
   if (j.contains("file_size")) {
-    if (!j["file_size"].is_number_unsigned()) return Bad("file_size", "must be a byte count");
+    if (!j["file_size"].is_number_integer() || j["file_size"].get<int64_t>() < 0) {
+      return Bad("file_size", "must be a byte count");
+    }
     spec.output.file_size = j["file_size"].get<uint64_t>();
   }
   if (j.contains("incremental")) {

@@ -13,6 +13,10 @@ nlohmann::json OptText(const std::optional<std::string>& s) {
   if (!s) return nullptr;
   return *s;
 }
+nlohmann::json TextOrNull(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return s;
+}
 
 }  // namespace
 
@@ -83,17 +87,17 @@ nlohmann::json RunToJson(const SyncRun& r) {
                       {"sync_id", r.sync_id},
                       {"status", RunStatusName(r.status)},
                       {"attempt", r.attempt},
-                      {"worker_id", r.worker_id.empty() ? nlohmann::json() : r.worker_id},
+                      {"worker_id", TextOrNull(r.worker_id)},
                       {"rows", r.rows},
                       {"bytes", r.bytes},
                       {"files", r.files},
                       {"created_at", FormatIso8601(r.created_at)},
                       {"started_at", OptTime(r.started_at)},
                       {"finished_at", OptTime(r.finished_at)},
-                      {"error", r.error.empty() ? nlohmann::json() : r.error},
+                      {"error", TextOrNull(r.error)},
                       {"cursor_from", OptText(r.cursor_from)},
                       {"cursor_to", OptText(r.cursor_to)},
-                      {"manifest", r.manifest.empty() ? nlohmann::json() : r.manifest},
+                      {"manifest", TextOrNull(r.manifest)},
                       {"cancel_requested", r.cancel_requested}};
   auto d = r.duration();
   j["duration_ms"] = d ? nlohmann::json(d->count()) : nlohmann::json();
