@@ -33,7 +33,9 @@ class CliSecretTest : public ::testing::Test {
     dir_ = tmpl;
     fs::create_directories(dir_ / "out");
   }
-  void TearDown() override { if (!std::getenv("KEEP")) fs::remove_all(dir_); }
+  void TearDown() override {
+    if (!std::getenv("KEEP")) fs::remove_all(dir_);
+  }
 
   // Runs `crossdock ARGS` through sh with HOME and the database inside the test directory;
   // stdout and stderr go to files under out/. Returns the exit status.
@@ -42,8 +44,8 @@ class CliSecretTest : public ::testing::Test {
     std::string cmd = "cd '" + dir_.string() + "' && ";
     if (!stdin_from_env.empty()) cmd += "printf '%s' \"$" + stdin_from_env + "\" | ";
     cmd += "HOME='" + dir_.string() + "/home' CROSSDOCK_DB='" +
-           (dir_ / "data" / "crossdock.db").string() + "' '" + binary_ + "' " + args +
-           " >out/" + n + ".out 2>out/" + n + ".err";
+           (dir_ / "data" / "crossdock.db").string() + "' '" + binary_ + "' " + args + " >out/" +
+           n + ".out 2>out/" + n + ".err";
     int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }

@@ -155,8 +155,8 @@ TEST_F(ServiceTest, RoleOnlyOrganizationsRefuseAccessKeys) {
   auto refused = service_->SetRoleOnly(org_.id, true);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message().find("keyed"), std::string::npos);
-  ASSERT_TRUE(service_->DeleteConnection(org_.id, service_->GetConnection(org_.id, "keyed")->id)
-                  .ok());
+  ASSERT_TRUE(
+      service_->DeleteConnection(org_.id, service_->GetConnection(org_.id, "keyed")->id).ok());
   ASSERT_TRUE(service_->SetRoleOnly(org_.id, true).ok());
   auto r = service_->CreateConnection(org_.id, S3Key("keyed", "s"));
   ASSERT_FALSE(r.ok());
@@ -192,8 +192,8 @@ TEST_F(ServiceTest, ExternalIdRotationOverlapsThenRetires) {
   // Both are offered in the trust policy during the overlap, the new one first.
   auto view = service_->Identity(org_.id);
   ASSERT_TRUE(view.ok());
-  auto ids = view->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]
-                                        ["sts:ExternalId"];
+  auto ids =
+      view->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"];
   ASSERT_TRUE(ids.is_array());
   EXPECT_EQ(ids, nlohmann::json({rotating->current, before->current}));
 
@@ -203,9 +203,9 @@ TEST_F(ServiceTest, ExternalIdRotationOverlapsThenRetires) {
   EXPECT_EQ(confirmed->current, rotating->current);
   EXPECT_FALSE(confirmed->previous.has_value());
   view = service_->Identity(org_.id);
-  EXPECT_EQ(view->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]
-                                      ["sts:ExternalId"],
-            confirmed->current);
+  EXPECT_EQ(
+      view->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+      confirmed->current);
   // The retired ID can never come back, for this organization or another.
   EXPECT_EQ(store_->BeginExternalIdRotation(org_.id, before->current).error().code(),
             ErrorCode::kAlreadyExists);
@@ -236,9 +236,9 @@ TEST_F(ServiceTest, VendorIdentityAndTheExampleTrustPolicy) {
   auto role = service_->Identity(org_.id);
   EXPECT_EQ(role->example_trust_policy["Statement"][0]["Principal"]["AWS"],
             "arn:aws:iam::568237466542:role/convox/prod-ServiceRole-1ELGH");
-  EXPECT_EQ(role->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]
-                                      ["sts:ExternalId"],
-            role->external_ids.current);
+  EXPECT_EQ(
+      role->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
+      role->external_ids.current);
 }
 
 TEST_F(ServiceTest, ApiTokensAuthenticateTheirOrganizationOnly) {

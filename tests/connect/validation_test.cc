@@ -81,7 +81,8 @@ TEST(Validation, AcceptsTheSeedConnections) {
 }
 
 TEST(Validation, Name) {
-  for (const std::string& bad : std::vector<std::string>{"", "-lead", "has space", "slash/name", std::string(65, 'a')}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "-lead", "has space", "slash/name", std::string(65, 'a')}) {
     Connection c = S3Role();
     c.name = bad;
     EXPECT_EQ(FirstField(c), "name") << bad;
@@ -133,22 +134,24 @@ TEST(Validation, UnknownOrMalformedRegion) {
 }
 
 TEST(Validation, BucketNamesFollowS3Rules) {
-  for (const std::string& bad : std::vector<std::string>{"", "ab", std::string(64, 'a'), "Upper", "under_score", "-lead",
-                          "trail-", "two..dots", "192.168.5.4", "xn--punycode", "sthree-x",
-                          "amzn-s3-demo-bucket", "name-s3alias", "name--ol-s3", "name.mrap",
-                          "name--x-s3", "name--table-s3"}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "ab", std::string(64, 'a'), "Upper", "under_score", "-lead", "trail-", "two..dots",
+           "192.168.5.4", "xn--punycode", "sthree-x", "amzn-s3-demo-bucket", "name-s3alias",
+           "name--ol-s3", "name.mrap", "name--x-s3", "name--table-s3"}) {
     Connection c = S3Role();
     c.bucket = bad;
     EXPECT_EQ(FirstField(c), "bucket") << bad;
   }
-  for (const std::string& good : std::vector<std::string>{"abc", "my.bucket-1", std::string(63, 'a'), "192.168.5.4x"}) {
+  for (const std::string& good :
+       std::vector<std::string>{"abc", "my.bucket-1", std::string(63, 'a'), "192.168.5.4x"}) {
     EXPECT_TRUE(ValidateBucketName(good).ok()) << good;
   }
 }
 
 TEST(Validation, PathsMustStayInsideTheirPrefix) {
-  for (const std::string& bad : std::vector<std::string>{"..", "a/../b", "a/..", "./a", "/lead", "a//b", "a/./b",
-                          std::string("ctl\x01"), "back\\slash", std::string(901, 'p')}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"..", "a/../b", "a/..", "./a", "/lead", "a//b", "a/./b",
+                                std::string("ctl\x01"), "back\\slash", std::string(901, 'p')}) {
     Connection c = S3Role();
     c.path = bad;
     EXPECT_EQ(FirstField(c), "path") << bad;

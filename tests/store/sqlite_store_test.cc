@@ -37,7 +37,8 @@ StoreOptions FreshSqlite() {
   return o;
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreSuite, ::testing::Values(Backend{"sqlite", FreshSqlite, {}, nullptr}),
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreSuite,
+                         ::testing::Values(Backend{"sqlite", FreshSqlite, {}, nullptr}),
                          PrintBackend);
 
 std::string ReadAll(const std::filesystem::path& p) {
@@ -92,8 +93,9 @@ TEST(SqliteStore, TheDatabaseFileNeverContainsASecret) {
     ASSERT_TRUE(s.ok());
     auto org = (*s)->CreateOrganization("acme", false, "eid-1");
     for (int i = 0; i < 20; ++i) {
-      ConnectionRecord r{"", org->id, "s3", "c" + std::to_string(i), "{}", {},
-                         {{"secret_access_key", kSecret}}, {}, {}};
+      ConnectionRecord r{
+          "", org->id, "s3", "c" + std::to_string(i), "{}", {}, {{"secret_access_key", kSecret}},
+          {}, {}};
       ASSERT_TRUE((*s)->CreateConnection(r).ok());
     }
     // The secret must not appear in the WAL either, before a checkpoint folds it in.

@@ -199,9 +199,12 @@ TEST_P(StoreSuite, ConcurrentRotationsFromSeveralProcessesStartExactlyOne) {
   for (int i = 0; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
       Status st = stores[i]->BeginExternalIdRotation(org.id, "eid-w" + std::to_string(i));
-      if (st.ok()) ++started;
-      else if (st.error().code() == ErrorCode::kFailedPrecondition) ++refused;
-      else ADD_FAILURE() << st.error().ToString();
+      if (st.ok())
+        ++started;
+      else if (st.error().code() == ErrorCode::kFailedPrecondition)
+        ++refused;
+      else
+        ADD_FAILURE() << st.error().ToString();
     });
   }
   for (auto& t : threads) t.join();
@@ -217,8 +220,8 @@ TEST_P(StoreSuite, VendorIdentityIsAbsentUntilSetThenReplaced) {
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
   ASSERT_TRUE(store_->SetVendorIdentity({"123456789012", "", {}}).ok());
-  ASSERT_TRUE(store_->SetVendorIdentity({"123456789012", "arn:aws:iam::123456789012:role/v", {}})
-                  .ok());
+  ASSERT_TRUE(
+      store_->SetVendorIdentity({"123456789012", "arn:aws:iam::123456789012:role/v", {}}).ok());
   auto got = store_->GetVendorIdentity();
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->account_id, "123456789012");
@@ -255,10 +258,9 @@ TEST_P(StoreSuite, SecretsAreStoredOnlyAsCiphertext) {
   std::string raw;
   ASSERT_TRUE(store_->sql()
                   .Transaction([&](SqlSession& s) -> Status {
-                    ASSIGN_OR_RETURN(auto rows,
-                                     s.Query("SELECT secrets, config, secret_names FROM "
-                                             "connections WHERE id = ?",
-                                             {c->id}));
+                    ASSIGN_OR_RETURN(auto rows, s.Query("SELECT secrets, config, secret_names FROM "
+                                                        "connections WHERE id = ?",
+                                                        {c->id}));
                     raw = rows.at(0).Text(0) + rows.at(0).Text(1) + rows.at(0).Text(2);
                     EXPECT_TRUE(crypto::IsSealed(rows.at(0).Text(0)));
                     return OkStatus();
@@ -363,9 +365,7 @@ TEST_P(StoreSuite, WithoutAMasterKeySecretsCanBeNeitherWrittenNorRead) {
   ASSERT_FALSE(write.ok());
   EXPECT_EQ(write.error().code(), ErrorCode::kFailedPrecondition);
   EXPECT_NE(write.error().message().find("CROSSDOCK_MASTER_KEY"), std::string::npos);
-  EXPECT_EQ(keyless->FindConnectionByName(org.id, "lake2", SecretAccess::kNamesOnly)
-                .error()
-                .code(),
+  EXPECT_EQ(keyless->FindConnectionByName(org.id, "lake2", SecretAccess::kNamesOnly).error().code(),
             ErrorCode::kNotFound);
   // Listing and reading without secrets still work.
   EXPECT_EQ(keyless->ListConnections(org.id)->size(), 1u);
@@ -477,15 +477,15 @@ TEST_P(StoreSuite, ComponentsAddTablesWithMigrations) {
   EXPECT_EQ(*store_->SchemaVersion("sync"), 1);
 
   std::vector<Migration> v2 = v1;
-  v2.push_back({2, "heartbeat",
-                "ALTER TABLE sync_runs ADD COLUMN heartbeat_at BIGINT",
+  v2.push_back({2, "heartbeat", "ALTER TABLE sync_runs ADD COLUMN heartbeat_at BIGINT",
                 "ALTER TABLE sync_runs ADD COLUMN heartbeat_at BIGINT NULL"});
   ASSERT_TRUE(store_->Migrate("sync", v2).ok());
   EXPECT_EQ(*store_->SchemaVersion("sync"), 2);
   ASSERT_TRUE(store_->sql()
                   .Transaction([](SqlSession& s) -> Status {
-                    RETURN_IF_ERROR(s.Exec("INSERT INTO sync_runs (id, status, heartbeat_at) "
-                                           "VALUES ('r1', 'queued', 5)"));
+                    RETURN_IF_ERROR(
+                        s.Exec("INSERT INTO sync_runs (id, status, heartbeat_at) "
+                               "VALUES ('r1', 'queued', 5)"));
                     return OkStatus();
                   })
                   .ok());

@@ -53,7 +53,8 @@ void PrintConnection(const Connection& c, const connect::ExternalIds* ids) {
     kv.push_back({"database", r.database});
     kv.push_back({"access", connect::RedshiftAccessName(r.access)});
     if (r.access == connect::RedshiftAccess::kVpcEndpoint) {
-      kv.push_back({"VPC endpoint", r.vpc_endpoint_host + ":" + std::to_string(r.vpc_endpoint_port)});
+      kv.push_back(
+          {"VPC endpoint", r.vpc_endpoint_host + ":" + std::to_string(r.vpc_endpoint_port)});
     }
     kv.push_back({"unload to S3", r.unload_enabled ? "on" : "off"});
     if (r.unload_enabled) {
@@ -194,8 +195,8 @@ void RegisterConnectionCommands(CLI::App& app) {
   show->add_option("NAME", s->name, "Connection name or id")->required();
   show->callback([s] { ExitWith(RunShow(*s)); });
 
-  CLI::App* update = Leaf(group->add_subcommand(
-      "update", "Change the given fields of a connection; the others stay"));
+  CLI::App* update = Leaf(
+      group->add_subcommand("update", "Change the given fields of a connection; the others stay"));
   update->add_option("NAME", s->name, "Connection name or id")->required();
   s->update_flags.Register(update, /*for_update=*/true);
   update->callback([s] { ExitWith(RunUpdate(*s)); });

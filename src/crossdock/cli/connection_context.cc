@@ -52,8 +52,7 @@ void AddGlobalOptions(CLI::App& group, GlobalOptions& o) {
                    "SQLite file or PostgreSQL URL (env CROSSDOCK_DB; default "
                    "~/.local/share/crossdock/crossdock.db)");
   group.add_option("--org", o.org, "Organization name (env CROSSDOCK_ORG; default \"default\")");
-  group.add_option("--format", o.format, "Output format")
-      ->check(CLI::IsMember({"table", "json"}));
+  group.add_option("--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
   group.add_option("--master-key-file", o.master_key_file,
                    "File holding the master key that encrypts secrets (env "
                    "CROSSDOCK_MASTER_KEY_FILE, or the key itself in CROSSDOCK_MASTER_KEY; "

@@ -11,12 +11,11 @@
 // "default", which is created on first use; other organizations are made with `org create`.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "crossdock/connect/service.h"
 #include "crossdock/core/result.h"
@@ -25,10 +24,10 @@
 namespace crossdock::cli {
 
 struct GlobalOptions {
-  std::string db;               // --db PATH|URL (env CROSSDOCK_DB)
-  std::string org;              // --org NAME (env CROSSDOCK_ORG)
+  std::string db;                // --db PATH|URL (env CROSSDOCK_DB)
+  std::string org;               // --org NAME (env CROSSDOCK_ORG)
   std::string format = "table";  // --format table|json
-  std::string master_key_file;  // --master-key-file (env CROSSDOCK_MASTER_KEY_FILE)
+  std::string master_key_file;   // --master-key-file (env CROSSDOCK_MASTER_KEY_FILE)
 };
 
 // Adds the global options to a command group; its subcommands accept them too.

@@ -6,9 +6,8 @@
 // only: an update changes a secret only when a flag asks for it. Internal to the cli target.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "crossdock/connect/connection.h"
 #include "crossdock/core/result.h"

@@ -29,15 +29,15 @@ int RunShow(const IdentityOptions& o) {
     out["organization"] = view->organization;
     out["vendor"] = nullptr;
     if (view->vendor) {
-      out["vendor"] = {{"account_id", view->vendor->account_id},
-                       {"role_arn", view->vendor->role_arn.empty()
-                                        ? nlohmann::json(nullptr)
-                                        : nlohmann::json(view->vendor->role_arn)}};
+      out["vendor"] = {
+          {"account_id", view->vendor->account_id},
+          {"role_arn", view->vendor->role_arn.empty() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(view->vendor->role_arn)}};
     }
-    out["external_ids"] = {{"current", view->external_ids.current},
-                           {"previous", view->external_ids.previous
-                                            ? nlohmann::json(*view->external_ids.previous)
-                                            : nlohmann::json(nullptr)}};
+    out["external_ids"] = {
+        {"current", view->external_ids.current},
+        {"previous", view->external_ids.previous ? nlohmann::json(*view->external_ids.previous)
+                                                 : nlohmann::json(nullptr)}};
     out["example_trust_policy"] = view->example_trust_policy;
     std::cout << out.dump(2) << "\n";
     return kExitOk;

@@ -41,8 +41,7 @@ int PrintOrg(const Context& ctx, const store::Organization& org) {
     return kExitOk;
   }
   std::cout << "Organization: " << org.name << " (" << org.id << ")\n"
-            << "Role only:    " << (org.role_only ? "yes (access keys are refused)" : "no")
-            << "\n"
+            << "Role only:    " << (org.role_only ? "yes (access keys are refused)" : "no") << "\n"
             << "External ID:  " << ids->current << "\n";
   if (ids->previous) {
     std::cout << "Previous ID:  " << *ids->previous
@@ -126,8 +125,8 @@ int RunRotate(const OrgOptions& o) {
 
 void AddOrgCommands(CLI::App& app) {
   auto o = std::make_shared<OrgOptions>();
-  CLI::App* group = app.add_subcommand(
-      "org", "Organizations: role-only setting and External ID rotation");
+  CLI::App* group =
+      app.add_subcommand("org", "Organizations: role-only setting and External ID rotation");
   group->require_subcommand(1);
   AddGlobalOptions(*group, o->global);
 

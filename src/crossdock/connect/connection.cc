@@ -34,10 +34,10 @@ const char* AuthMethodName(AuthMethod method) {
 Result<AuthMethod> ParseAuthMethod(std::string_view text) {
   if (text == "access-key") return AuthMethod::kAccessKey;
   if (text == "iam-role") return AuthMethod::kIamRole;
-  return Error(ErrorCode::kInvalidArgument,
-               fmt::format("unknown authentication method \"{}\"; use iam-role or access-key",
-                           text),
-               "auth_method");
+  return Error(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown authentication method \"{}\"; use iam-role or access-key", text),
+      "auth_method");
 }
 
 const char* RedshiftAccessName(RedshiftAccess access) {

@@ -26,8 +26,8 @@ Status CheckKeys(const json& obj, std::string_view prefix, const std::set<std::s
   }
   for (const auto& [key, value] : obj.items()) {
     if (!allowed.count(key)) {
-      return Invalid(Join(prefix, key), fmt::format("unknown field \"{}\"; check its spelling",
-                                                    Join(prefix, key)));
+      return Invalid(Join(prefix, key),
+                     fmt::format("unknown field \"{}\"; check its spelling", Join(prefix, key)));
     }
   }
   return OkStatus();
@@ -104,8 +104,8 @@ Status Enum(const json& obj, std::string_view prefix, const char* key,
 
 Status ApplyDatabricks(const json& d, DatabricksFields* f) {
   constexpr std::string_view p = "databricks";
-  RETURN_IF_ERROR(CheckKeys(d, p, {"workspace_url", "warehouse_id", "token",
-                                   "storage_credential", "external_id"}));
+  RETURN_IF_ERROR(CheckKeys(
+      d, p, {"workspace_url", "warehouse_id", "token", "storage_credential", "external_id"}));
   RETURN_IF_ERROR(Str(d, p, "workspace_url", &f->workspace_url));
   RETURN_IF_ERROR(Str(d, p, "warehouse_id", &f->warehouse_id));
   RETURN_IF_ERROR(SecretField(d, p, "token", &f->token));
@@ -199,10 +199,10 @@ nlohmann::json ConnectionToJson(const Connection& c) {
 
 Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
   try {
-    RETURN_IF_ERROR(CheckKeys(doc, "", {"id", "org_id", "type", "name", "auth_method",
-                                        "access_key_id", "secret_access_key", "role_arn",
-                                        "region", "bucket", "path", "databricks", "redshift",
-                                        "created_at", "updated_at"}));
+    RETURN_IF_ERROR(CheckKeys(doc, "",
+                              {"id", "org_id", "type", "name", "auth_method", "access_key_id",
+                               "secret_access_key", "role_arn", "region", "bucket", "path",
+                               "databricks", "redshift", "created_at", "updated_at"}));
     RETURN_IF_ERROR(Enum<ConnectionType>(doc, "", "type", &ParseConnectionType, &c->type));
     RETURN_IF_ERROR(Str(doc, "", "name", &c->name));
     RETURN_IF_ERROR(Enum<AuthMethod>(doc, "", "auth_method", &ParseAuthMethod, &c->auth_method));
@@ -256,8 +256,8 @@ Status ParseConnectionConfigJson(std::string_view config, Connection* c) {
   Status st = ApplyConnectionJson(doc, c);
   if (!st.ok()) {
     return Error(ErrorCode::kDataLoss,
-                 fmt::format("stored configuration of connection \"{}\" is unreadable: {}",
-                             c->name, st.error().message()));
+                 fmt::format("stored configuration of connection \"{}\" is unreadable: {}", c->name,
+                             st.error().message()));
   }
   return OkStatus();
 }

@@ -13,7 +13,15 @@ std::string GenerateExternalId() {
 bool IsExternalIdChar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '_': case '+': case '=': case ',': case '.': case '@': case ':': case '/': case '-':
+    case '_':
+    case '+':
+    case '=':
+    case ',':
+    case '.':
+    case '@':
+    case ':':
+    case '/':
+    case '-':
       return true;
     default:
       return false;

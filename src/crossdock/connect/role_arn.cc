@@ -20,8 +20,8 @@ Error Bad(std::string_view field, const std::string& what) {
 }
 
 bool IsRoleNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
@@ -48,8 +48,8 @@ Result<RoleArn> ParseRoleArn(std::string_view text, std::string_view field) {
   }
   auto parts = Split(text, ':');
   if (parts.size() != 6) {
-    return Bad(field, fmt::format("it has {} colon-separated components, an ARN has 6",
-                                  parts.size()));
+    return Bad(field,
+               fmt::format("it has {} colon-separated components, an ARN has 6", parts.size()));
   }
   if (parts[0] != "arn") return Bad(field, "it does not start with \"arn:\"");
   if (parts[1] != "aws" && parts[1] != "aws-cn" && parts[1] != "aws-us-gov") {
@@ -66,8 +66,7 @@ Result<RoleArn> ParseRoleArn(std::string_view text, std::string_view field) {
                                   parts[3]));
   }
   std::string_view account = parts[4];
-  if (account.size() != 12 ||
-      account.find_first_not_of("0123456789") != std::string_view::npos) {
+  if (account.size() != 12 || account.find_first_not_of("0123456789") != std::string_view::npos) {
     return Bad(field, fmt::format("the account id \"{}\" is not 12 digits", account));
   }
   std::string_view resource = parts[5];
@@ -108,13 +107,13 @@ Status ValidateRoleArnForRegion(std::string_view text, std::string_view region,
   auto partition = aws::PartitionForRegion(region);
   if (!partition.ok()) return OkStatus();  // the region's own check reports it
   if (partition->id != arn.partition) {
-    return Error(ErrorCode::kInvalidArgument,
-                 fmt::format("{} is in partition \"{}\" but region {} is in partition \"{}\"; a "
-                             "role can only be assumed within its partition: use a role ARN "
-                             "starting with arn:{}:iam:: or a region of partition {}",
-                             field, arn.partition, region, partition->id, partition->id,
-                             arn.partition),
-                 std::string(field));
+    return Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} is in partition \"{}\" but region {} is in partition \"{}\"; a "
+                    "role can only be assumed within its partition: use a role ARN "
+                    "starting with arn:{}:iam:: or a region of partition {}",
+                    field, arn.partition, region, partition->id, partition->id, arn.partition),
+        std::string(field));
   }
   return OkStatus();
 }

@@ -45,12 +45,12 @@ std::vector<std::string> ExternalIds::All() const {
 
 Result<store::Organization> ConnectionService::CreateOrganization(std::string_view name,
                                                                   bool role_only) {
-  RETURN_IF_ERROR(ValidateConnectionName(name).ok()
-                      ? OkStatus()
-                      : Status(Error(ErrorCode::kInvalidArgument,
-                                     "organization name must be 1 to 64 letters, digits, '-', "
-                                     "'_' or '.', starting with a letter or digit",
-                                     "name")));
+  if (!ValidateConnectionName(name).ok()) {  // organizations follow the same naming rule
+    return Error(ErrorCode::kInvalidArgument,
+                 "organization name must be 1 to 64 letters, digits, '-', '_' or '.', starting "
+                 "with a letter or digit",
+                 "name");
+  }
   for (int attempt = 0;; ++attempt) {
     auto org = store_.CreateOrganization(name, role_only, GenerateExternalId());
     if (org.ok() || org.error().field() != "external_id" || attempt + 1 >= kExternalIdAttempts) {

@@ -12,12 +12,11 @@
 // print anything.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crossdock/connect/connection.h"
 #include "crossdock/core/result.h"

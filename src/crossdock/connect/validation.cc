@@ -48,8 +48,8 @@ void Add(std::vector<Error>& out, const Status& st) {
 void Require(std::vector<Error>& out, std::string_view value, std::string_view field,
              std::string_view what, ConnectionType type) {
   if (value.empty()) {
-    out.push_back(Invalid(field, fmt::format("{} is required for {} connections; enter {}",
-                                             field, ConnectionTypeName(type), what)));
+    out.push_back(Invalid(field, fmt::format("{} is required for {} connections; enter {}", field,
+                                             ConnectionTypeName(type), what)));
   }
 }
 
@@ -230,8 +230,9 @@ void ValidateRedshift(const Connection& c, std::vector<Error>& out) {
 
 Status ValidateConnectionName(std::string_view name) {
   if (name.empty() || name.size() > 64) {
-    return Invalid("name", "name must be 1 to 64 characters; choose a short name like "
-                           "\"customer-lake\"");
+    return Invalid("name",
+                   "name must be 1 to 64 characters; choose a short name like "
+                   "\"customer-lake\"");
   }
   if (!IsLowerAlnum(name[0]) && !(name[0] >= 'A' && name[0] <= 'Z')) {
     return Invalid("name", "name must start with a letter or digit");
@@ -320,17 +321,19 @@ Status ValidatePath(std::string_view path, std::string_view field) {
 
 Status ValidateAccessKeyId(std::string_view id) {
   if (id.empty()) {
-    return Invalid("access_key_id", "access_key_id is required with an access key; enter the "
-                                    "AWS access key id (AKIA...)");
+    return Invalid("access_key_id",
+                   "access_key_id is required with an access key; enter the "
+                   "AWS access key id (AKIA...)");
   }
   bool ok = id.size() >= 16 && id.size() <= 128;
   for (char c : id) {
     if (!((c >= 'A' && c <= 'Z') || IsDigit(c))) ok = false;
   }
   if (!ok) {
-    return Invalid("access_key_id", "access_key_id must be 16 to 128 upper-case letters and "
-                                    "digits, like AKIAIOSFODNN7EXAMPLE; check that the secret "
-                                    "was not pasted into this field");
+    return Invalid("access_key_id",
+                   "access_key_id must be 16 to 128 upper-case letters and "
+                   "digits, like AKIAIOSFODNN7EXAMPLE; check that the secret "
+                   "was not pasted into this field");
   }
   return OkStatus();
 }
@@ -362,14 +365,16 @@ std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org)
   if (c.type != ConnectionType::kDatabricks &&
       (!c.databricks.workspace_url.empty() || !c.databricks.warehouse_id.empty() ||
        c.databricks.token.value.has_value())) {
-    out.push_back(Invalid("databricks", "databricks fields are only used with type databricks; "
-                                        "remove them or change the type"));
+    out.push_back(Invalid("databricks",
+                          "databricks fields are only used with type databricks; "
+                          "remove them or change the type"));
   }
   if (c.type != ConnectionType::kRedshiftServerless &&
       (!c.redshift.workgroup.empty() || !c.redshift.database.empty() ||
        c.redshift.unload_enabled)) {
-    out.push_back(Invalid("redshift", "redshift fields are only used with type "
-                                      "redshift-serverless; remove them or change the type"));
+    out.push_back(Invalid("redshift",
+                          "redshift fields are only used with type "
+                          "redshift-serverless; remove them or change the type"));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "crossdock/crypto/secretbox.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "crossdock/core/hex.h"
 #include "crossdock/crypto/random.h"

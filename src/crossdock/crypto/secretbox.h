@@ -62,7 +62,7 @@ struct MasterKeyOptions {
 
 struct MasterKey {
   SecretBox box;
-  std::string source;  // "environment variable CROSSDOCK_MASTER_KEY" or "file PATH"
+  std::string source;    // "environment variable CROSSDOCK_MASTER_KEY" or "file PATH"
   bool created = false;  // true when this call generated the key file
 };
 

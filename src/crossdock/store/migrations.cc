@@ -14,10 +14,9 @@ constexpr std::string_view kCreateTable =
 constexpr std::int64_t kMigrationLockKey = 0x63726f7373646b31;  // "crossdk1"
 
 Result<std::int64_t> CurrentVersion(SqlSession& s, std::string_view component) {
-  ASSIGN_OR_RETURN(auto rows,
-                   s.Query("SELECT COALESCE(MAX(version), 0) FROM crossdock_migrations "
-                           "WHERE component = ?",
-                           {std::string(component)}));
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT COALESCE(MAX(version), 0) FROM crossdock_migrations "
+                                      "WHERE component = ?",
+                                      {std::string(component)}));
   return rows.empty() ? 0 : rows[0].Int(0);
 }
 
@@ -54,13 +53,13 @@ Status ApplyMigrations(SqlDatabase& db, std::string_view component,
                      fmt::format("migration {} \"{}\" of \"{}\" failed: {}", m.version, m.name,
                                  component, st.error().message()));
       }
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    clock.Now().time_since_epoch())
-                    .count();
-      RETURN_IF_ERROR(s.Exec("INSERT INTO crossdock_migrations (component, version, name, "
-                             "applied_at) VALUES (?, ?, ?, ?)",
-                             {std::string(component), m.version, m.name,
-                              static_cast<std::int64_t>(ms)}));
+      auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(clock.Now().time_since_epoch())
+              .count();
+      RETURN_IF_ERROR(
+          s.Exec("INSERT INTO crossdock_migrations (component, version, name, "
+                 "applied_at) VALUES (?, ?, ?, ?)",
+                 {std::string(component), m.version, m.name, static_cast<std::int64_t>(ms)}));
     }
     return OkStatus();
   });
@@ -78,7 +77,8 @@ Result<std::int64_t> SchemaVersion(SqlDatabase& db, std::string_view component) 
 
 const std::vector<Migration>& CoreMigrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, "organizations, external ids, vendor identity, connections, api tokens, settings",
+      {1,
+       "organizations, external ids, vendor identity, connections, api tokens, settings",
        R"sql(
 CREATE TABLE organizations (
   id TEXT PRIMARY KEY,

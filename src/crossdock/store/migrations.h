@@ -23,7 +23,7 @@ namespace crossdock::store {
 struct Migration {
   std::int64_t version;  // 1, 2, 3... without gaps
   std::string name;      // what it does, e.g. "connections and organizations"
-  std::string sql;       // `;`-separated statements for SQLite (and PostgreSQL if the next is empty)
+  std::string sql;  // `;`-separated statements for SQLite (and PostgreSQL if the next is empty)
   std::string postgres_sql;  // PostgreSQL's dialect when it differs; empty means `sql`
 };
 

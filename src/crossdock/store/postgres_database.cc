@@ -1,9 +1,8 @@
 // PostgreSQL driver of the SQL layer (see sql.h), over libpq.
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "crossdock/store/sql.h"
 
@@ -153,8 +152,8 @@ class PostgresDatabase final : public SqlDatabase {
       quoted += c;
     }
     quoted += '"';
-    return s.ExecScript(fmt::format("CREATE SCHEMA IF NOT EXISTS {0}; SET search_path TO {0};",
-                                    quoted));
+    return s.ExecScript(
+        fmt::format("CREATE SCHEMA IF NOT EXISTS {0}; SET search_path TO {0};", quoted));
   }
 
   Status Transaction(const std::function<Status(SqlSession&)>& fn) override {
@@ -202,7 +201,8 @@ Result<std::unique_ptr<SqlDatabase>> OpenPostgres(const std::string& url,
                  "db");
   }
   // Quiet NOTICEs such as "schema already exists, skipping".
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   auto db = std::make_unique<PostgresDatabase>(conn, url, schema);
   RETURN_IF_ERROR(db->Prepare());
   return std::unique_ptr<SqlDatabase>(std::move(db));

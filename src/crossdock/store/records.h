@@ -16,8 +16,8 @@
 namespace crossdock::store {
 
 struct Organization {
-  std::string id;     // "org_..." assigned by the store
-  std::string name;   // unique; the CLI's --org
+  std::string id;          // "org_..." assigned by the store
+  std::string name;        // unique; the CLI's --org
   bool role_only = false;  // access-key connections are refused (IAM roles only)
   TimePoint created_at{};
   TimePoint updated_at{};
@@ -42,7 +42,7 @@ struct VendorIdentity {
 };
 
 struct ConnectionRecord {
-  std::string id;      // "conn_..." assigned by the store when empty on create
+  std::string id;  // "conn_..." assigned by the store when empty on create
   std::string org_id;
   std::string type;    // "s3", "databricks", "redshift-serverless"
   std::string name;    // unique per organization

@@ -1,10 +1,9 @@
 // The Store implementation shared by SQLite and PostgreSQL (see store.h): all SQL here is
 // written once in the common subset of both dialects; the drivers are in sql.h.
+#include <fmt/format.h>
 #include <sodium.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "crossdock/crypto/random.h"
@@ -56,8 +55,7 @@ Error UniqueViolation(const Error& e, std::string_view what) {
     }
   }
   if (e.field().ends_with(".id") || e.field().ends_with("_pkey")) {
-    return Error(ErrorCode::kAlreadyExists, fmt::format("{}: the id is already taken", what),
-                 "id");
+    return Error(ErrorCode::kAlreadyExists, fmt::format("{}: the id is already taken", what), "id");
   }
   return Error(ErrorCode::kAlreadyExists, fmt::format("{}: {}", what, e.message()));
 }
@@ -100,10 +98,14 @@ constexpr std::string_view kConnColumns =
 constexpr std::string_view kTokenColumns =
     "id, org_id, name, token_hash, hint, created_at, last_used_at, revoked_at";
 ApiToken TokenFromRow(const SqlRow& r) {
-  return ApiToken{r.Text(0),         r.Text(1),
-                  r.Text(2),         r.Text(3),
-                  r.Text(4),         FromMs(r.Int(5)),
-                  FromOptionalMs(r.OptionalInt(6)), FromOptionalMs(r.OptionalInt(7))};
+  return ApiToken{r.Text(0),
+                  r.Text(1),
+                  r.Text(2),
+                  r.Text(3),
+                  r.Text(4),
+                  FromMs(r.Int(5)),
+                  FromOptionalMs(r.OptionalInt(6)),
+                  FromOptionalMs(r.OptionalInt(7))};
 }
 
 class SqlStore final : public Store {
@@ -118,22 +120,20 @@ class SqlStore final : public Store {
   Result<Organization> CreateOrganization(std::string_view name, bool role_only,
                                           std::string_view external_id) override {
     if (name.empty()) {
-      return Error(ErrorCode::kInvalidArgument, "organization name is empty; give a name",
-                   "name");
+      return Error(ErrorCode::kInvalidArgument, "organization name is empty; give a name", "name");
     }
     Organization org{crypto::RandomId("org"), std::string(name), role_only, Now(), Now()};
     org.updated_at = org.created_at;
     Status st = db_->Transaction([&](SqlSession& s) -> Status {
-      auto ins = s.Exec(fmt::format("INSERT INTO organizations ({}) VALUES (?, ?, ?, ?, ?)",
-                                    kOrgColumns),
-                        {org.id, org.name, std::int64_t{role_only}, ToMs(org.created_at),
-                         ToMs(org.updated_at)});
+      auto ins = s.Exec(
+          fmt::format("INSERT INTO organizations ({}) VALUES (?, ?, ?, ?, ?)", kOrgColumns),
+          {org.id, org.name, std::int64_t{role_only}, ToMs(org.created_at), ToMs(org.updated_at)});
       if (!ins.ok()) {
         return UniqueViolation(ins.error(), fmt::format("organization \"{}\"", name));
       }
-      auto eid = s.Exec(
-          "INSERT INTO external_ids (value, org_id, state, created_at) VALUES (?, ?, ?, ?)",
-          {std::string(external_id), org.id, std::string("current"), ToMs(org.created_at)});
+      auto eid =
+          s.Exec("INSERT INTO external_ids (value, org_id, state, created_at) VALUES (?, ?, ?, ?)",
+                 {std::string(external_id), org.id, std::string("current"), ToMs(org.created_at)});
       if (!eid.ok()) return UniqueViolation(eid.error(), "External ID");
       return OkStatus();
     });
@@ -206,9 +206,10 @@ class SqlStore final : public Store {
                      "--confirm) before rotating again",
                      "external_id");
       }
-      RETURN_IF_ERROR(s.Exec("UPDATE external_ids SET state = 'previous' WHERE org_id = ? AND "
-                             "state = 'current'",
-                             {std::string(org_id)}));
+      RETURN_IF_ERROR(
+          s.Exec("UPDATE external_ids SET state = 'previous' WHERE org_id = ? AND "
+                 "state = 'current'",
+                 {std::string(org_id)}));
       auto ins = s.Exec(
           "INSERT INTO external_ids (value, org_id, state, created_at) VALUES (?, ?, ?, ?)",
           {std::string(new_value), std::string(org_id), std::string("current"), ToMs(Now())});
@@ -249,11 +250,12 @@ class SqlStore final : public Store {
 
   Status SetVendorIdentity(const VendorIdentity& identity) override {
     return db_->Transaction([&](SqlSession& s) -> Status {
-      RETURN_IF_ERROR(s.Exec("INSERT INTO vendor_identity (id, account_id, role_arn, updated_at) "
-                             "VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET account_id = "
-                             "excluded.account_id, role_arn = excluded.role_arn, updated_at = "
-                             "excluded.updated_at",
-                             {identity.account_id, identity.role_arn, ToMs(Now())}));
+      RETURN_IF_ERROR(
+          s.Exec("INSERT INTO vendor_identity (id, account_id, role_arn, updated_at) "
+                 "VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET account_id = "
+                 "excluded.account_id, role_arn = excluded.role_arn, updated_at = "
+                 "excluded.updated_at",
+                 {identity.account_id, identity.role_arn, ToMs(Now())}));
       return OkStatus();
     });
   }
@@ -265,16 +267,17 @@ class SqlStore final : public Store {
     rec.created_at = rec.updated_at = Now();
     ASSIGN_OR_RETURN(SqlValue sealed, SealSecrets(rec));
     Status st = db_->Transaction([&](SqlSession& s) -> Status {
-      ASSIGN_OR_RETURN(auto org, s.Query("SELECT id FROM organizations WHERE id = ?",
-                                         {rec.org_id}));
+      ASSIGN_OR_RETURN(auto org,
+                       s.Query("SELECT id FROM organizations WHERE id = ?", {rec.org_id}));
       if (org.empty()) return OrgNotFound("id", rec.org_id);
-      auto ins = s.Exec(fmt::format("INSERT INTO connections ({}) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                                    "?, ?)",
-                                    kConnColumns),
-                        {rec.id, rec.org_id, rec.type, rec.name, rec.config,
-                         JoinNames(rec.secret_names), sealed, ToMs(rec.created_at),
-                         ToMs(rec.updated_at)});
-      if (!ins.ok()) return UniqueViolation(ins.error(), fmt::format("connection \"{}\"", rec.name));
+      auto ins =
+          s.Exec(fmt::format("INSERT INTO connections ({}) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                             "?, ?)",
+                             kConnColumns),
+                 {rec.id, rec.org_id, rec.type, rec.name, rec.config, JoinNames(rec.secret_names),
+                  sealed, ToMs(rec.created_at), ToMs(rec.updated_at)});
+      if (!ins.ok())
+        return UniqueViolation(ins.error(), fmt::format("connection \"{}\"", rec.name));
       return OkStatus();
     });
     if (!st.ok()) return st.error();
@@ -316,14 +319,16 @@ class SqlStore final : public Store {
     Status st = db_->Transaction([&](SqlSession& s) -> Status {
       Result<std::int64_t> n = 0;
       if (secrets == SecretUpdate::kReplace) {
-        n = s.Exec("UPDATE connections SET type = ?, name = ?, config = ?, secret_names = ?, "
-                   "secrets = ?, updated_at = ? WHERE org_id = ? AND id = ?",
-                   {rec.type, rec.name, rec.config, JoinNames(rec.secret_names), sealed,
-                    ToMs(rec.updated_at), rec.org_id, rec.id});
+        n = s.Exec(
+            "UPDATE connections SET type = ?, name = ?, config = ?, secret_names = ?, "
+            "secrets = ?, updated_at = ? WHERE org_id = ? AND id = ?",
+            {rec.type, rec.name, rec.config, JoinNames(rec.secret_names), sealed,
+             ToMs(rec.updated_at), rec.org_id, rec.id});
       } else {
-        n = s.Exec("UPDATE connections SET type = ?, name = ?, config = ?, updated_at = ? "
-                   "WHERE org_id = ? AND id = ?",
-                   {rec.type, rec.name, rec.config, ToMs(rec.updated_at), rec.org_id, rec.id});
+        n = s.Exec(
+            "UPDATE connections SET type = ?, name = ?, config = ?, updated_at = ? "
+            "WHERE org_id = ? AND id = ?",
+            {rec.type, rec.name, rec.config, ToMs(rec.updated_at), rec.org_id, rec.id});
       }
       if (!n.ok()) return UniqueViolation(n.error(), fmt::format("connection \"{}\"", rec.name));
       if (*n == 0) return ConnNotFound("id", rec.id);
@@ -356,13 +361,11 @@ class SqlStore final : public Store {
                    "token_hash");
     }
     Status st = db_->Transaction([&](SqlSession& s) -> Status {
-      ASSIGN_OR_RETURN(auto org, s.Query("SELECT id FROM organizations WHERE id = ?",
-                                         {t.org_id}));
+      ASSIGN_OR_RETURN(auto org, s.Query("SELECT id FROM organizations WHERE id = ?", {t.org_id}));
       if (org.empty()) return OrgNotFound("id", t.org_id);
-      auto ins = s.Exec(fmt::format("INSERT INTO api_tokens ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    kTokenColumns),
-                        {t.id, t.org_id, t.name, t.token_hash, t.hint, ToMs(t.created_at),
-                         SqlNull(), SqlNull()});
+      auto ins = s.Exec(
+          fmt::format("INSERT INTO api_tokens ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", kTokenColumns),
+          {t.id, t.org_id, t.name, t.token_hash, t.hint, ToMs(t.created_at), SqlNull(), SqlNull()});
       if (!ins.ok()) return UniqueViolation(ins.error(), fmt::format("API token \"{}\"", t.name));
       return OkStatus();
     });
@@ -382,8 +385,7 @@ class SqlStore final : public Store {
     }));
     if (!out) {
       return Error(ErrorCode::kUnauthenticated,
-                   "unknown or revoked API token; issue a new token for the organization",
-                   "token");
+                   "unknown or revoked API token; issue a new token for the organization", "token");
     }
     return *out;
   }
@@ -439,11 +441,11 @@ class SqlStore final : public Store {
   Status PutSetting(std::string_view scope, std::string_view name,
                     std::string_view value) override {
     return db_->Transaction([&](SqlSession& s) -> Status {
-      RETURN_IF_ERROR(s.Exec("INSERT INTO settings (scope, name, value, updated_at) VALUES (?, ?, "
-                             "?, ?) ON CONFLICT (scope, name) DO UPDATE SET value = "
-                             "excluded.value, updated_at = excluded.updated_at",
-                             {std::string(scope), std::string(name), std::string(value),
-                              ToMs(Now())}));
+      RETURN_IF_ERROR(
+          s.Exec("INSERT INTO settings (scope, name, value, updated_at) VALUES (?, ?, "
+                 "?, ?) ON CONFLICT (scope, name) DO UPDATE SET value = "
+                 "excluded.value, updated_at = excluded.updated_at",
+                 {std::string(scope), std::string(name), std::string(value), ToMs(Now())}));
       return OkStatus();
     });
   }

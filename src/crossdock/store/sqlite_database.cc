@@ -1,11 +1,10 @@
 // SQLite driver of the SQL layer (see sql.h).
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "crossdock/store/sql.h"
 
@@ -26,9 +25,9 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
     return Error(ErrorCode::kFailedPrecondition, fmt::format("{}: {}", what, msg));
   }
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
-    return Error(ErrorCode::kUnavailable,
-                 fmt::format("{}: the SQLite database is locked by another process ({}); retry",
-                             what, msg));
+    return Error(
+        ErrorCode::kUnavailable,
+        fmt::format("{}: the SQLite database is locked by another process ({}); retry", what, msg));
   }
   return Error(ErrorCode::kInternal, fmt::format("{}: SQLite: {}", what, msg));
 }
@@ -63,8 +62,7 @@ class SqliteSession final : public SqlSession {
   }
 
  private:
-  Status Run(std::string_view sql, const std::vector<SqlValue>& params,
-             std::vector<SqlRow>* rows) {
+  Status Run(std::string_view sql, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "preparing a statement");
@@ -144,8 +142,10 @@ class SqliteDatabase final : public SqlDatabase {
 
 Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::string& path) {
   std::string file = path;
-  if (file.starts_with("sqlite://")) file = file.substr(9);
-  else if (file.starts_with("sqlite:")) file = file.substr(7);
+  if (file.starts_with("sqlite://"))
+    file = file.substr(9);
+  else if (file.starts_with("sqlite:"))
+    file = file.substr(7);
   if (file.empty()) {
     return Error(ErrorCode::kInvalidArgument, "empty SQLite path; pass --db PATH", "db");
   }
@@ -164,9 +164,9 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::string& path) {
     ::chmod(p.parent_path().c_str(), 0700);
   }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(file.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
