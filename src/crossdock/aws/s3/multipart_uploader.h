@@ -9,7 +9,11 @@
 // cancellation, CompleteMultipartUpload failing) stops reading, waits for parts in flight and
 // aborts the upload, so no parts are left behind; the error says so and names the upload id
 // if even the abort failed. A CompleteMultipartUpload whose retry finds the upload gone
-// (the first attempt succeeded but its answer was lost) is confirmed with HeadObject.
+// (the first attempt succeeded but its answer was lost) is confirmed with HeadObject: the
+// object must have the ETag S3 derives from exactly our parts. One case it cannot clean:
+// a CreateMultipartUpload whose answer is lost after S3 created the upload leaves an empty
+// upload (no parts) whose id never reached us; callers that own a prefix sweep it with
+// ListMultipartUploads (the sync engine does at start), or a lifecycle rule does.
 // Thread-safe to use one uploader for several uploads at once.
 #pragma once
 
