@@ -3,8 +3,9 @@
 // canonical request, the string to sign, the signature and the Authorization header (or the
 // presigned URL with --presign EXPIRES). With --date the output is reproducible. Credentials
 // come from --access-key/--secret-key/--session-token, else from the default chain; the
-// secret key and session token are never printed (a presigned URL for a session necessarily
-// carries its token). Exit 0, or 2 for usage and input errors.
+// secret key and session token are never printed (the canonical request shows a marker in
+// the token's place; a presigned URL for a session necessarily carries its token). Exit 0, or 2 for
+// usage and input errors.
 #include <strings.h>
 
 #include <fstream>
@@ -60,6 +61,16 @@ Result<std::string> ReadBodyFile(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The canonical request with the session token's value replaced by a marker (its hash in the
+// string to sign is still that of the real request).
+std::string HideToken(std::string text, const std::string& token) {
+  if (token.empty()) return text;
+  for (size_t at = text.find(token); at != std::string::npos; at = text.find(token, at)) {
+    text.replace(at, token.size(), "<session token, hidden>");
+  }
+  return text;
 }
 
 Result<aws::AwsCredentials> Credentials(const SignOptions& o) {
@@ -124,7 +135,7 @@ int RunSign(const SignOptions& o) {
   auto result = aws::sigv4::SignRequest(request, *creds, config);
   if (!result.ok()) return fail(result.error());
   std::cout << "Canonical request:\n"
-            << result->canonical_request << "\n\nString to sign:\n"
+            << HideToken(result->canonical_request, creds->session_token) << "\n\nString to sign:\n"
             << result->string_to_sign << "\n\nSignature: " << result->signature << "\n";
   std::cout << "\nHeaders to send:\n";
   for (const auto& [name, value] : request.headers) {
