@@ -32,7 +32,7 @@ class CountingProvider final : public CredentialsProvider {
     c.access_key_id = "ASIA" + std::to_string(n);
     c.secret_access_key = "secret";
     c.session_token = "token";
-    if (lifetime_.count() > 0) c.expiration = clock_.Now() + lifetime_;
+    if (lifetime_.count() != 0) c.expiration = clock_.Now() + lifetime_;
     return c;
   }
   void Invalidate() override { ++invalidations; }
@@ -199,6 +199,19 @@ TEST(CachingProvider, BackoffIsCapped) {
     clock.Advance(std::chrono::milliseconds(8000));
   }
   EXPECT_EQ(inner->calls.load(), 10);  // every 8 s once the cap is reached
+}
+
+TEST(CachingProvider, CredentialsExpiredOnArrivalAreAnErrorAndBackedOff) {
+  ManualClock clock(T0());
+  auto inner = std::make_shared<CountingProvider>(clock, seconds(-60));  // clock ahead of STS
+  CachingCredentialsProvider cache(inner, clock);
+  auto c = cache.GetCredentials();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code(), ErrorCode::kExpiredToken);
+  EXPECT_NE(c.error().message().find("check the clock"), std::string::npos);
+  EXPECT_EQ(c.error().message().find("secret"), std::string::npos);
+  EXPECT_FALSE(cache.GetCredentials().ok());
+  EXPECT_EQ(inner->calls.load(), 1);
 }
 
 TEST(CachingProvider, InvalidateDropsCredentialsAndTellsTheInnerProvider) {

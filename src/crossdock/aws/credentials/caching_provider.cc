@@ -53,6 +53,13 @@ Result<AwsCredentials> CachingCredentialsProvider::GetCredentials() {
   refreshing_ = false;
   ++generation_;
   TimePoint now = clock_.Now();
+  if (fetched.ok() && fetched->ExpiresBefore(now)) {
+    // Already expired on arrival: this machine's clock is ahead. Back off like a failure.
+    fetched = Error(ErrorCode::kExpiredToken,
+                    fmt::format("{} returned credentials that expired already ({}); check the "
+                                "clock of this machine",
+                                inner_->Describe(), fetched->DebugString()));
+  }
   if (fetched.ok()) {
     cached_ = *fetched;
     failures_ = 0;
@@ -71,12 +78,6 @@ Result<AwsCredentials> CachingCredentialsProvider::GetCredentials() {
   }
   refreshed_.notify_all();
   if (Usable(now)) return *cached_;
-  if (fetched.ok()) {
-    return Error(ErrorCode::kExpiredToken,
-                 fmt::format("{} returned credentials that expired already ({}); check the "
-                             "clock of this machine",
-                             inner_->Describe(), fetched->DebugString()));
-  }
   return std::move(fetched).error();
 }
 
