@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "aws/credentials/canned_transport.h"
 #include "crossdock/aws/credentials/assume_role_provider.h"
@@ -437,6 +438,30 @@ TEST_F(SharedFiles, RoleArnOnTopOfTheChain) {
   auto bad = MakeCredentialsProvider(setup, transport, clock, MapEnv({}));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field(), "external_id");
+}
+
+}  // namespace
+}  // namespace crossdock::aws
+
+namespace crossdock::aws {
+namespace {
+
+// Random text made of the characters that matter to the grammar never crashes the parser and
+// always yields either profiles or an error naming a line.
+TEST(ParseProfileFile, RandomTextIsParsedOrRejectedCleanly) {
+  const std::string alphabet = "[]=#;\n\r\t  profiledaultxyz_";
+  std::mt19937 rng(42);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    size_t len = rng() % 120;
+    for (size_t j = 0; j < len; ++j) text.push_back(alphabet[rng() % alphabet.size()]);
+    for (auto kind : {ProfileFileKind::kConfig, ProfileFileKind::kCredentials}) {
+      auto set = ParseProfileFile(text, kind, "f");
+      if (!set.ok()) {
+        EXPECT_TRUE(set.error().message().starts_with("f:")) << set.error().message();
+      }
+    }
+  }
 }
 
 }  // namespace
