@@ -368,6 +368,7 @@ TEST_F(SharedFiles, DefaultChainPrefersEnvironmentThenProfile) {
   vars["AWS_SECRET_ACCESS_KEY"] = "S";
   auto from_env = MakeDefaultCredentialsChain(setup, transport, clock, MapEnv(vars));
   EXPECT_EQ(from_env->GetCredentials()->access_key_id, "AKIDENV");
+  EXPECT_EQ(from_env->Describe(), "environment AKIDENV");  // the link that answered
 
   vars["AWS_PROFILE"] = "dev";  // AWS_PROFILE does not outrank environment keys
   EXPECT_EQ(MakeDefaultCredentialsChain(setup, transport, clock, MapEnv(vars))

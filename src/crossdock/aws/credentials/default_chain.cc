@@ -9,9 +9,12 @@ namespace crossdock::aws {
 
 Result<AwsCredentials> ChainCredentialsProvider::GetCredentials() {
   std::string tried;
-  for (const auto& link : links_) {
-    auto creds = link->GetCredentials();
-    if (creds.ok()) return creds;
+  for (size_t i = 0; i < links_.size(); ++i) {
+    auto creds = links_[i]->GetCredentials();
+    if (creds.ok()) {
+      last_ok_.store(static_cast<int>(i));
+      return creds;
+    }
     if (creds.error().code() != ErrorCode::kNotFound) return creds;
     tried += (tried.empty() ? "" : "; ") + creds.error().message();
   }
@@ -27,6 +30,8 @@ void ChainCredentialsProvider::Invalidate() {
 }
 
 std::string ChainCredentialsProvider::Describe() const {
+  int last = last_ok_.load();
+  if (last >= 0) return links_[static_cast<size_t>(last)]->Describe();
   std::string out = "chain(";
   for (size_t i = 0; i < links_.size(); ++i) {
     out += (i ? ", " : "") + links_[i]->Describe();

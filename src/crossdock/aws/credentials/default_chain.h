@@ -10,6 +10,7 @@
 // container or instance metadata credentials.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -24,7 +25,8 @@
 namespace crossdock::aws {
 
 // Tries each provider in order; kNotFound moves on, anything else is returned. When every
-// link is kNotFound, the error lists what each one looked for.
+// link is kNotFound, the error lists what each one looked for. Describe() names the link that
+// last produced credentials (so messages say "environment AKID..." rather than the chain).
 class ChainCredentialsProvider final : public CredentialsProvider {
  public:
   explicit ChainCredentialsProvider(std::vector<CredentialsProviderPtr> links)
@@ -35,6 +37,7 @@ class ChainCredentialsProvider final : public CredentialsProvider {
 
  private:
   std::vector<CredentialsProviderPtr> links_;
+  std::atomic<int> last_ok_{-1};  // the link that last answered, for Describe()
 };
 
 // What the user chose; every field optional.
