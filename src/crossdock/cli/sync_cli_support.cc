@@ -1,0 +1,71 @@
+#include <cstdio>
+#include <cstdlib>
+
+#include "crossdock/cli/sync_cli.h"
+
+namespace crossdock::cli {
+namespace {
+
+std::string EnvOr(const std::string& value, const char* name) {
+  if (!value.empty()) return value;
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+}  // namespace
+
+void AddConnectorFlags(CLI::App& app, SyncCliOptions& o) {
+  app.add_option("--s3-endpoint", o.s3_endpoint,
+                 "S3 endpoint for every S3 location, e.g. a VPC endpoint or a local RGW (env "
+                 "CROSSDOCK_S3_ENDPOINT; default AWS)");
+  app.add_option("--sts-endpoint", o.sts_endpoint,
+                 "STS endpoint for assuming roles (env CROSSDOCK_STS_ENDPOINT; default AWS)");
+}
+
+Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
+  SyncContext ctx;
+  ASSIGN_OR_RETURN(ctx.base, OpenContext(o.global));
+  ASSIGN_OR_RETURN(ctx.service, sync::SyncService::Open(*ctx.base.store));
+  sync::ConnectorOptions co;
+  co.store = ctx.base.store.get();
+  co.s3_endpoint = EnvOr(o.s3_endpoint, "CROSSDOCK_S3_ENDPOINT");
+  co.sts_endpoint = EnvOr(o.sts_endpoint, "CROSSDOCK_STS_ENDPOINT");
+  ctx.connector = std::make_unique<sync::Connector>(co);
+  return ctx;
+}
+
+std::string FormatBytes(uint64_t bytes) {
+  char buf[32];
+  if (bytes < 1000) {
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  } else if (bytes < 1000 * 1000) {
+    std::snprintf(buf, sizeof buf, "%.1f kB", bytes / 1e3);
+  } else if (bytes < 1000ull * 1000 * 1000) {
+    std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f GB", bytes / 1e9);
+  }
+  return buf;
+}
+
+std::string FormatDuration(const sync::SyncRun& r) {
+  auto d = r.duration();
+  if (!d) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", d->count() / 1000.0);
+  return buf;
+}
+
+std::vector<std::string> RunRow(const sync::SyncRun& r) {
+  std::string error = r.error;
+  if (error.size() > 60) error = error.substr(0, 57) + "...";
+  return {r.id,
+          sync::RunStatusName(r.status),
+          std::to_string(r.rows),
+          FormatBytes(r.bytes),
+          std::to_string(r.files),
+          FormatDuration(r),
+          error.empty() ? "-" : error};
+}
+
+}  // namespace crossdock::cli

@@ -1,0 +1,227 @@
+// crossdock sync create|list|show|delete|run|runs|cancel.
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "crossdock/cli/commands.h"
+#include "crossdock/cli/sync_cli.h"
+#include "crossdock/cli/sync_progress.h"
+#include "crossdock/sync/jobs/worker.h"
+
+namespace crossdock::cli {
+namespace {
+
+struct SyncArgs {
+  SyncCliOptions opts;
+  std::string name;
+  std::string spec;  // JSON text or @file
+  std::string run_id;
+  int limit = 20;
+  bool queue_only = false;
+  bool quiet = false;
+};
+
+Result<std::string> ReadSpecText(const std::string& spec) {
+  if (spec.empty() || spec[0] != '@') return spec;
+  std::ifstream in(spec.substr(1));
+  if (!in) {
+    return Error(ErrorCode::kNotFound, "cannot read the spec file " + spec.substr(1), "spec");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void PrintRun(const SyncContext& ctx, const sync::SyncRun& r) {
+  if (ctx.base.json) {
+    std::cout << sync::RunToJson(r).dump(2) << "\n";
+    return;
+  }
+  std::cout << "run " << r.id << " " << sync::RunStatusName(r.status) << ": " << r.rows << " rows, "
+            << FormatBytes(r.bytes) << " in " << r.files << " files, " << FormatDuration(r) << "\n";
+  if (!r.manifest.empty()) std::cout << "manifest " << r.manifest << "\n";
+  if (!r.error.empty()) std::cout << "error: " << r.error << "\n";
+}
+
+int RunCreate(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync create", ctx.error());
+  auto text = ReadSpecText(a.spec);
+  if (!text.ok()) return ReportError("sync create", text.error());
+  auto spec = sync::ParseSyncSpec(*text);
+  if (!spec.ok()) return ReportError("sync create", spec.error());
+  auto d = ctx->service->Create(ctx->base.org.id, a.name, *spec);
+  if (!d.ok()) return ReportError("sync create", d.error());
+  if (ctx->base.json) {
+    std::cout << sync::SyncToJson(*d).dump(2) << "\n";
+  } else {
+    std::cout << "Created sync \"" << d->name << "\" (" << d->id << ").\n";
+  }
+  return kExitOk;
+}
+
+int RunList(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync list", ctx.error());
+  auto list = ctx->service->List(ctx->base.org.id);
+  if (!list.ok()) return ReportError("sync list", list.error());
+  if (ctx->base.json) {
+    nlohmann::json j = {{"syncs", nlohmann::json::array()}};
+    for (const auto& d : *list) j["syncs"].push_back(sync::SyncToJson(d));
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& d : *list) {
+    auto spec = sync::SyncSpecToJson(d.spec);
+    rows.push_back({d.name, d.id, spec["source"]["type"], spec["destination"]["type"],
+                    std::string(sync::FormatName(d.spec.output.format)) + "+" +
+                        sync::CompressionName(d.spec.output.compression),
+                    d.cursor.value_or("-")});
+  }
+  PrintTable({"NAME", "ID", "SOURCE", "DESTINATION", "FORMAT", "CURSOR"}, rows);
+  return kExitOk;
+}
+
+int RunShow(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync show", ctx.error());
+  auto d = ctx->service->Get(ctx->base.org.id, a.name);
+  if (!d.ok()) return ReportError("sync show", d.error());
+  std::cout << sync::SyncToJson(*d).dump(2) << "\n";
+  return kExitOk;
+}
+
+int RunDelete(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync delete", ctx.error());
+  Status st = ctx->service->Delete(ctx->base.org.id, a.name);
+  if (!st.ok()) return ReportError("sync delete", st.error());
+  std::cout << "Deleted sync \"" << a.name << "\".\n";
+  return kExitOk;
+}
+
+// Queues a run and, unless --queue-only, executes it here with a progress line (a worker may
+// claim it first; then this waits for the worker's outcome).
+int RunRun(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync run", ctx.error());
+  auto queued = ctx->service->StartRun(ctx->base.org.id, a.name);
+  if (!queued.ok()) return ReportError("sync run", queued.error());
+  if (a.queue_only) {
+    PrintRun(*ctx, *queued);
+    return kExitOk;
+  }
+  sync::WorkerOptions wo;
+  wo.claim.only_run = queued->id;
+  sync::Worker worker(ctx->service->jobs(), *ctx->connector, wo);
+  SyncProgressLine progress(!a.quiet && !ctx->base.json);
+  auto done = worker.RunOnce([&](const sync::RunProgress& p) { progress.Update(p); });
+  progress.Finish();
+  if (!done.ok()) return ReportError("sync run", done.error());
+  sync::SyncRun run;
+  if (*done) {
+    run = **done;
+  } else {
+    std::cerr << "crossdock sync run: a worker took run " << queued->id << "; waiting for it\n";
+    for (;;) {
+      auto r = ctx->service->GetRun(ctx->base.org.id, queued->id);
+      if (!r.ok()) return ReportError("sync run", r.error());
+      if (sync::IsFinal(r->status)) {
+        run = *r;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+  PrintRun(*ctx, run);
+  return run.status == sync::RunStatus::kSucceeded ? kExitOk : kExitFailure;
+}
+
+int RunRuns(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync runs", ctx.error());
+  auto runs = ctx->service->ListRuns(ctx->base.org.id, a.name, a.limit);
+  if (!runs.ok()) return ReportError("sync runs", runs.error());
+  if (ctx->base.json) {
+    nlohmann::json j = {{"runs", nlohmann::json::array()}};
+    for (const auto& r : *runs) j["runs"].push_back(sync::RunToJson(r));
+    std::cout << j.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : *runs) rows.push_back(RunRow(r));
+  PrintTable({"RUN", "STATUS", "ROWS", "BYTES", "FILES", "DURATION", "ERROR"}, rows);
+  return kExitOk;
+}
+
+int RunCancel(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync cancel", ctx.error());
+  auto r = ctx->service->CancelRun(ctx->base.org.id, a.run_id);
+  if (!r.ok()) return ReportError("sync cancel", r.error());
+  if (ctx->base.json) {
+    std::cout << sync::RunToJson(*r).dump(2) << "\n";
+  } else if (r->status == sync::RunStatus::kCancelled) {
+    std::cout << "Cancelled run " << r->id << ".\n";
+  } else {
+    std::cout << "Asked the worker of run " << r->id
+              << " to stop; it is cancelled at its next heartbeat.\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterSyncCommands(CLI::App& app) {
+  auto a = std::make_shared<SyncArgs>();
+  CLI::App* group = app.add_subcommand(
+      "sync", "Bulk syncs: PostgreSQL or files -> S3 (CSV/JSON Lines, zstd/gzip) with staging");
+  group->require_subcommand(1);
+  AddGlobalOptions(*group, a->opts.global);
+  AddConnectorFlags(*group, a->opts);
+
+  CLI::App* create = Leaf(group->add_subcommand("create", "Define a sync from a JSON spec"));
+  create->add_option("NAME", a->name, "Sync name (unique in the organization)")->required();
+  create
+      ->add_option("--spec", a->spec,
+                   "The spec as JSON, or @FILE (see docs/sync.md: source, destination, "
+                   "format, compression, file_size, incremental)")
+      ->required();
+  create->callback([a] { ExitWith(RunCreate(*a)); });
+
+  CLI::App* list = Leaf(group->add_subcommand("list", "List the organization's syncs"));
+  list->callback([a] { ExitWith(RunList(*a)); });
+
+  CLI::App* show = Leaf(group->add_subcommand("show", "Show a sync's spec and cursor (JSON)"));
+  show->add_option("NAME", a->name, "Sync name or id")->required();
+  show->callback([a] { ExitWith(RunShow(*a)); });
+
+  CLI::App* del = Leaf(group->add_subcommand("delete", "Delete a sync and its run history"));
+  del->add_option("NAME", a->name, "Sync name or id")->required();
+  del->callback([a] { ExitWith(RunDelete(*a)); });
+
+  CLI::App* run = Leaf(group->add_subcommand(
+      "run", "Run a sync now, here, with a progress line (exit 3 if the run fails)"));
+  run->add_option("NAME", a->name, "Sync name or id")->required();
+  run->add_flag("--queue-only", a->queue_only, "Only queue the run for `crossdock worker`");
+  run->add_flag("--quiet", a->quiet, "No progress line");
+  run->callback([a] { ExitWith(RunRun(*a)); });
+
+  CLI::App* runs = Leaf(group->add_subcommand("runs", "A sync's runs, newest first"));
+  runs->add_option("NAME", a->name, "Sync name or id")->required();
+  runs->add_option("--limit", a->limit, "How many runs")->check(CLI::Range(1, 1000));
+  runs->callback([a] { ExitWith(RunRuns(*a)); });
+
+  CLI::App* cancel = Leaf(group->add_subcommand("cancel", "Cancel a queued or running run"));
+  cancel->add_option("RUN", a->run_id, "Run id")->required();
+  cancel->callback([a] { ExitWith(RunCancel(*a)); });
+
+  RegisterWorkerCommand(app);
+}
+
+}  // namespace crossdock::cli

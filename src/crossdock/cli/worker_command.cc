@@ -1,0 +1,88 @@
+// crossdock worker: executes queued sync runs until SIGTERM or SIGINT.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include "crossdock/cli/commands.h"
+#include "crossdock/cli/sync_cli.h"
+#include "crossdock/sync/jobs/worker.h"
+
+namespace crossdock::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+struct WorkerArgs {
+  SyncCliOptions opts;
+  std::string id;
+  int poll_ms = 1000;
+  int heartbeat_ms = 2000;
+  int lease_ms = 30000;
+  int max_attempts = 3;
+  bool once = false;
+};
+
+int RunWorker(WorkerArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("worker", ctx.error());
+  sync::WorkerOptions wo;
+  wo.id = a.id;
+  wo.poll = std::chrono::milliseconds(a.poll_ms);
+  wo.heartbeat = std::chrono::milliseconds(a.heartbeat_ms);
+  wo.claim.lease = std::chrono::milliseconds(a.lease_ms);
+  wo.claim.max_attempts = a.max_attempts;
+  sync::Worker worker(ctx->service->jobs(), *ctx->connector, wo);
+  std::signal(SIGTERM, OnStopSignal);
+  std::signal(SIGINT, OnStopSignal);
+  std::cerr << "crossdock worker " << worker.id() << " on " << ctx->base.store->Describe() << "\n";
+  auto swept = worker.SweepStaging();
+  if (!swept.ok()) {
+    std::cerr << "crossdock worker: staging sweep failed: " << swept.error().ToString() << "\n";
+  } else if (!swept->removed_runs.empty()) {
+    std::cerr << "crossdock worker: removed staging of " << swept->removed_runs.size()
+              << " dead runs (" << swept->objects_deleted << " objects, " << swept->uploads_aborted
+              << " multipart uploads aborted)\n";
+  }
+  if (a.once) {
+    auto r = worker.RunOnce();
+    if (!r.ok()) return ReportError("worker", r.error());
+    if (*r) {
+      std::cerr << "run " << (*r)->id << " " << sync::RunStatusName((*r)->status) << "\n";
+    }
+    return kExitOk;
+  }
+  Status st = worker.Run(g_stop);
+  if (!st.ok()) return ReportError("worker", st.error());
+  std::cerr << "crossdock worker " << worker.id() << " stopped\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterWorkerCommand(CLI::App& app) {
+  auto a = std::make_shared<WorkerArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "worker",
+      "Execute queued sync runs (several workers may share one PostgreSQL --db); stops on "
+      "SIGTERM/SIGINT after the current run");
+  AddGlobalOptions(*cmd, a->opts.global);
+  AddConnectorFlags(*cmd, a->opts);
+  cmd->add_option("--id", a->id, "Worker id (default host-pid-random)");
+  cmd->add_option("--poll-ms", a->poll_ms, "Wait between claims when idle")
+      ->check(CLI::Range(10, 600000));
+  cmd->add_option("--heartbeat-ms", a->heartbeat_ms, "Run heartbeat period")
+      ->check(CLI::Range(10, 600000));
+  cmd->add_option("--lease-ms", a->lease_ms,
+                  "Heartbeat age after which another worker takes a run over")
+      ->check(CLI::Range(100, 3600000));
+  cmd->add_option("--max-attempts", a->max_attempts, "Takeovers before a run fails")
+      ->check(CLI::Range(1, 100));
+  cmd->add_flag("--once", a->once, "Execute at most one run, then exit");
+  cmd->callback([a] { ExitWith(RunWorker(*a)); });
+}
+
+}  // namespace crossdock::cli
