@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   crossdock::cli::RegisterConnectionCommands(app);
   crossdock::cli::RegisterConnectionTestCommands(app);
   crossdock::cli::RegisterServeCommand(app);
+  crossdock::cli::RegisterSyncCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -32,4 +32,6 @@ void RegisterConnectionCommands(CLI::App& app);
 void RegisterConnectionTestCommands(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);  // serve (serve_command.cc)
 
+void RegisterSyncCommands(CLI::App& app);  // sync create|list|show|delete|run|runs|cancel, worker
+
 }  // namespace crossdock::cli
