@@ -141,3 +141,22 @@ TEST(JsonDocTest, Seed004RedshiftPolicyBothDefects) {
 
 }  // namespace
 }  // namespace crossdock::iam
+
+namespace crossdock::iam {
+namespace {
+
+TEST(JsonDocTest, RejectsInvalidUtf8InStrings) {
+  JsonDocument doc = ReadJson("[\"ok \xc3\xa9\", \"bad \xd2\x45\"]");
+  ASSERT_EQ(doc.diagnostics.size(), 1u);
+  EXPECT_EQ(doc.diagnostics[0].position.column, 16);
+  EXPECT_NE(doc.diagnostics[0].message.find("UTF-8"), std::string::npos);
+  EXPECT_FALSE(ReadJson("\"\xed\xa0\x80\"").clean());  // encoded surrogate
+  EXPECT_FALSE(ReadJson("\"\xc0\xaf\"").clean());      // overlong
+  EXPECT_TRUE(ReadJson("\"\xf0\x9f\x98\x80\"").clean());
+  JsonDocument outside = ReadJson("[\xff]");
+  ASSERT_FALSE(outside.diagnostics.empty());
+  EXPECT_NE(outside.diagnostics[0].message.find("byte 0xff"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace crossdock::iam

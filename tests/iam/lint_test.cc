@@ -307,3 +307,21 @@ TEST(LintTest, ForDatabricksNeedsSelfAssumeAndUnityCatalog) {
 
 }  // namespace
 }  // namespace crossdock::iam
+
+namespace crossdock::iam {
+namespace {
+
+// Inputs the fuzzer found (fuzz/policy_parser_fuzz.cc): each must lint without throwing and
+// serialize to JSON.
+TEST(LintTest, FuzzRegressions) {
+  for (const char* name : {"fuzz/invalid-utf8-in-key.json"}) {
+    std::string text = testing::ReadData(name);
+    ASSERT_FALSE(text.empty()) << name;
+    LintReport r = LintPolicy(text, {});
+    EXPECT_TRUE(r.has_errors()) << name;
+    EXPECT_NO_THROW((void)ToJson(r).dump()) << name;
+  }
+}
+
+}  // namespace
+}  // namespace crossdock::iam

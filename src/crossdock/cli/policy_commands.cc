@@ -64,7 +64,7 @@ int RunCheck(const CheckOptions& o) {
   if (o.format == "json") {
     nlohmann::ordered_json out = {{"file", o.file}, {"type", o.type}};
     out.update(iam::ToJson(report));
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
     std::cout << iam::FormatLintReport(report, o.file);
   }
@@ -112,7 +112,9 @@ int RunDiff(const DiffOptions& o) {
     return kExitUsage;
   }
   if (o.format == "json") {
-    std::cout << iam::ToJson(*diff).dump(2) << "\n";
+    std::cout << iam::ToJson(*diff).dump(2, ' ', false,
+                                         nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
   } else {
     std::cout << iam::FormatDiff(*diff);
   }

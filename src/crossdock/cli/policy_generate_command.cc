@@ -79,11 +79,17 @@ int RunGenerate(const GenerateOptions& o) {
     return kExitUsage;
   }
   if (o.which == "permission") {
-    std::cout << policies->permission_policy.dump(4) << "\n";
+    std::cout << policies->permission_policy.dump(4, ' ', false,
+                                                  nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
   } else if (o.which == "trust") {
-    std::cout << policies->trust_policy.dump(4) << "\n";
+    std::cout << policies->trust_policy.dump(4, ' ', false,
+                                             nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
   } else {
-    std::cout << iam::ToJson(spec, *policies).dump(2) << "\n";
+    std::cout << iam::ToJson(spec, *policies)
+                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
   }
   for (const std::string& note : policies->notes) std::cerr << "note: " << note << "\n";
   return kExitOk;

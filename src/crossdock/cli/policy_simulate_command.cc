@@ -93,7 +93,9 @@ int RunSimulate(const SimulateOptions& o) {
   }
   iam::Evaluation ev = iam::Explain(*policies, *request);
   if (o.format == "json") {
-    std::cout << iam::ToJson(ev, *request).dump(2) << "\n";
+    std::cout << iam::ToJson(ev, *request)
+                     .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+              << "\n";
   } else {
     std::cout << iam::FormatEvaluation(ev);
   }

@@ -44,9 +44,13 @@ class Reader {
 
   std::string Describe(size_t offset) const {
     if (offset >= src_.size()) return "end of input";
-    char c = src_[offset];
-    if (static_cast<unsigned char>(c) < 0x20) return "control character";
-    return std::string("'") + c + "'";
+    unsigned char c = static_cast<unsigned char>(src_[offset]);
+    if (c < 0x20) return "control character";
+    if (c >= 0x80) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      return std::string("byte 0x") + kHex[c >> 4] + kHex[c & 15];
+    }
+    return std::string("'") + static_cast<char>(c) + "'";
   }
 
   void Add(JsonDiagnostic::Kind kind, size_t offset, std::string message) {
@@ -162,6 +166,35 @@ class Reader {
     }
   }
 
+  // Length of the well-formed UTF-8 sequence at `at` (RFC 3629), or 0.
+  size_t Utf8Length(size_t at) const {
+    auto byte = [&](size_t i) -> unsigned {
+      return i < src_.size() ? static_cast<unsigned char>(src_[i]) : 0u;
+    };
+    unsigned b0 = byte(at);
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      n = 2;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      n = 3;
+      if (b0 == 0xE0) lo = 0xA0;
+      if (b0 == 0xED) hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      n = 4;
+      if (b0 == 0xF0) lo = 0x90;
+      if (b0 == 0xF4) hi = 0x8F;
+    } else {
+      return 0;
+    }
+    for (size_t i = 1; i < n; ++i) {
+      unsigned b = byte(at + i);
+      unsigned min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
+      if (b < min || b > max) return 0;
+    }
+    return n;
+  }
+
   bool ReadHex4(uint32_t& out) {
     if (pos_ + 4 > src_.size()) return Fail(pos_, "\\u needs four hex digits");
     out = 0;
@@ -199,6 +232,13 @@ class Reader {
         return Fail(pos_, c == '\n' ? "string is not closed before the end of the line; add the "
                                       "closing double quote"
                                     : "control character inside a string; escape it");
+      }
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        size_t n = Utf8Length(pos_);
+        if (n == 0) return Fail(pos_, "invalid UTF-8 in a string; save the file as UTF-8");
+        out.append(src_.substr(pos_, n));
+        pos_ += n;
+        continue;
       }
       if (c != '\\') {
         out += c;

@@ -6,7 +6,8 @@
 // reading can continue and all of them are reported at once: a missing comma between two
 // array elements or object members, and a trailing comma before `]` or `}`. Each repair is
 // recorded as an edit, so callers can offer the corrected document. Duplicate object keys are
-// reported (the document is still read; the last value wins, as most JSON readers do). It
+// reported (the document is still read; the last value wins, as most JSON readers do), and
+// strings must be well-formed UTF-8 so that everything read can be written out again. It
 // deliberately does not convert numbers (their source text is kept, IAM treats them as
 // strings), build nlohmann::json values, or accept any extension.
 #pragma once
