@@ -46,12 +46,10 @@ inline Result<std::shared_ptr<S3Client>> RoleClient(const std::string& role_arn)
   ar.endpoint_override =
       Env("CROSSDOCK_STS_ENDPOINT").empty() ? Env("RGW_ENDPOINT") : Env("CROSSDOCK_STS_ENDPOINT");
   ASSIGN_OR_RETURN(
-      auto provider,
-      MakeCachedAssumeRole(std::make_shared<StaticCredentialsProvider>(vendor), ar,
-                           std::make_shared<http::CurlTransport>(), SystemClock::Instance()));
-  S3Options o = S3Options::FromCredentials(provider);
-  o.endpoint_override = Env("RGW_ENDPOINT");
-  o.region = ar.region;
+      S3Options o,
+      S3Options::FromAssumedRole(std::make_shared<StaticCredentialsProvider>(vendor), ar,
+                                 std::make_shared<http::CurlTransport>(), SystemClock::Instance()));
+  o.endpoint_override = Env("RGW_ENDPOINT");  // S3 straight to RGW, STS maybe via the front
   return S3Client::Make(o);
 }
 

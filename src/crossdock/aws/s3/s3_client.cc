@@ -45,6 +45,20 @@ S3Options S3Options::FromCredentials(CredentialsProviderPtr provider) {
   return o;
 }
 
+Result<S3Options> S3Options::FromAssumedRole(CredentialsProviderPtr source, AssumeRoleOptions role,
+                                             std::shared_ptr<http::HttpTransport> transport,
+                                             Clock& clock) {
+  std::string region = role.region;
+  std::string endpoint = role.endpoint_override;
+  ASSIGN_OR_RETURN(auto provider, MakeCachedAssumeRole(std::move(source), std::move(role),
+                                                       std::move(transport), clock));
+  S3Options o = FromCredentials(std::move(provider));
+  o.region = region;
+  o.endpoint_override = endpoint;
+  o.clock = &clock;
+  return o;
+}
+
 Result<std::shared_ptr<S3Client>> S3Client::Make(S3Options options,
                                                  std::shared_ptr<http::HttpTransport> transport) {
   if (!options.credentials) {

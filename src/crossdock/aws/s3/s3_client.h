@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "crossdock/aws/aws_client.h"
+#include "crossdock/aws/credentials/assume_role_provider.h"
 #include "crossdock/aws/credentials/provider.h"
 #include "crossdock/aws/s3/addressing.h"
 #include "crossdock/aws/s3/part_size.h"
@@ -70,6 +71,12 @@ struct S3Options {
                                  std::string session_token = {});
   // Any provider, typically an assumed role: CachingProvider(AssumeRoleProvider(...)).
   static S3Options FromCredentials(CredentialsProviderPtr provider);
+  // A customer's role assumed with `source` credentials (the vendor's), cached and refreshed
+  // ahead of expiry; region and endpoint_override are taken from the role options (STS and
+  // S3 on the same endpoint, as with a local RGW). kInvalidArgument names a bad role field.
+  static Result<S3Options> FromAssumedRole(CredentialsProviderPtr source, AssumeRoleOptions role,
+                                           std::shared_ptr<http::HttpTransport> transport,
+                                           Clock& clock);
 };
 
 // Whether the server checks the x-amz-checksum-* headers it is sent.
