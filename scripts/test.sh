@@ -22,11 +22,22 @@ export CROSSDOCK_FRONT_PORT=${CROSSDOCK_FRONT_PORT:-27481}
 export CROSSDOCK_FAULT_PORT=${CROSSDOCK_FAULT_PORT:-27482}
 export CROSSDOCK_FAULT_CONTROL_PORT=${CROSSDOCK_FAULT_CONTROL_PORT:-27483}
 export CROSSDOCK_PG_PORT=${CROSSDOCK_PG_PORT:-27432}
+export CROSSDOCK_REDSHIFT_DATA_PORT=${CROSSDOCK_REDSHIFT_DATA_PORT:-27490}
+export CROSSDOCK_REDSHIFT_SERVERLESS_PORT=${CROSSDOCK_REDSHIFT_SERVERLESS_PORT:-27491}
+export CROSSDOCK_DATABRICKS_PORT=${CROSSDOCK_DATABRICKS_PORT:-27492}
 peers_dir=${CROSSDOCK_PEERS_DIR:-/tmp/crossdock-test-peers}
-stop_peers() { bash scripts/peers/stop.sh --wipe "$peers_dir" >/dev/null 2>&1 || true; }
+stop_peers() {
+  bash scripts/peers/stop-warehouses.sh "$peers_dir/warehouses" >/dev/null 2>&1 || true
+  bash scripts/peers/stop.sh --wipe "$peers_dir" >/dev/null 2>&1 || true
+}
 trap stop_peers EXIT
 eval "$(bash scripts/peers/start.sh "$peers_dir")"
+eval "$(bash scripts/peers/start-warehouses.sh "$peers_dir/warehouses")"
 stamp "peers up"
+
+# The web UI test drives the system Chromium with playwright-core from npm.
+(cd tests/ui && npm ci --no-audit --no-fund --loglevel=error) >&2
+stamp "UI test dependencies ready"
 
 export CROSSDOCK_REQUIRE_PEERS=1
 ctest --test-dir build --output-on-failure -j2 --timeout 900

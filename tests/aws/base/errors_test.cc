@@ -76,6 +76,10 @@ TEST(ClassifyAwsError, TableAndStatusFallback) {
   EXPECT_EQ(ClassifyAwsError("SomethingNew", 502), ErrorCode::kUnavailable);
   EXPECT_EQ(ClassifyAwsError("SomethingNew", 429), ErrorCode::kThrottled);
   EXPECT_EQ(ClassifyAwsError("", 404), ErrorCode::kNotFound);
+  // Redshift Data API (botocore's redshift-data model).
+  EXPECT_EQ(ClassifyAwsError("ActiveStatementsExceededException", 400), ErrorCode::kThrottled);
+  EXPECT_EQ(ClassifyAwsError("QueryTimeoutException", 400), ErrorCode::kTimeout);
+  EXPECT_EQ(ClassifyAwsError("DatabaseConnectionException", 500), ErrorCode::kUnavailable);
   EXPECT_EQ(ClassifyAwsError("", 403), ErrorCode::kAccessDenied);
 }
 

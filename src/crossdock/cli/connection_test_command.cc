@@ -1,0 +1,254 @@
+// `crossdock connection test`, `crossdock connection policies` and `crossdock credentials`:
+// the commands of the connection flow that reach AWS or the policy generator.
+//
+// test: runs the connection test (connect/connection_check.h) and prints every check with
+// its diagnosis and fix; exit 0 when nothing failed, 1 when a check failed, 2/3 for input or
+// I/O errors. policies: the permission and trust policies for the connection, as JSON,
+// CloudFormation or Terraform. credentials: the AWS credential_process JSON of the
+// connection's (assumed-role) credentials, so the aws CLI and SDKs can use a connection.
+// crossdock's own AWS credentials come from the default chain (environment, --profile).
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "crossdock/aws/credentials/credential_process.h"
+#include "crossdock/cli/commands.h"
+#include "crossdock/cli/connection_context.h"
+#include "crossdock/cli/credentials_options.h"
+#include "crossdock/connect/connection_check.h"
+#include "crossdock/connect/connection_credentials.h"
+#include "crossdock/connect/policy_spec.h"
+#include "crossdock/http/curl_transport.h"
+
+namespace crossdock::cli {
+namespace {
+
+struct Options {
+  GlobalOptions global;  // filled from the connection group's options
+  std::string name;
+  std::string permissions_file;
+  std::string trust_file;
+  std::string output = "json";
+  std::string profile;
+  std::string endpoint_url;
+  std::string vendor_principal;
+};
+
+// The connection group's global options (--db, --org, --format, --master-key-file) are
+// bound to the group's own variables; read them back from the parsed group.
+GlobalOptions ReadGlobal(CLI::App* group) {
+  GlobalOptions g;
+  auto get = [&](const char* name, std::string& into) {
+    CLI::Option* o = group->get_option_no_throw(name);
+    if (o != nullptr && o->count() > 0) into = o->as<std::string>();
+  };
+  get("--db", g.db);
+  get("--org", g.org);
+  get("--format", g.format);
+  get("--master-key-file", g.master_key_file);
+  return g;
+}
+
+Result<std::string> ReadFile(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string("cannot read ") + path + "; give a readable file to " + flag, flag);
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// crossdock's own credentials, endpoint and principal.
+Result<connect::VendorAccess> Vendor(const Options& o, const Context& ctx,
+                                     std::shared_ptr<http::HttpTransport> transport) {
+  connect::VendorAccess v;
+  CredentialsOptions co;
+  co.profile = o.profile;
+  co.endpoint_url = o.endpoint_url;
+  ASSIGN_OR_RETURN(v.credentials, MakeCredentialsProvider(co, transport, SystemClock::Instance()));
+  v.sts_endpoint = o.endpoint_url;
+  v.transport = std::move(transport);
+  v.principal_arn = o.vendor_principal;
+  if (v.principal_arn.empty()) {
+    auto identity = ctx.store->GetVendorIdentity();
+    if (identity.ok() && *identity) {
+      v.principal_arn = !(*identity)->role_arn.empty()
+                            ? (*identity)->role_arn
+                            : "arn:aws:iam::" + (*identity)->account_id + ":root";
+    }
+  }
+  return v;
+}
+
+int RunTest(const Options& o) {
+  auto ctx = OpenContext(o.global);
+  if (!ctx.ok()) return ReportError("connection test", ctx.error());
+  auto c = ctx->service->GetConnection(ctx->org.id, o.name, /*with_secrets=*/true);
+  if (!c.ok()) return ReportError("connection test", c.error());
+  auto ids = ctx->service->GetExternalIds(ctx->org.id);
+  if (!ids.ok()) return ReportError("connection test", ids.error());
+  connect::CheckInput in;
+  in.connection = *c;
+  in.external_ids = ids->All();
+  if (!o.permissions_file.empty()) {
+    auto text = ReadFile(o.permissions_file, "--permissions");
+    if (!text.ok()) return ReportError("connection test", text.error());
+    in.permission_policy = *text;
+  }
+  if (!o.trust_file.empty()) {
+    auto text = ReadFile(o.trust_file, "--trust");
+    if (!text.ok()) return ReportError("connection test", text.error());
+    in.trust_policy = *text;
+  }
+  auto transport = std::make_shared<http::CurlTransport>();
+  connect::CheckEnvironment env;
+  env.transport = transport;
+  env.s3_endpoint = o.endpoint_url;
+  env.sts_endpoint = o.endpoint_url;
+  if (c->auth_method == connect::AuthMethod::kIamRole) {
+    auto vendor = Vendor(o, *ctx, transport);
+    if (!vendor.ok()) return ReportError("connection test", vendor.error());
+    env.vendor_credentials = vendor->credentials;
+    env.vendor_principal_arn = vendor->principal_arn;
+  }
+  auto identity = ctx->store->GetVendorIdentity();
+  if (identity.ok() && *identity) env.vendor_account = (*identity)->account_id;
+  auto report = connect::RunConnectionCheck(in, env);
+  if (!report.ok()) return ReportError("connection test", report.error());
+  if (ctx->json) {
+    std::cout << connect::ToJson(*report).dump(2) << "\n";
+  } else {
+    std::cout << connect::FormatReport(*report);
+  }
+  return report->ok() ? kExitOk : kExitFinding;
+}
+
+int RunPolicies(const Options& o) {
+  auto ctx = OpenContext(o.global);
+  if (!ctx.ok()) return ReportError("connection policies", ctx.error());
+  auto c = ctx->service->GetConnection(ctx->org.id, o.name);
+  if (!c.ok()) return ReportError("connection policies", c.error());
+  auto ids = ctx->service->GetExternalIds(ctx->org.id);
+  if (!ids.ok()) return ReportError("connection policies", ids.error());
+  auto identity = ctx->store->GetVendorIdentity();
+  if (!identity.ok()) return ReportError("connection policies", identity.error());
+  store::VendorIdentity vendor = identity->value_or(store::VendorIdentity{});
+  auto spec = connect::SpecForConnection(*c, vendor, ids->All());
+  if (!spec.ok()) return ReportError("connection policies", spec.error());
+  if (o.output == "cloudformation" || o.output == "cloudformation-yaml") {
+    auto text = iam::RenderCloudFormation(*spec, o.output == "cloudformation-yaml");
+    if (!text.ok()) return ReportError("connection policies", text.error());
+    std::cout << *text << "\n";
+    return kExitOk;
+  }
+  if (o.output == "terraform") {
+    auto text = iam::RenderTerraform(*spec);
+    if (!text.ok()) return ReportError("connection policies", text.error());
+    std::cout << *text << "\n";
+    return kExitOk;
+  }
+  auto policies = iam::GeneratePolicies(*spec);
+  if (!policies.ok()) return ReportError("connection policies", policies.error());
+  if (ctx->json) {
+    std::cout << iam::ToJson(*spec, *policies).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "External ID: " << ids->current << "\n";
+  if (ids->previous)
+    std::cout << "Previous External ID (during rotation): " << *ids->previous << "\n";
+  std::cout << "\nPermission policy (attach to " << (c->role_arn.empty() ? "the role" : c->role_arn)
+            << "):\n"
+            << policies->permission_policy.dump(4) << "\n\nTrust policy:\n"
+            << policies->trust_policy.dump(4) << "\n";
+  for (const auto& note : policies->notes) std::cout << "\nNote: " << note << "\n";
+  return kExitOk;
+}
+
+int RunCredentials(const Options& o) {
+  auto ctx = OpenContext(o.global);
+  if (!ctx.ok()) return ReportError("credentials", ctx.error());
+  auto c = ctx->service->GetConnection(ctx->org.id, o.name, /*with_secrets=*/true);
+  if (!c.ok()) return ReportError("credentials", c.error());
+  auto ids = ctx->service->GetExternalIds(ctx->org.id);
+  if (!ids.ok()) return ReportError("credentials", ids.error());
+  auto transport = std::make_shared<http::CurlTransport>();
+  connect::VendorAccess vendor;
+  if (c->auth_method == connect::AuthMethod::kIamRole) {
+    auto v = Vendor(o, *ctx, transport);
+    if (!v.ok()) return ReportError("credentials", v.error());
+    vendor = std::move(v).value();
+  }
+  auto provider = connect::ConnectionCredentials(*c, ids->All(), vendor);
+  if (!provider.ok()) return ReportError("credentials", provider.error());
+  auto creds = (*provider)->GetCredentials();
+  if (!creds.ok()) return ReportError("credentials", creds.error());
+  std::cout << aws::CredentialProcessJson(*creds) << "\n";
+  return kExitOk;
+}
+
+void AddAwsAccessFlags(CLI::App* cmd, Options& o) {
+  cmd->add_option("--profile", o.profile,
+                  "Profile of crossdock's own AWS credentials (default: the environment)")
+      ->envname("AWS_PROFILE");
+  cmd->add_option("--endpoint-url", o.endpoint_url,
+                  "STS and S3 endpoint instead of AWS's (a VPC endpoint, a local RGW)")
+      ->envname("AWS_ENDPOINT_URL");
+  cmd->add_option("--vendor-principal", o.vendor_principal,
+                  "crossdock's principal ARN, for messages and policy simulation (default: the "
+                  "vendor role or account root of `crossdock identity`)")
+      ->envname("CROSSDOCK_VENDOR_PRINCIPAL");
+}
+
+}  // namespace
+
+void RegisterConnectionTestCommands(CLI::App& app) {
+  CLI::App* group = nullptr;
+  try {
+    group = app.get_subcommand("connection");
+  } catch (const CLI::OptionNotFound&) {
+    return;  // RegisterConnectionCommands was not called
+  }
+  auto o = std::make_shared<Options>();
+
+  CLI::App* test = Leaf(group->add_subcommand(
+      "test",
+      "Assume the role (right, no and wrong External ID) and probe every S3 operation "
+      "syncs use; say what to fix"));
+  test->add_option("NAME", o->name, "Connection name or id")->required();
+  test->add_option("--permissions", o->permissions_file,
+                   "The permission policy attached to the role (JSON file), to name the "
+                   "statement at fault");
+  test->add_option("--trust", o->trust_file,
+                   "The role's trust policy (JSON file), to explain AssumeRole denials");
+  AddAwsAccessFlags(test, *o);
+  test->callback([o, group] {
+    o->global = ReadGlobal(group);
+    ExitWith(RunTest(*o));
+  });
+
+  CLI::App* policies = Leaf(group->add_subcommand(
+      "policies", "Print the permission and trust policies this connection needs"));
+  policies->add_option("NAME", o->name, "Connection name or id")->required();
+  policies
+      ->add_option("--as", o->output,
+                   "json (default), cloudformation, cloudformation-yaml or terraform")
+      ->check(CLI::IsMember({"json", "cloudformation", "cloudformation-yaml", "terraform"}));
+  policies->callback([o, group] {
+    o->global = ReadGlobal(group);
+    ExitWith(RunPolicies(*o));
+  });
+
+  auto co = std::make_shared<Options>();
+  CLI::App* credentials = app.add_subcommand(
+      "credentials",
+      "Print AWS credential_process JSON for a connection (for the aws CLI and SDKs)");
+  AddGlobalOptions(*credentials, co->global);
+  credentials->add_option("--connection", co->name, "Connection name or id")->required();
+  AddAwsAccessFlags(credentials, *co);
+  credentials->callback([co] { ExitWith(RunCredentials(*co)); });
+}
+
+}  // namespace crossdock::cli
