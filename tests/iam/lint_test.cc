@@ -314,7 +314,8 @@ namespace {
 // Inputs the fuzzer found (fuzz/policy_parser_fuzz.cc): each must lint without throwing and
 // serialize to JSON.
 TEST(LintTest, FuzzRegressions) {
-  for (const char* name : {"fuzz/invalid-utf8-in-key.json"}) {
+  for (const char* name :
+       {"fuzz/invalid-utf8-in-key.json", "fuzz/invalid-utf8-after-syntax-error.json"}) {
     std::string text = testing::ReadData(name);
     ASSERT_FALSE(text.empty()) << name;
     LintReport r = LintPolicy(text, {});

@@ -503,7 +503,8 @@ PolicyRead ReadPolicy(std::string_view text) {
   for (const JsonDiagnostic& d : doc.diagnostics) {
     out.findings.push_back({JsonCode(d.kind), Severity::kError, d.position, d.message, JsonFix(d)});
   }
-  if (!doc.edits.empty()) out.corrected = doc.Corrected(text);
+  // Offer the repaired text only when the repairs made it readable JSON.
+  if (!doc.edits.empty() && doc.root) out.corrected = doc.Corrected(text);
   if (!doc.root) return out;
   Builder builder(out.findings);
   out.policy = builder.Build(*doc.root);

@@ -136,7 +136,7 @@ struct Policy {
 struct PolicyRead {
   std::optional<Policy> policy;
   std::vector<Finding> findings;
-  std::string corrected;  // empty unless a repair was made
+  std::string corrected;  // empty unless repairs were made and made the text readable JSON
 };
 
 PolicyRead ReadPolicy(std::string_view text);
