@@ -65,7 +65,10 @@ INSTANTIATE_TEST_SUITE_P(
                       BadArn{"arn:aws:s3:us-east-1::bucket", "arn.region"},
                       BadArn{"arn:aws:kms::123456789012:key/1", "arn.region"},
                       BadArn{"arn:aws:kms:us-east-1:123456789012:secret/1", "arn.resource"},
-                      BadArn{"arn:aws:s3:::bucket/*", "arn.resource"}));
+                      BadArn{"arn:aws:s3:::bucket/*", "arn.resource"},
+                      // Found by fuzz/arn_parser_fuzz.cc: a control character in the key.
+                      BadArn{"arn:aws:s3:::bkt/a\x1f*", "arn.resource"},
+                      BadArn{"arn:aws:iam::123456789012:role/a\nb", "arn.resource"}));
 
 TEST(ArnTest, PatternsAllowWildcards) {
   EXPECT_TRUE(ParseArnPattern("*").ok());

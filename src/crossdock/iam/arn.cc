@@ -174,6 +174,13 @@ Result<Arn> Parse(std::string_view text, bool pattern) {
     return ArnError("prefix", "\"" + std::string(text) +
                                   "\" is not an ARN: it must start with \"arn:\" (lower case)");
   }
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return ArnError("resource",
+                      "the ARN contains a control character (tab, newline...); "
+                      "remove it");
+    }
+  }
   std::array<std::string_view, 6> parts;
   if (!SplitArn(text, parts)) {
     return ArnError("resource", "\"" + std::string(text) +
