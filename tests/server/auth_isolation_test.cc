@@ -83,6 +83,8 @@ TEST_F(ServerTest, ForeignTokenCanNeitherSeeNorChangeAnything) {
           << r.method << " " << path << " -> " << res->status << " " << res->body;
     }
     for (const std::string& s : secrets_of_a) {
+      // An id the caller sent may be echoed back ("no connection with id X"); nothing else.
+      if (path.find(s) != std::string::npos || body.find(s) != std::string::npos) continue;
       EXPECT_EQ(res->body.find(s), std::string::npos)
           << r.method << " " << path << " revealed " << s << ": " << res->body;
     }

@@ -49,7 +49,7 @@ TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   EXPECT_NE(m.find("# TYPE crossdock_http_request_duration_seconds histogram"), std::string::npos);
   EXPECT_NE(
       m.find(
-          R"(crossdock_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/v1/connections"})"),
+          R"(crossdock_http_request_duration_seconds_bucket{method="GET",route="/v1/connections",le="+Inf"})"),
       std::string::npos);
   EXPECT_NE(m.find("# HELP crossdock_connection_tests_total"), std::string::npos);
   EXPECT_NE(m.find("# HELP crossdock_credential_cache_hits_total"), std::string::npos);

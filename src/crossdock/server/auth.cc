@@ -32,7 +32,8 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
   }
   auto found = store_.FindApiTokenByHash(hash);
   if (!found.ok()) {
-    if (found.error().code() == ErrorCode::kNotFound) {
+    if (found.error().code() == ErrorCode::kNotFound ||
+        found.error().code() == ErrorCode::kUnauthenticated) {
       return Error(ErrorCode::kUnauthenticated,
                    "the API token is not valid (unknown or revoked); use a token issued by this "
                    "server",

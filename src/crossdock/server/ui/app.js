@@ -162,7 +162,9 @@ function showFieldErrors(form, errors) {
   general.textContent = '';
   let unplaced = [];
   for (const err of errors) {
-    const field = err.field && form.querySelector(`.field[data-field="${err.field}"]`);
+    // A path is typed into the bucket field ("output/customers"): show its errors there.
+    const name = {'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field;
+    const field = name && form.querySelector(`.field[data-field="${name}"]`);
     if (field && !field.hidden) {
       if (field.querySelector('.field-error')) continue;
       field.classList.add('invalid');
@@ -342,8 +344,7 @@ async function viewNewConnection() {
     parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
       'e.g. us-west-1'),
     field('bucket', bucketLabel, bucket,
-      'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'),
-    h('div', {class: 'field', 'data-field': 'path', hidden: true}));
+      'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'));
 
     const syncAuth = () => {
       const role = method.value === 'iam-role';
