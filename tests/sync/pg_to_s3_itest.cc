@@ -242,7 +242,7 @@ TEST_F(PgToS3, APrefixTheRoleMayNotWriteIsAClearErrorAndNothingIsWritten) {
 TEST_F(PgToS3, JsonLinesOfAQueryReadBackFromS3AsAFileSource) {
   MakeTable(1000);
   PostgresSourceOptions q = Pg("");
-  q.query = "SELECT id, amount, created FROM " + db_->Table("orders") + " WHERE id <= 10";
+  q.query = "SELECT id, amount, created FROM " + db_->Table("orders") + " WHERE id <= 10;\n";
   PostgresSource src(q);
   S3Destination dest(bucket_);
   OutputOptions o;

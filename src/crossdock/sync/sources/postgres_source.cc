@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <map>
 
 #include "crossdock/store/sql.h"
@@ -91,7 +92,12 @@ Result<Schema> PostgresSource::Open() {
     }
     base = std::string("SELECT * FROM ") + PQgetvalue(r.get(), 0, 0);
   } else {
-    base = "SELECT * FROM (" + options_.query + ") AS crossdock_q";
+    // A query as users type it may end with ';', which is invalid inside a subquery.
+    std::string q = options_.query;
+    while (!q.empty() && (q.back() == ';' || std::isspace(static_cast<unsigned char>(q.back())))) {
+      q.pop_back();
+    }
+    base = "SELECT * FROM (" + q + ") AS crossdock_q";
   }
 
   select_sql_ = base;
