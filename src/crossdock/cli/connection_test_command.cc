@@ -191,8 +191,8 @@ int RunCredentials(const Options& o) {
 
 void AddAwsAccessFlags(CLI::App* cmd, Options& o) {
   cmd->add_option("--profile", o.profile,
-                  "Profile of crossdock's own AWS credentials (default: the environment)")
-      ->envname("AWS_PROFILE");
+                  "Profile of crossdock's own AWS credentials (default: the chain: "
+                  "environment keys, then AWS_PROFILE or the default profile)");
   cmd->add_option("--endpoint-url", o.endpoint_url,
                   "STS and S3 endpoint instead of AWS's (a VPC endpoint, a local RGW)")
       ->envname("AWS_ENDPOINT_URL");
