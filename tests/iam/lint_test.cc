@@ -315,7 +315,8 @@ namespace {
 // serialize to JSON.
 TEST(LintTest, FuzzRegressions) {
   for (const char* name :
-       {"fuzz/invalid-utf8-in-key.json", "fuzz/invalid-utf8-after-syntax-error.json"}) {
+       {"fuzz/invalid-utf8-in-key.json", "fuzz/invalid-utf8-after-syntax-error.json",
+        "fuzz/invalid-utf8-after-backslash.json"}) {
     std::string text = testing::ReadData(name);
     ASSERT_FALSE(text.empty()) << name;
     LintReport r = LintPolicy(text, {});

@@ -294,7 +294,8 @@ class Reader {
           break;
         }
         default:
-          return Fail(pos_ - 2, std::string("invalid escape \\") + e);
+          return Fail(pos_ - 2, "invalid escape: a backslash followed by " + Describe(pos_ - 1) +
+                                    "; escape a backslash as \\\\");
       }
     }
   }
