@@ -61,4 +61,27 @@ cmp "$work/up.txt" "$work/down.txt" || fail "downloaded bytes differ"
 if "${aws[@]}" s3 cp "$work/up.txt" "s3://$RGW_BUCKET/outside-the-prefix-$$.txt" 2>/dev/null; then
   fail "the role's credentials wrote outside its prefix"
 fi
-echo "credential_process: 1 passed, 0 failed"
+
+# The container credentials protocol: crossdock serves, the aws CLI fetches with the token.
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+env -u AWS_PROFILE -u AWS_CONFIG_FILE AWS_ACCESS_KEY_ID="$RGW_VENDOR_ACCESS_KEY" \
+  AWS_SECRET_ACCESS_KEY="$RGW_VENDOR_SECRET_KEY" CROSSDOCK_CONTAINER_TOKEN="$token" \
+  "$bin" credentials --connection cp-test --endpoint-url "$CROSSDOCK_STS_ENDPOINT" \
+  --serve "127.0.0.1:$port" 2>"$work/serve.log" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$port/" && break
+  sleep 0.1
+done
+kill -0 $server 2>/dev/null || fail "crossdock credentials --serve exited: $(cat "$work/serve.log")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: wrong-token-000000000" \
+  "http://127.0.0.1:$port/creds" || true)
+[ "$code" = 401 ] || fail "a wrong container token got HTTP $code"
+unset AWS_PROFILE
+export AWS_CONFIG_FILE="$work/none" AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:$port/creds"
+export AWS_CONTAINER_AUTHORIZATION_TOKEN="$token" AWS_DEFAULT_REGION="$RGW_REGION"
+"${aws[@]}" s3 cp "$work/up.txt" "s3://$RGW_BUCKET/$key" >/dev/null || fail "container credentials: upload"
+"${aws[@]}" s3 rm "s3://$RGW_BUCKET/$key" >/dev/null || fail "container credentials: delete"
+echo "credential_process and container credentials: 2 passed, 0 failed"

@@ -7,11 +7,15 @@
 // CloudFormation or Terraform. credentials: the AWS credential_process JSON of the
 // connection's (assumed-role) credentials, so the aws CLI and SDKs can use a connection.
 // crossdock's own AWS credentials come from the default chain (environment, --profile).
+#include <httplib.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "crossdock/aws/credentials/container_credentials.h"
 #include "crossdock/aws/credentials/credential_process.h"
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/connection_context.h"
@@ -33,6 +37,7 @@ struct Options {
   std::string profile;
   std::string endpoint_url;
   std::string vendor_principal;
+  std::string serve;  // credentials --serve HOST:PORT
 };
 
 // The connection group's global options (--db, --org, --format, --master-key-file) are
@@ -167,6 +172,56 @@ int RunPolicies(const Options& o) {
   return kExitOk;
 }
 
+// The container credentials protocol on HOST:PORT until the process is stopped. The
+// bearer token comes from CROSSDOCK_CONTAINER_TOKEN (never from a flag: the process list
+// would show it); SDKs send it from AWS_CONTAINER_AUTHORIZATION_TOKEN.
+int ServeContainerCredentials(const std::string& address, aws::CredentialsProviderPtr provider) {
+  const char* token_env = std::getenv("CROSSDOCK_CONTAINER_TOKEN");
+  std::string token = token_env ? token_env : "";
+  if (token.size() < 16) {
+    return ReportError("credentials",
+                       Error(ErrorCode::kInvalidArgument,
+                             "--serve needs a bearer token of at least 16 characters in "
+                             "CROSSDOCK_CONTAINER_TOKEN (give the same value to the SDK as "
+                             "AWS_CONTAINER_AUTHORIZATION_TOKEN)",
+                             "CROSSDOCK_CONTAINER_TOKEN"));
+  }
+  auto colon = address.rfind(':');
+  int port = colon == std::string::npos ? 0 : std::atoi(address.c_str() + colon + 1);
+  if (colon == std::string::npos || port <= 0 || port > 65535) {
+    return ReportError("credentials",
+                       Error(ErrorCode::kInvalidArgument,
+                             "--serve takes HOST:PORT, e.g. 127.0.0.1:9911", "serve"));
+  }
+  std::string host = address.substr(0, colon);
+  httplib::Server server;
+  server.Get(".*", [&](const httplib::Request& req, httplib::Response& res) {
+    if (!aws::ContainerTokenMatches(req.get_header_value("Authorization"), token)) {
+      res.status = 401;
+      res.set_content(R"({"message":"missing or wrong Authorization token"})", "application/json");
+      return;
+    }
+    auto creds = provider->GetCredentials();
+    if (!creds.ok()) {
+      res.status = 503;
+      res.set_content(nlohmann::json({{"message", creds.error().message()}}).dump(),
+                      "application/json");
+      return;
+    }
+    res.set_content(aws::ContainerCredentialsJson(*creds), "application/json");
+  });
+  if (!server.bind_to_port(host.c_str(), port)) {
+    return ReportError("credentials",
+                       Error(ErrorCode::kFailedPrecondition,
+                             "cannot listen on " + address + "; choose a free port", "serve"));
+  }
+  std::cerr << "crossdock: serving container credentials on http://" << address
+            << "/ (set AWS_CONTAINER_CREDENTIALS_FULL_URI to it and "
+               "AWS_CONTAINER_AUTHORIZATION_TOKEN to the token)\n";
+  server.listen_after_bind();
+  return kExitOk;
+}
+
 int RunCredentials(const Options& o) {
   auto ctx = OpenContext(o.global);
   if (!ctx.ok()) return ReportError("credentials", ctx.error());
@@ -185,8 +240,11 @@ int RunCredentials(const Options& o) {
   if (!provider.ok()) return ReportError("credentials", provider.error());
   auto creds = (*provider)->GetCredentials();
   if (!creds.ok()) return ReportError("credentials", creds.error());
-  std::cout << aws::CredentialProcessJson(*creds) << "\n";
-  return kExitOk;
+  if (o.serve.empty()) {
+    std::cout << aws::CredentialProcessJson(*creds) << "\n";
+    return kExitOk;
+  }
+  return ServeContainerCredentials(o.serve, *provider);
 }
 
 void AddAwsAccessFlags(CLI::App* cmd, Options& o) {
@@ -248,6 +306,9 @@ void RegisterConnectionTestCommands(CLI::App& app) {
   AddGlobalOptions(*credentials, co->global);
   credentials->add_option("--connection", co->name, "Connection name or id")->required();
   AddAwsAccessFlags(credentials, *co);
+  credentials->add_option("--serve", co->serve,
+                          "Serve the AWS container credentials protocol on HOST:PORT instead of "
+                          "printing once (token in CROSSDOCK_CONTAINER_TOKEN)");
   credentials->callback([co] { ExitWith(RunCredentials(*co)); });
 }
 
