@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "crossdock/core/metrics.h"
 #include "crossdock/core/time_format.h"
 
 namespace crossdock::aws {
@@ -239,6 +240,26 @@ TEST(CachingProvider, LongRunAcrossManyExpiriesNeverServesExpiredCredentials) {
   }
   // One fetch per 10 minutes (15-minute sessions, refreshed 5 minutes early).
   EXPECT_EQ(inner->calls.load(), 36);
+}
+
+}  // namespace
+}  // namespace crossdock::aws
+
+namespace crossdock::aws {
+namespace {
+
+// /metrics exports the cache's hits and misses (issue 5: "STS calls and cache hits").
+TEST(CachingProvider, CountsHitsAndMissesInTheMetricsRegistry) {
+  auto& hits = metrics::Registry::Global().GetCounter(metrics::kCredentialCacheHits);
+  auto& misses = metrics::Registry::Global().GetCounter(metrics::kCredentialCacheMisses);
+  double hits0 = hits.value(), misses0 = misses.value();
+  ManualClock clock(T0());
+  CachingCredentialsProvider cache(std::make_shared<CountingProvider>(clock, minutes(60)), clock);
+  ASSERT_TRUE(cache.GetCredentials().ok());
+  ASSERT_TRUE(cache.GetCredentials().ok());
+  ASSERT_TRUE(cache.GetCredentials().ok());
+  EXPECT_EQ(misses.value() - misses0, 1.0);
+  EXPECT_EQ(hits.value() - hits0, 2.0);
 }
 
 }  // namespace

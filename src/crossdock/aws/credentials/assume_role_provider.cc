@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "crossdock/core/metrics.h"
+
 namespace crossdock::aws {
 namespace {
 
@@ -97,6 +99,9 @@ Result<AwsCredentials> AssumeRoleProvider::GetCredentials() {
     result = client_.AssumeRole(Params(duration));
     if (result.ok()) duration_seconds_.store(duration);
   }
+  metrics::Registry::Global()
+      .GetCounter(metrics::kStsCalls, {{"outcome", result.ok() ? "ok" : "error"}})
+      .Increment();
   if (!result.ok()) return std::move(result).error();
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "crossdock/core/metrics.h"
+
 namespace crossdock::aws {
 
 CachingCredentialsProvider::CachingCredentialsProvider(CredentialsProviderPtr inner, Clock& clock,
@@ -27,7 +29,10 @@ Result<AwsCredentials> CachingCredentialsProvider::GetCredentials() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     TimePoint now = clock_.Now();
-    if (Fresh(now)) return *cached_;
+    if (Fresh(now)) {
+      metrics::Registry::Global().GetCounter(metrics::kCredentialCacheHits).Increment();
+      return *cached_;
+    }
     if (refreshing_) {
       // Someone else is fetching: keep using what is still valid, or wait for that fetch.
       if (Usable(now)) return *cached_;
@@ -47,6 +52,7 @@ Result<AwsCredentials> CachingCredentialsProvider::GetCredentials() {
 
   refreshing_ = true;
   ++fetches_;
+  metrics::Registry::Global().GetCounter(metrics::kCredentialCacheMisses).Increment();
   lock.unlock();
   auto fetched = inner_->GetCredentials();
   lock.lock();
