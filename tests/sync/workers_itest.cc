@@ -111,6 +111,18 @@ TEST(Workers, ThreeWorkersThirtyRunsOneKilledMidRun) {
   }
 
   std::vector<pid_t> workers;
+  // Whatever assertion ends the test early, no worker outlives it (ctest would wait for
+  // them, since they hold its output pipe).
+  struct Reaper {
+    std::vector<pid_t>& pids;
+    ~Reaper() {
+      for (pid_t pid : pids) {
+        if (pid <= 0) continue;  // already reaped
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  } reaper{workers};
   for (int w = 0; w < 3; ++w) {
     std::vector<std::string> args = {self, "--gtest_also_run_disabled_tests",
                                      "--gtest_filter=WorkerProcess.DISABLED_Main"};
@@ -134,6 +146,7 @@ TEST(Workers, ThreeWorkersThirtyRunsOneKilledMidRun) {
   ASSERT_FALSE(victim_run.empty()) << "w0 never ran anything";
   kill(workers[0], SIGKILL);
   waitpid(workers[0], nullptr, 0);
+  workers[0] = 0;  // reaped
 
   // Wait for every run to finish.
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
@@ -150,6 +163,7 @@ TEST(Workers, ThreeWorkersThirtyRunsOneKilledMidRun) {
     kill(workers[w], SIGTERM);
     waitpid(workers[w], nullptr, 0);
   }
+  workers.clear();  // all reaped
   ASSERT_TRUE(all_final) << "runs still pending after 4 minutes";
 
   // Read back with the role (RGW does not let the bucket owner read objects a role wrote).
