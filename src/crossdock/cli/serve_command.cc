@@ -102,7 +102,8 @@ int RunServe(ServeOptions o) {
   key_options.file_path = o.master_key_file;
   auto key = crypto::LoadMasterKey(key_options);
   if (!key.ok()) return Fail(key.error());
-  if (key->created) std::cerr << "crossdock serve: created master key file " << key->source << "\n";
+  if (key->created)
+    std::cerr << "crossdock serve: created master key " << key->source << " (mode 0600)\n";
 
   store::StoreOptions store_options;
   store_options.location = o.db;
