@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include "crossdock/core/ascii.h"
+
 namespace crossdock::iam {
 namespace {
 
@@ -43,22 +45,8 @@ constexpr std::array<OpName, 27> kOps = {{
     {"Null", ConditionOp::kNull},
 }};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using crossdock::EqualsIgnoreCase;
+using crossdock::Lower;
 
 class Builder {
  public:
