@@ -49,6 +49,11 @@ json Snapshot(ServerTest* t, const std::string& token) {
   s["connections"] = ServerTest::Json(t->Call("GET", "/v1/connections", token));
   s["identity"] = ServerTest::Json(t->Call("GET", "/v1/identity", token));
   s["tokens"] = ServerTest::Json(t->Call("GET", "/v1/tokens", token));
+  s["syncs"] = ServerTest::Json(t->Call("GET", "/v1/syncs", token));
+  for (const auto& sync : s["syncs"]["syncs"]) {
+    std::string id = sync["id"];
+    s["runs"][id] = ServerTest::Json(t->Call("GET", "/v1/syncs/" + id + "/runs", token));
+  }
   return s;
 }
 
@@ -57,9 +62,22 @@ TEST_F(ServerTest, ForeignTokenCanNeitherSeeNorChangeAnything) {
   std::string conn_id = conn["id"];
   auto a_token = Json(Call("POST", "/v1/tokens", token_a_, R"({"name": "second"})"));
   std::string a_token_id = a_token["id"];
+  json sync_body = {{"name", "a-sync"},
+                    {"source",
+                     {{"type", "postgres"},
+                      {"url", "postgresql://app@a-db.example/shop"},
+                      {"table", "public.orders"}}},
+                    {"destination", {{"type", "s3"}, {"connection", "a-private"}, {"path", "o"}}}};
+  auto a_sync = Call("POST", "/v1/syncs", token_a_, sync_body.dump());
+  ASSERT_EQ(a_sync->status, 201) << a_sync->body;
+  std::string sync_id = Json(a_sync)["id"];
+  auto a_run = Call("POST", "/v1/syncs/" + sync_id + "/runs", token_a_);
+  ASSERT_EQ(a_run->status, 202) << a_run->body;
+  std::string run_id = Json(a_run)["id"];
   json before = Snapshot(this, token_a_);
-  std::set<std::string> secrets_of_a = {conn_id, "a-private", a_token_id,
-                                        before["identity"]["external_id"]};
+  std::set<std::string> secrets_of_a = {
+      conn_id,  "a-private", a_token_id,     sync_id,
+      "a-sync", run_id,      "a-db.example", before["identity"]["external_id"]};
 
   int walked = 0;
   for (const Route& r : server_->router().routes()) {
@@ -67,17 +85,27 @@ TEST_F(ServerTest, ForeignTokenCanNeitherSeeNorChangeAnything) {
     std::string path = r.path;
     bool has_id = path.find("{id}") != std::string::npos;
     if (has_id) {
-      path.replace(path.find("{id}"), 4, path.starts_with("/v1/tokens") ? a_token_id : conn_id);
+      std::string id = path.starts_with("/v1/tokens")  ? a_token_id
+                       : path.starts_with("/v1/syncs") ? sync_id
+                                                       : conn_id;
+      path.replace(path.find("{id}"), 4, id);
     }
+    if (path.find("{run}") != std::string::npos) path.replace(path.find("{run}"), 5, run_id);
     std::string body = "{}";
     if (r.method == "PATCH") body = R"({"name": "hijacked", "region": "eu-west-1"})";
     if (path == "/v1/policies/check")
       body = json{{"policy", "{}"}, {"connection_id", conn_id}}.dump();
     if (path == "/v1/policies/diff")
       body = json{{"actual", "{}"}, {"connection_id", conn_id}}.dump();
+    if (path == "/v1/syncs") {  // a valid definition naming A's connection
+      body = sync_body.dump();
+    }
     auto res = Call(r.method, path, token_b_, body);
     ASSERT_TRUE(res) << r.method << " " << path;
     ++walked;
+    if (path == "/v1/syncs" && r.method == "POST") {  // A's connection is unknown to B
+      EXPECT_EQ(res->status, 422) << res->body;
+    }
     if (has_id || path == "/v1/policies/check" || path == "/v1/policies/diff") {
       EXPECT_TRUE(res->status == 404 || res->status == 403)
           << r.method << " " << path << " -> " << res->status << " " << res->body;
@@ -89,10 +117,14 @@ TEST_F(ServerTest, ForeignTokenCanNeitherSeeNorChangeAnything) {
           << r.method << " " << path << " revealed " << s << ": " << res->body;
     }
   }
-  EXPECT_GE(walked, 15);
+  EXPECT_GE(walked, 23);
   json after = Snapshot(this, token_a_);
   EXPECT_EQ(before, after);
   EXPECT_EQ(Call("GET", "/v1/connections/" + conn_id, token_a_)->status, 200);
+  auto run = Call("GET", "/v1/syncs/" + sync_id + "/runs/" + run_id, token_a_);
+  ASSERT_EQ(run->status, 200) << run->body;
+  EXPECT_EQ(Json(run)["status"], "queued");
+  EXPECT_EQ(Json(Call("GET", "/v1/syncs", token_b_))["syncs"].size(), 0u);
 }
 
 }  // namespace

@@ -46,10 +46,23 @@ TEST_F(ServerTest, EveryRouteIsDocumentedAndEveryOperationIsRouted) {
   for (const auto& v :
        {"/v1/identity", "/v1/connections", "/v1/connections/{id}", "/v1/connections/{id}/policies",
         "/v1/policies/check", "/v1/policies/simulate", "/v1/policies/diff", "/v1/policies/generate",
-        "/v1/organization/external-id/rotate", "/healthz", "/readyz", "/metrics", "/openapi.json",
-        "/"}) {
+        "/v1/organization/external-id/rotate", "/v1/syncs", "/v1/syncs/{id}", "/v1/syncs/{id}/runs",
+        "/v1/syncs/{id}/runs/{run}", "/v1/syncs/{id}/runs/{run}/cancel", "/healthz", "/readyz",
+        "/metrics", "/openapi.json", "/"}) {
     EXPECT_TRUE(doc["paths"].contains(v)) << v;
   }
+  // The sync routes with their methods and documented statuses.
+  const json& syncs = doc["paths"];
+  EXPECT_TRUE(syncs["/v1/syncs"]["post"]["responses"].contains("201"));
+  EXPECT_TRUE(syncs["/v1/syncs"]["post"]["responses"].contains("422"));
+  EXPECT_TRUE(syncs["/v1/syncs"]["get"].is_object());
+  EXPECT_TRUE(syncs["/v1/syncs/{id}"]["get"]["responses"].contains("404"));
+  EXPECT_TRUE(syncs["/v1/syncs/{id}"]["delete"]["responses"].contains("409"));
+  EXPECT_TRUE(syncs["/v1/syncs/{id}/runs"]["post"]["responses"].contains("202"));
+  EXPECT_TRUE(syncs["/v1/syncs/{id}/runs"]["post"]["responses"].contains("409"));
+  EXPECT_EQ(syncs["/v1/syncs/{id}/runs"]["get"]["parameters"][1]["name"], "limit");
+  EXPECT_EQ(syncs["/v1/syncs/{id}/runs/{run}"]["get"]["parameters"][1]["name"], "run");
+  EXPECT_TRUE(syncs["/v1/syncs/{id}/runs/{run}/cancel"]["post"]["responses"].contains("409"));
 }
 
 TEST_F(ServerTest, DocumentedOperationsAnswer) {

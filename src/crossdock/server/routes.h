@@ -19,6 +19,7 @@ void AddIdentityRoutes(ServiceState& state, RouteTable& routes);    // identity,
 void AddConnectionRoutes(ServiceState& state, RouteTable& routes);  // CRUD, policies
 void AddPolicyRoutes(ServiceState& state, RouteTable& routes);      // check|simulate|diff|generate
 void AddTokenRoutes(ServiceState& state, RouteTable& routes);       // API tokens
+void AddSyncRoutes(ServiceState& state, RouteTable& routes);        // syncs and their runs
 void AddUiRoutes(RouteTable& routes);                               // "/" and its assets
 // /openapi.json over the finished table (added last, it documents itself too).
 void AddOpenApiRoute(const std::string& version, RouteTable& routes);

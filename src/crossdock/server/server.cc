@@ -78,18 +78,30 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
   options_.clock = clock;
   auth_ = std::make_unique<Authenticator>(store_, *clock);
   connections_ = std::make_unique<connect::ConnectionService>(store_);
-  state_ = ServiceState{&store_, connections_.get(), clock, auth_.get(), options_.version};
+  logger_ = options_.logger ? options_.logger : spdlog::default_logger();
+  sync::SyncService* syncs = options_.syncs;
+  if (!syncs) {
+    auto opened = sync::SyncService::Open(store_, *clock);
+    if (opened.ok()) {
+      own_syncs_ = std::move(*opened);
+      syncs = own_syncs_.get();
+    } else {
+      logger_->error(JsonLogLine("error", "sync tables unavailable; /v1/syncs answers 503",
+                                 ojson{{"error", opened.error().ToString()}}, clock->Now()));
+    }
+  }
+  state_ = ServiceState{&store_, connections_.get(), clock, auth_.get(), syncs, options_.version};
   RouteTable routes;
   AddOperationsRoutes(state_, routes);
   AddIdentityRoutes(state_, routes);
   AddConnectionRoutes(state_, routes);
   AddPolicyRoutes(state_, routes);
   AddTokenRoutes(state_, routes);
+  AddSyncRoutes(state_, routes);
   for (Route& r : extra_routes) routes.push_back(std::move(r));
   AddUiRoutes(routes);
   AddOpenApiRoute(options_.version, routes);
   router_ = std::make_unique<Router>(std::move(routes));
-  logger_ = options_.logger ? options_.logger : spdlog::default_logger();
   DescribeMetrics();
   Install();
 }

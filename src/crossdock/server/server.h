@@ -41,6 +41,9 @@ struct ServerOptions {
   // Where access and error logs go as JSON lines; null: spdlog's default logger.
   std::shared_ptr<spdlog::logger> logger;
   const Clock* clock = nullptr;  // null: the system clock
+  // Backs /v1/syncs; must share the server's store and outlive the server. Null: the server
+  // opens its own on the store (applying the "sync" migrations).
+  sync::SyncService* syncs = nullptr;
 };
 
 class Server {
@@ -72,6 +75,7 @@ class Server {
   ServerOptions options_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<connect::ConnectionService> connections_;
+  std::unique_ptr<sync::SyncService> own_syncs_;  // when options_.syncs is null
   ServiceState state_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<httplib::Server> http_;

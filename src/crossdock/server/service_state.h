@@ -21,6 +21,7 @@
 #include "crossdock/server/auth.h"
 #include "crossdock/server/reply.h"
 #include "crossdock/store/store.h"
+#include "crossdock/sync/jobs/service.h"
 
 namespace crossdock::server {
 
@@ -29,6 +30,9 @@ struct ServiceState {
   connect::ConnectionService* connections = nullptr;
   const Clock* clock = nullptr;
   Authenticator* auth = nullptr;
+  // Sync definitions and runs; null when the store's sync tables could not be opened (the
+  // sync routes then answer 503).
+  sync::SyncService* syncs = nullptr;
   std::string version;
 };
 
