@@ -3,19 +3,24 @@
 // On a fresh machine it creates the data directory, a master key file (mode 0600), a SQLite
 // database and the first organization, and prints that organization's admin API token once
 // (only its hash is stored). With --demo it also starts the project's test peers as a
-// pretend customer AWS account and prepares a role and a bucket there. SIGTERM and SIGINT
-// stop it gracefully: the listener closes and requests in flight finish.
+// pretend customer AWS account and prepares a role and a bucket there. Sync runs queued over
+// the API are executed by `crossdock worker` processes on the same store, or with --workers N
+// by N worker threads in this process. SIGTERM and SIGINT stop it gracefully: the listener
+// closes, requests in flight finish, then embedded workers finish their current run.
 #include <fmt/format.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
+#include <vector>
 
+#include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/cli/commands.h"
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/policy_spec.h"
@@ -26,6 +31,9 @@
 #include "crossdock/server/serve_setup.h"
 #include "crossdock/server/server.h"
 #include "crossdock/store/store.h"
+#include "crossdock/sync/jobs/connector.h"
+#include "crossdock/sync/jobs/service.h"
+#include "crossdock/sync/jobs/worker.h"
 
 namespace crossdock::cli {
 namespace {
@@ -41,6 +49,7 @@ struct ServeOptions {
   std::string org = "default";
   std::size_t max_body_bytes = 1 << 20;
   int threads = 32;
+  int workers = 0;
   bool demo = false;
   bool demo_peers_from_env = false;
   std::string scripts_dir;
@@ -77,6 +86,73 @@ std::string FindScriptsDir() {
   }
   return "";
 }
+
+// --workers: sync workers on threads of this process, as `crossdock worker` runs them.
+class EmbeddedWorkers {
+ public:
+  EmbeddedWorkers(int count, sync::JobStore& jobs, sync::ConnectorOptions connector_options,
+                  std::shared_ptr<spdlog::logger> logger)
+      : connector_(std::move(connector_options)), logger_(std::move(logger)) {
+    for (int i = 0; i < count; ++i) {
+      workers_.push_back(std::make_unique<sync::Worker>(jobs, connector_));
+    }
+  }
+  ~EmbeddedWorkers() { StopAndJoin(); }
+
+  // Starts the threads; the first sweeps the staging of dead runs before claiming (as
+  // `crossdock worker` does on start). Call with the stop signals blocked so that the threads
+  // inherit the mask.
+  void Start() {
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      threads_.emplace_back([this, worker = workers_[i].get(), sweep = i == 0] {
+        if (sweep) Sweep(*worker);
+        Log("info", "worker started", {{"worker_id", worker->id()}});
+        Status st = worker->Run(stop_);
+        if (!st.ok()) {
+          Log("error", "worker stopped",
+              {{"worker_id", worker->id()}, {"error", st.error().ToString()}});
+        }
+      });
+    }
+  }
+
+  // Each worker finishes its current run first.
+  void StopAndJoin() {
+    stop_ = true;
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+    threads_.clear();
+  }
+
+ private:
+  void Sweep(sync::Worker& worker) {
+    auto swept = worker.SweepStaging();
+    if (!swept.ok()) {
+      Log("error", "staging sweep failed", {{"error", swept.error().ToString()}});
+    } else if (!swept->removed_runs.empty()) {
+      Log("info", "removed staging of dead runs",
+          {{"runs", swept->removed_runs.size()},
+           {"objects", swept->objects_deleted},
+           {"uploads_aborted", swept->uploads_aborted}});
+    }
+  }
+
+  void Log(const char* level, const char* msg, const nlohmann::ordered_json& fields) {
+    std::string line = server::JsonLogLine(level, msg, fields, SystemClock::Instance().Now());
+    if (std::string_view(level) == "error") {
+      logger_->error(line);
+    } else {
+      logger_->info(line);
+    }
+  }
+
+  sync::Connector connector_;
+  std::shared_ptr<spdlog::logger> logger_;
+  std::vector<std::unique_ptr<sync::Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stop_{false};
+};
 
 int Fail(const Error& e) {
   std::cerr << "crossdock serve: " << e.message() << "\n";
@@ -156,7 +232,12 @@ int RunServe(ServeOptions o) {
     if (!prepared.ok()) return Fail(prepared.error());
   }
 
+  // The sync definitions and runs behind /v1/syncs, shared with the embedded workers.
+  auto syncs = sync::SyncService::Open(*store);
+  if (!syncs.ok()) return Fail(syncs.error());
+
   server::ServerOptions options;
+  options.syncs = syncs->get();
   options.host = o.listen;
   options.port = o.port;
   options.max_body_bytes = o.max_body_bytes;
@@ -180,6 +261,24 @@ int RunServe(ServeOptions o) {
   if (!bound.ok()) return Fail(bound.error());
   std::cerr << fmt::format("crossdock serve: listening on http://{}:{}/ (store: {})\n", o.listen,
                            srv.port(), store->Describe());
+
+  sync::ConnectorOptions connector_options;
+  connector_options.store = store.get();
+  connector_options.s3_endpoint = o.s3_endpoint;
+  connector_options.sts_endpoint = o.sts_endpoint;
+  if (peers) {
+    aws::AwsCredentials creds;
+    creds.access_key_id = peers->Get("RGW_VENDOR_ACCESS_KEY");
+    creds.secret_access_key = peers->Get("RGW_VENDOR_SECRET_KEY");
+    connector_options.vendor_credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
+  }
+  EmbeddedWorkers workers(o.workers, (*syncs)->jobs(), std::move(connector_options),
+                          options.logger);
+  workers.Start();
+  if (o.workers == 0) {
+    std::cerr << "crossdock serve: no embedded sync workers; queued runs wait for `crossdock "
+                 "worker` on the same --db (or start serve with --workers N)\n";
+  }
   std::thread waiter([&srv, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -189,6 +288,7 @@ int RunServe(ServeOptions o) {
   // Run() returned: wake the waiter if Run ended for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  workers.StopAndJoin();
   return kExitOk;
 }
 
@@ -235,11 +335,18 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Worker threads")
       ->envname("CROSSDOCK_THREADS")
       ->capture_default_str();
+  cmd->add_option("--workers", o->workers,
+                  "Sync worker threads in this process executing queued runs, as `crossdock "
+                  "worker` does (0: leave them to `crossdock worker` processes on the same --db)")
+      ->envname("CROSSDOCK_WORKERS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
   cmd->add_option("--sts-endpoint", o->sts_endpoint,
-                  "STS endpoint for connection tests (default: AWS's regional endpoint)")
+                  "STS endpoint for connection tests and --workers (default: AWS's regional "
+                  "endpoint)")
       ->envname("CROSSDOCK_STS_ENDPOINT");
   cmd->add_option("--s3-endpoint", o->s3_endpoint,
-                  "S3 endpoint for connection tests (default: AWS)")
+                  "S3 endpoint for connection tests and --workers (default: AWS)")
       ->envname("CROSSDOCK_S3_ENDPOINT");
   cmd->add_flag("--demo", o->demo,
                 "Also start the project's test peers (Ceph RGW + the External ID front) as a "
