@@ -459,7 +459,7 @@ class Databricks:
                     if isinstance(v, bool):
                         v = "true" if v else "false"
                     elif isinstance(v, (dict, list)):
-                        v = json.dumps(v)
+                        v = ws3.json_text(v)
                     elif v is not None:
                         v = str(v)
                     row.append(v)

@@ -149,6 +149,7 @@ class RedshiftSql:
             raise SqlError("ERROR: %s" % e)
         o = Options(rest)
         roles, fmt, header, delim, null, quotes = None, "TEXT", False, None, "", False
+        escape = False
         comp, ext, overwrite, clean, parallel, manifest, region = (None, None, False, False,
                                                                    True, None, None)
         while o.more():
@@ -192,7 +193,9 @@ class RedshiftSql:
                 o.number("MAXFILESIZE")
                 if o.peek() in ("MB", "GB"):
                     o.word()
-            elif w in ("ESCAPE", "ENCRYPTED"):
+            elif w == "ESCAPE":
+                escape = True
+            elif w == "ENCRYPTED":
                 pass
             else:
                 raise SqlError('ERROR: syntax error at or near "%s"' % w)
@@ -236,7 +239,7 @@ class RedshiftSql:
                 if parallel and not part and (i > 0 or rows):
                     continue
                 name = ("%04d_part_00" % i) if parallel else "%03d" % i
-                data = self.encode(part, cols, oids, fmt, header, delim, null, quotes)
+                data = self.encode(part, cols, oids, fmt, header, delim, null, quotes, escape)
                 data = ws3.compress(data, comp)
                 key = prefix + name + suffix
                 b.put(bucket, key, data)
@@ -257,7 +260,7 @@ class RedshiftSql:
         return len(rows)
 
     @staticmethod
-    def encode(rows, cols, oids, fmt, header, delim, null, quotes):
+    def encode(rows, cols, oids, fmt, header, delim, null, quotes, escape=False):
         if fmt == "JSON":
             out = []
             for r in rows:
@@ -277,7 +280,13 @@ class RedshiftSql:
             return ws3.write_csv(rows, delim or ",", cols if header else None, null)
         d = delim or "|"
         lines = [d.join(cols)] if header else []
+        # ESCAPE: a backslash before backslash, LF, CR, the delimiter (and quotes with
+        # ADDQUOTES) inside values, as Redshift writes delimited unload files.
+        special = "\\\n\r" + d + ("\"'" if quotes else "")
         for r in rows:
+            if escape:
+                r = [v if v is None else "".join("\\" + c if c in special else c for c in v)
+                     for v in r]
             vals = [null if v is None else v for v in r]
             if quotes:
                 vals = ['"%s"' % v for v in vals]
@@ -450,7 +459,7 @@ class RedshiftSql:
                     if isinstance(v, bool):
                         v = "true" if v else "false"
                     elif isinstance(v, (dict, list)):
-                        v = json.dumps(v)
+                        v = ws3.json_text(v)
                     elif v is not None:
                         v = str(v)
                     row.append(v)

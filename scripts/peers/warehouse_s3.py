@@ -13,6 +13,7 @@ role, with the storage credential's External ID, then has the role assume itself
 """
 
 import csv
+import decimal
 import gzip
 import io
 import json
@@ -199,8 +200,10 @@ def read_delimited(text, delimiter, quote_csv, skip):
 
 
 def read_json_objects(text):
-    """Objects of a JSON-lines (or concatenated JSON objects) text."""
-    dec, out, i, n = json.JSONDecoder(), [], 0, len(text)
+    """Objects of a JSON-lines (or concatenated JSON objects) text. Numbers with a fraction
+    or exponent keep their exact digits (as the warehouses load them into DECIMAL columns),
+    so they are parsed as Decimal; json_text() writes nested values back."""
+    dec, out, i, n = json.JSONDecoder(parse_float=decimal.Decimal), [], 0, len(text)
     while i < n:
         while i < n and text[i] in " \t\r\n":
             i += 1
@@ -211,6 +214,18 @@ def read_json_objects(text):
             raise ValueError("a JSON record is not an object")
         out.append(obj)
     return out
+
+
+def json_text(value):
+    """JSON text of a parsed value whose floats may be Decimals (exact digits kept)."""
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%s: %s" % (json.dumps(k), json_text(v))
+                                  for k, v in value.items())
+    if isinstance(value, list):
+        return "[%s]" % ", ".join(json_text(v) for v in value)
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return json.dumps(value)
 
 
 def write_csv(rows, delimiter=",", header=None, null=""):

@@ -59,7 +59,7 @@ TEST(PgTypes, EveryMappedTypeComesOutInItsCanonicalForm) {
   ASSERT_EQ(schema->size(), 20u);
   EXPECT_EQ((*schema)[0].kind, ValueKind::kInteger);
   EXPECT_EQ((*schema)[2].kind, ValueKind::kNumeric);
-  EXPECT_EQ((*schema)[2].source_type, "numeric");
+  EXPECT_EQ((*schema)[2].source_type, "numeric(30,10)");
   EXPECT_EQ((*schema)[7].kind, ValueKind::kTimestamp);
   EXPECT_EQ((*schema)[10].kind, ValueKind::kJson);
   EXPECT_EQ((*schema)[11].kind, ValueKind::kBytes);

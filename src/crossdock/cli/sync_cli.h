@@ -15,8 +15,10 @@ namespace crossdock::cli {
 
 struct SyncCliOptions {
   GlobalOptions global;
-  std::string s3_endpoint;   // --s3-endpoint (env CROSSDOCK_S3_ENDPOINT)
-  std::string sts_endpoint;  // --sts-endpoint (env CROSSDOCK_STS_ENDPOINT)
+  std::string s3_endpoint;             // --s3-endpoint (env CROSSDOCK_S3_ENDPOINT)
+  std::string sts_endpoint;            // --sts-endpoint (env CROSSDOCK_STS_ENDPOINT)
+  std::string redshift_data_endpoint;  // --redshift-data-endpoint (env ..._REDSHIFT_DATA_ENDPOINT)
+  std::string databricks_endpoint;     // --databricks-endpoint (env ..._DATABRICKS_ENDPOINT)
 };
 
 void AddConnectorFlags(CLI::App& app, SyncCliOptions& o);

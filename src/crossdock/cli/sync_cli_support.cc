@@ -20,6 +20,12 @@ void AddConnectorFlags(CLI::App& app, SyncCliOptions& o) {
                  "CROSSDOCK_S3_ENDPOINT; default AWS)");
   app.add_option("--sts-endpoint", o.sts_endpoint,
                  "STS endpoint for assuming roles (env CROSSDOCK_STS_ENDPOINT; default AWS)");
+  app.add_option("--redshift-data-endpoint", o.redshift_data_endpoint,
+                 "Redshift Data API endpoint, e.g. a VPC endpoint (env "
+                 "CROSSDOCK_REDSHIFT_DATA_ENDPOINT; default the workgroup's regional endpoint)");
+  app.add_option("--databricks-endpoint", o.databricks_endpoint,
+                 "where Databricks API calls go instead of the connection's workspace URL, e.g. "
+                 "a private link (env CROSSDOCK_DATABRICKS_ENDPOINT)");
 }
 
 Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
@@ -30,6 +36,8 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   co.store = ctx.base.store.get();
   co.s3_endpoint = EnvOr(o.s3_endpoint, "CROSSDOCK_S3_ENDPOINT");
   co.sts_endpoint = EnvOr(o.sts_endpoint, "CROSSDOCK_STS_ENDPOINT");
+  co.redshift_data_endpoint = EnvOr(o.redshift_data_endpoint, "CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
+  co.databricks_endpoint = EnvOr(o.databricks_endpoint, "CROSSDOCK_DATABRICKS_ENDPOINT");
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

@@ -205,7 +205,15 @@ Result<RunOutcome> ExecuteRun(Source& source, Destination& destination, RunInfo 
                               const Clock& clock) {
   RETURN_IF_ERROR(ValidateOutput(output));
   if (!run.cancelled) run.cancelled = hooks.cancelled;
-  auto result = Pump(source, destination, run, output, hooks, clock);
+  OutputOptions staged = output;
+  if (auto encoding = destination.StagingEncoding()) {
+    staged.format = encoding->format;
+    staged.compression = encoding->compression;
+    staged.compression_level = 0;
+    run.format = encoding->format;
+    run.compression = encoding->compression;
+  }
+  auto result = Pump(source, destination, run, staged, hooks, clock);
   Status closed = source.Close();
   Status cleaned = destination.Cleanup(run);
   if (!result.ok()) return result;

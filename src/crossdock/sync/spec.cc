@@ -1,5 +1,7 @@
 #include "crossdock/sync/spec.h"
 
+#include "crossdock/sync/warehouses/warehouse_sql.h"
+
 namespace crossdock::sync {
 namespace {
 
@@ -86,6 +88,28 @@ Result<SourceSpec> ParseSource(const json& j) {
     }
     return s;
   }
+  if (type == "redshift" || type == "redshift-serverless") {
+    RETURN_IF_ERROR(CheckKeys(j, "source", {"type", "connection", "table", "query", "unload"}));
+    s.type = SourceType::kRedshift;
+    ASSIGN_OR_RETURN(s.connection, Str(j, "connection", "source"));
+    ASSIGN_OR_RETURN(s.table, Str(j, "table", "source"));
+    ASSIGN_OR_RETURN(s.query, Str(j, "query", "source"));
+    if (s.connection.empty()) {
+      return Bad("source.connection", "name the redshift-serverless connection to read from");
+    }
+    if (s.table.empty() == s.query.empty()) {
+      return Bad("source.table", "give exactly one of table or query");
+    }
+    if (!s.table.empty()) {
+      RETURN_IF_ERROR(
+          warehouse::ParseTableName(warehouse::Dialect::kRedshift, s.table, "source.table"));
+    }
+    if (j.contains("unload") && !j["unload"].is_null()) {
+      if (!j["unload"].is_boolean()) return Bad("source.unload", "must be true or false");
+      s.unload = j["unload"].get<bool>();
+    }
+    return s;
+  }
   std::optional<Format> format;
   if (j.contains("format")) {
     ASSIGN_OR_RETURN(std::string f, Str(j, "format", "source"));
@@ -106,7 +130,8 @@ Result<SourceSpec> ParseSource(const json& j) {
     if (s.root.empty()) return Bad("source.root", "a directory is required");
     return s;
   }
-  return Bad("source.type", "unknown source type \"" + type + "\"; use postgres, s3 or local");
+  return Bad("source.type",
+             "unknown source type \"" + type + "\"; use postgres, s3, local or redshift");
 }
 
 Result<DestinationSpec> ParseDestination(const json& j) {
@@ -126,7 +151,53 @@ Result<DestinationSpec> ParseDestination(const json& j) {
     if (d.root.empty()) return Bad("destination.root", "a directory is required");
     return d;
   }
-  return Bad("destination.type", "unknown destination type \"" + type + "\"; use s3 or local");
+  if (type == "redshift" || type == "redshift-serverless" || type == "databricks") {
+    RETURN_IF_ERROR(
+        CheckKeys(j, "destination", {"type", "connection", "table", "mode", "merge_keys"}));
+    bool redshift = type != "databricks";
+    d.type = redshift ? DestinationType::kRedshift : DestinationType::kDatabricks;
+    ASSIGN_OR_RETURN(d.connection, Str(j, "connection", "destination"));
+    ASSIGN_OR_RETURN(d.table, Str(j, "table", "destination"));
+    ASSIGN_OR_RETURN(d.mode, Str(j, "mode", "destination"));
+    if (d.connection.empty()) {
+      return Bad("destination.connection", std::string("name the ") +
+                                               (redshift ? "redshift-serverless" : "databricks") +
+                                               " connection to load into");
+    }
+    if (d.table.empty()) {
+      return Bad("destination.table", redshift ? "name the table, e.g. analytics.orders"
+                                               : "name the table, e.g. main.sales.orders");
+    }
+    auto dialect = redshift ? warehouse::Dialect::kRedshift : warehouse::Dialect::kDatabricks;
+    RETURN_IF_ERROR(warehouse::ParseTableName(dialect, d.table, "destination.table"));
+    ASSIGN_OR_RETURN(auto mode, warehouse::ParseLoadMode(d.mode));
+    if (j.contains("merge_keys") && !j["merge_keys"].is_null()) {
+      const json& keys = j["merge_keys"];
+      if (!keys.is_array()) return Bad("destination.merge_keys", "must be an array of columns");
+      for (const json& k : keys) {
+        if (!k.is_string() || k.get<std::string>().empty()) {
+          return Bad("destination.merge_keys", "must be an array of column names");
+        }
+        d.merge_keys.push_back(k.get<std::string>());
+      }
+    }
+    if (mode == warehouse::LoadMode::kMerge && d.merge_keys.empty()) {
+      return Bad("destination.merge_keys",
+                 "merge mode needs the columns that identify a row, e.g. [\"id\"]");
+    }
+    if (mode != warehouse::LoadMode::kMerge && !d.merge_keys.empty()) {
+      return Bad("destination.merge_keys", "only used with \"mode\": \"merge\"");
+    }
+    if (mode == warehouse::LoadMode::kReplace && !redshift) {
+      return Bad("destination.mode",
+                 "replace is not offered for Databricks (it cannot be made atomic); use merge "
+                 "or append");
+    }
+    d.mode = warehouse::LoadModeName(mode);
+    return d;
+  }
+  return Bad("destination.type",
+             "unknown destination type \"" + type + "\"; use s3, local, redshift or databricks");
 }
 
 }  // namespace
@@ -205,20 +276,36 @@ json SyncSpecToJson(const SyncSpec& spec) {
       s["root"] = spec.source.root;
       s["prefix"] = spec.source.prefix;
       break;
+    case SourceType::kRedshift:
+      s["type"] = "redshift";
+      s["connection"] = spec.source.connection;
+      if (!spec.source.table.empty()) s["table"] = spec.source.table;
+      if (!spec.source.query.empty()) s["query"] = spec.source.query;
+      if (spec.source.unload) s["unload"] = *spec.source.unload;
+      break;
   }
-  if (spec.source.type != SourceType::kPostgres && spec.source.format) {
+  if ((spec.source.type == SourceType::kS3 || spec.source.type == SourceType::kLocal) &&
+      spec.source.format) {
     s["format"] = FormatName(*spec.source.format);
   }
   j["source"] = s;
   json d;
-  if (spec.destination.type == DestinationType::kS3) {
+  const DestinationSpec& dest = spec.destination;
+  if (dest.type == DestinationType::kS3) {
     d["type"] = "s3";
-    TargetToJson(spec.destination.s3, d);
-  } else {
+    TargetToJson(dest.s3, d);
+    d["path"] = dest.path;
+  } else if (dest.type == DestinationType::kLocal) {
     d["type"] = "local";
-    d["root"] = spec.destination.root;
+    d["root"] = dest.root;
+    d["path"] = dest.path;
+  } else {
+    d["type"] = dest.type == DestinationType::kRedshift ? "redshift" : "databricks";
+    d["connection"] = dest.connection;
+    d["table"] = dest.table;
+    d["mode"] = dest.mode.empty() ? "append" : dest.mode;
+    if (!dest.merge_keys.empty()) d["merge_keys"] = dest.merge_keys;
   }
-  d["path"] = spec.destination.path;
   j["destination"] = d;
   j["format"] = FormatName(spec.output.format);
   j["compression"] = CompressionName(spec.output.compression);

@@ -6,23 +6,36 @@
 //            | {"type": "s3", "connection": "acme-s3", "prefix": "incoming/"}
 //            | {"type": "s3", "bucket": "bucket/path", "region": "...", "role_arn": "...",
 //               "external_id": "...", "endpoint": "http://...", "prefix": "..."}
-//            | {"type": "local", "root": "/data/in", "prefix": ""},
+//            | {"type": "local", "root": "/data/in", "prefix": ""}
+//            | {"type": "redshift", "connection": "acme-redshift",
+//               "table": "public.orders" (or "query": "SELECT ..."),
+//               "unload": true | false (default: the connection's "unload data to S3")},
 //    "destination": {"type": "s3", "connection": "acme-s3", "path": "exports/orders"}
 //                 | {"type": "s3", "bucket": "bucket/path", ..., "path": "..."}
-//                 | {"type": "local", "root": "/data/out", "path": "orders"},
+//                 | {"type": "local", "root": "/data/out", "path": "orders"}
+//                 | {"type": "redshift", "connection": "acme-redshift",
+//                    "table": "analytics.orders", "mode": "append" | "merge" | "replace",
+//                    "merge_keys": ["id"]}
+//                 | {"type": "databricks", "connection": "acme-dbx",
+//                    "table": "main.sales.orders", "mode": "append" | "merge",
+//                    "merge_keys": ["id"]},
 //    "format": "csv" | "jsonl", "compression": "zstd" | "gzip" | "none",
 //    "compression_level": 0, "file_size": 268435456,
 //    "incremental": {"cursor_column": "updated_at"}}
 //
 // Everything but source and destination is optional (CSV, zstd, 256 MiB files, full
-// refresh). A PostgreSQL URL must not carry a password: definitions are stored in the clear,
-// so the worker takes it from PGPASSWORD or a .pgpass file, as libpq does. Parsing reports
-// the first problem as kInvalidArgument with the JSON path in field() ("source.table").
+// refresh). Warehouse connections (redshift-serverless, databricks) are always stored
+// connections: their secrets (the Databricks token) never sit in a sync definition. For
+// warehouse destinations the staged files' format is the warehouse's (format and
+// compression do not apply). A PostgreSQL URL must not carry a password: definitions are stored in
+// the clear, so the worker takes it from PGPASSWORD or a .pgpass file, as libpq does. Parsing
+// reports the first problem as kInvalidArgument with the JSON path in field() ("source.table").
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crossdock/core/result.h"
 #include "crossdock/sync/runner.h"
@@ -40,14 +53,16 @@ struct S3Target {
   std::string external_id;
 };
 
-enum class SourceType { kPostgres, kS3, kLocal };
-enum class DestinationType { kS3, kLocal };
+enum class SourceType { kPostgres, kS3, kLocal, kRedshift };
+enum class DestinationType { kS3, kLocal, kRedshift, kDatabricks };
 
 struct SourceSpec {
   SourceType type = SourceType::kPostgres;
   std::string url;               // postgres
-  std::string table;             // postgres
-  std::string query;             // postgres
+  std::string table;             // postgres, redshift
+  std::string query;             // postgres, redshift
+  std::string connection;        // redshift
+  std::optional<bool> unload;    // redshift; unset: the connection's setting
   S3Target s3;                   // s3
   std::string root;              // local
   std::string prefix;            // s3 and local: files under this relative prefix
@@ -57,8 +72,12 @@ struct SourceSpec {
 struct DestinationSpec {
   DestinationType type = DestinationType::kS3;
   S3Target s3;
-  std::string root;  // local
-  std::string path;  // output folder inside the destination
+  std::string root;                     // local
+  std::string path;                     // output folder inside the destination (s3, local)
+  std::string connection;               // redshift, databricks
+  std::string table;                    // redshift, databricks
+  std::string mode;                     // "append" (default), "merge", "replace"
+  std::vector<std::string> merge_keys;  // with merge
 };
 
 struct SyncSpec {

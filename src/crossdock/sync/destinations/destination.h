@@ -81,10 +81,19 @@ struct SweepReport {
   int uploads_aborted = 0;
 };
 
+// The encoding a destination requires of its staged files (warehouses load one format).
+struct FileEncoding {
+  Format format;
+  Compression compression;
+};
+
 class Destination {
  public:
   virtual ~Destination() = default;
   virtual std::string Describe() const = 0;
+  // Set when the destination loads only one encoding; it then overrides the sync's
+  // format and compression options.
+  virtual std::optional<FileEncoding> StagingEncoding() const { return std::nullopt; }
   virtual Status Prepare(const RunInfo& run) = 0;
   virtual Result<std::optional<Manifest>> FindCommitted(const RunInfo& run) = 0;
   virtual Result<std::unique_ptr<StagedFileWriter>> StageFile(const RunInfo& run,

@@ -12,6 +12,9 @@
 #include "crossdock/sync/destinations/s3_destination.h"
 #include "crossdock/sync/sources/file_source.h"
 #include "crossdock/sync/sources/postgres_source.h"
+#include "crossdock/sync/warehouses/databricks_destination.h"
+#include "crossdock/sync/warehouses/redshift_destination.h"
+#include "crossdock/sync/warehouses/redshift_source.h"
 
 namespace crossdock::sync {
 namespace {
@@ -43,6 +46,30 @@ Connector::Connector(ConnectorOptions options) : options_(std::move(options)) {
   if (!options_.clock) options_.clock = &SystemClock::Instance();
 }
 
+Result<Connector::Resolved> Connector::ResolveConnection(const std::string& org_id,
+                                                         const std::string& name,
+                                                         const std::string& sts_endpoint) {
+  if (!options_.store) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "connection \"" + name + "\" needs the store to be resolved", "connection");
+  }
+  connect::ConnectionService service(*options_.store);
+  auto conn = service.GetConnection(org_id, name, /*with_secrets=*/true);
+  if (!conn.ok()) return std::move(conn).error().WithContext("connection " + name);
+  ASSIGN_OR_RETURN(auto ids, service.GetExternalIds(org_id));
+  connect::VendorAccess vendor;
+  vendor.credentials = VendorCredentials(conn->region);
+  vendor.sts_endpoint = sts_endpoint;
+  vendor.transport = options_.transport;
+  vendor.clock = options_.clock;
+  vendor.caching = options_.caching;
+  vendor.retry = options_.retry;
+  Resolved r;
+  ASSIGN_OR_RETURN(r.credentials, connect::ConnectionCredentials(*conn, ids.All(), vendor));
+  r.connection = std::move(*conn);
+  return r;
+}
+
 Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::string& org_id,
                                                                      const S3Target& target) {
   Location loc;
@@ -56,31 +83,19 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
   loc.external_id = target.external_id;
   aws::CredentialsProviderPtr creds;
   if (!target.connection.empty()) {
-    if (!options_.store) {
-      return Error(ErrorCode::kFailedPrecondition,
-                   "connection \"" + target.connection + "\" needs the store to be resolved",
-                   "connection");
-    }
-    connect::ConnectionService service(*options_.store);
-    auto conn = service.GetConnection(org_id, target.connection, /*with_secrets=*/true);
-    if (!conn.ok()) return std::move(conn).error().WithContext("connection " + target.connection);
-    if (conn->type != connect::ConnectionType::kS3 && conn->bucket.empty()) {
+    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, target.connection, loc.sts_endpoint));
+    const connect::Connection& conn = r.connection;
+    if (conn.type != connect::ConnectionType::kS3 && conn.bucket.empty() && target.bucket.empty()) {
       return Error(ErrorCode::kInvalidArgument,
                    "connection " + target.connection + " has no bucket to stage in", "connection");
     }
-    loc.bucket = connect::BucketWithPath(*conn);
-    if (loc.region.empty()) loc.region = conn->region;
-    ASSIGN_OR_RETURN(auto ids, service.GetExternalIds(org_id));
-    connect::VendorAccess vendor;
-    vendor.credentials = VendorCredentials(loc.region);
-    vendor.sts_endpoint = loc.sts_endpoint;
-    vendor.transport = options_.transport;
-    vendor.clock = options_.clock;
-    vendor.caching = options_.caching;
-    vendor.retry = options_.retry;
-    ASSIGN_OR_RETURN(creds, connect::ConnectionCredentials(*conn, ids.All(), vendor));
-    loc.role_arn = conn->role_arn;
-    loc.access_key_id = conn->access_key_id;
+    // Internally a bucket may come with a connection: another bucket of the connection's
+    // role (Redshift's unload bucket).
+    loc.bucket = target.bucket.empty() ? connect::BucketWithPath(conn) : target.bucket;
+    if (loc.region.empty()) loc.region = conn.region;
+    creds = r.credentials;
+    loc.role_arn = conn.role_arn;
+    loc.access_key_id = conn.access_key_id;
   }
   if (loc.region.empty()) loc.region = "us-east-1";
 
@@ -124,9 +139,45 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
   return bucket;
 }
 
+Result<warehouse::RedshiftTarget> Connector::RedshiftFor(const std::string& org_id,
+                                                         const std::string& connection,
+                                                         connect::Connection* resolved) {
+  ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, connection, options_.sts_endpoint));
+  const connect::Connection& conn = r.connection;
+  if (conn.type != connect::ConnectionType::kRedshiftServerless) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "connection " + connection + " is a " + connect::ConnectionTypeName(conn.type) +
+                     " connection; Redshift needs a redshift-serverless connection",
+                 "connection");
+  }
+  if (conn.auth_method != connect::AuthMethod::kIamRole) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "connection " + connection +
+                     " uses an access key; Redshift COPY and UNLOAD need the IAM role that "
+                     "Redshift assumes (auth_method iam-role)",
+                 "auth_method");
+  }
+  auto aws = std::make_shared<aws::AwsClient>(options_.transport, r.credentials, *options_.clock,
+                                              options_.retry);
+  aws::redshift::RedshiftDataOptions ro;
+  ro.region = conn.region;
+  ro.endpoint_override = options_.redshift_data_endpoint;
+  ASSIGN_OR_RETURN(auto client, aws::redshift::RedshiftDataClient::Create(aws, ro));
+  warehouse::RedshiftTarget t;
+  t.data = std::make_shared<aws::redshift::RedshiftDataClient>(std::move(client));
+  t.target.workgroup_name = conn.redshift.workgroup;
+  t.target.database = conn.redshift.database;
+  t.iam_role = conn.role_arn;
+  t.region = conn.region;
+  t.poll = options_.redshift_poll;
+  *resolved = conn;
+  return t;
+}
+
 Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
                                                       const SyncSpec& spec,
-                                                      const std::optional<std::string>& cursor) {
+                                                      const std::optional<std::string>& cursor,
+                                                      const std::string& run_id) {
   const SourceSpec& s = spec.source;
   switch (s.type) {
     case SourceType::kPostgres: {
@@ -146,6 +197,29 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
     case SourceType::kLocal:
       return std::unique_ptr<Source>(
           new FileSetSource(MakeLocalFileStore(s.root), s.prefix, s.format));
+    case SourceType::kRedshift: {
+      connect::Connection conn;
+      warehouse::RedshiftSourceOptions o;
+      ASSIGN_OR_RETURN(o.target, RedshiftFor(org_id, s.connection, &conn));
+      o.table = s.table;
+      o.query = s.query;
+      o.run_id = run_id;
+      o.unload = s.unload.value_or(conn.redshift.unload_enabled);
+      if (o.unload) {
+        // The connection's unload bucket, or else its staging bucket.
+        S3Target unload;
+        unload.connection = s.connection;
+        if (!conn.redshift.unload_bucket.empty()) {
+          unload.bucket =
+              conn.redshift.unload_bucket +
+              (conn.redshift.unload_path.empty() ? "" : "/" + conn.redshift.unload_path);
+          unload.region = conn.redshift.unload_region;
+          o.unload_region = conn.redshift.unload_region;
+        }
+        ASSIGN_OR_RETURN(o.unload_bucket, OpenBucket(org_id, unload));
+      }
+      return std::unique_ptr<Source>(new warehouse::RedshiftSource(std::move(o)));
+    }
   }
   return Error(ErrorCode::kInternal, "unknown source type");
 }
@@ -155,6 +229,46 @@ Result<std::unique_ptr<Destination>> Connector::MakeDestination(const std::strin
   const DestinationSpec& d = spec.destination;
   if (d.type == DestinationType::kLocal) {
     return std::unique_ptr<Destination>(new LocalDestination(d.root));
+  }
+  if (d.type == DestinationType::kRedshift || d.type == DestinationType::kDatabricks) {
+    bool redshift = d.type == DestinationType::kRedshift;
+    warehouse::TableLoad load;
+    ASSIGN_OR_RETURN(load.table,
+                     warehouse::ParseTableName(
+                         redshift ? warehouse::Dialect::kRedshift : warehouse::Dialect::kDatabricks,
+                         d.table, "destination.table"));
+    ASSIGN_OR_RETURN(load.mode, warehouse::ParseLoadMode(d.mode));
+    load.merge_keys = d.merge_keys;
+    S3Target staging_target;
+    staging_target.connection = d.connection;
+    ASSIGN_OR_RETURN(auto staging, OpenBucket(org_id, staging_target));
+    if (redshift) {
+      connect::Connection conn;
+      ASSIGN_OR_RETURN(auto target, RedshiftFor(org_id, d.connection, &conn));
+      return std::unique_ptr<Destination>(new warehouse::RedshiftDestination(
+          std::move(target), staging, std::move(load), options_.staging));
+    }
+    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, d.connection, options_.sts_endpoint));
+    if (r.connection.type != connect::ConnectionType::kDatabricks) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "connection " + d.connection + " is a " +
+                       connect::ConnectionTypeName(r.connection.type) +
+                       " connection; a databricks destination needs a databricks connection",
+                   "destination.connection");
+    }
+    databricks::DatabricksOptions dbo;
+    dbo.host = options_.databricks_endpoint.empty() ? r.connection.databricks.workspace_url
+                                                    : options_.databricks_endpoint;
+    dbo.token = r.connection.databricks.token.value.value_or("");
+    dbo.warehouse_id = r.connection.databricks.warehouse_id;
+    ASSIGN_OR_RETURN(auto client,
+                     databricks::StatementClient::Create(options_.transport, *options_.clock, dbo));
+    warehouse::DatabricksTarget target;
+    target.client = std::make_shared<databricks::StatementClient>(std::move(client));
+    target.credential = r.connection.databricks.storage_credential;
+    target.poll = options_.databricks_poll;
+    return std::unique_ptr<Destination>(new warehouse::DatabricksDestination(
+        std::move(target), staging, std::move(load), options_.staging));
   }
   ASSIGN_OR_RETURN(auto bucket, OpenBucket(org_id, d.s3));
   return std::unique_ptr<Destination>(new S3Destination(bucket, options_.staging));

@@ -9,8 +9,11 @@
 // role_arn, external_id, or access keys from the default chain). The
 // vendor's own credentials (the source of AssumeRole) come from ConnectorOptions or the
 // default chain (environment, profile). Endpoint overrides (a local RGW, a VPC endpoint)
-// come from the spec or ConnectorOptions. Clients are cached per location so that a worker
-// reuses connections and credentials across runs. Thread-safe.
+// come from the spec or ConnectorOptions. Warehouse sources and destinations (Redshift
+// Serverless, Databricks) come from stored connections: the Data API is called with the
+// connection's role, COPY / UNLOAD name that role as IAM_ROLE, files are staged in the
+// connection's bucket/path, and Databricks is reached with the connection's token. Clients are
+// cached per location so that a worker reuses connections and credentials across runs. Thread-safe.
 #pragma once
 
 #include <map>
@@ -22,13 +25,16 @@
 #include "crossdock/aws/credentials/caching_provider.h"
 #include "crossdock/aws/credentials/provider.h"
 #include "crossdock/aws/s3/scoped_bucket.h"
+#include "crossdock/connect/connection.h"
 #include "crossdock/core/clock.h"
+#include "crossdock/databricks/statement_client.h"
 #include "crossdock/http/transport.h"
 #include "crossdock/store/store.h"
 #include "crossdock/sync/destinations/destination.h"
 #include "crossdock/sync/destinations/s3_staging.h"
 #include "crossdock/sync/sources/source.h"
 #include "crossdock/sync/spec.h"
+#include "crossdock/sync/warehouses/redshift_target.h"
 
 namespace crossdock::sync {
 
@@ -39,8 +45,14 @@ struct ConnectorOptions {
   // Source credentials for AssumeRole; null: the default chain (environment, profile).
   aws::CredentialsProviderPtr vendor_credentials;
   // Defaults when a location does not set them.
-  std::string s3_endpoint;   // e.g. a local RGW
-  std::string sts_endpoint;  // e.g. the External ID front in tests
+  std::string s3_endpoint;             // e.g. a local RGW
+  std::string sts_endpoint;            // e.g. the External ID front in tests
+  std::string redshift_data_endpoint;  // Redshift Data API override (a VPC endpoint, a test peer)
+  // Databricks workspace override: requests go here instead of the connection's https://
+  // workspace URL (a private link, a test peer).
+  std::string databricks_endpoint;
+  aws::redshift::PollOptions redshift_poll;
+  databricks::PollOptions databricks_poll;
   std::chrono::seconds role_duration{3600};
   aws::CachingOptions caching;
   S3StagingOptions staging;
@@ -56,9 +68,11 @@ class Connector {
  public:
   explicit Connector(ConnectorOptions options);
 
-  // `cursor` is the saved incremental cursor (PostgreSQL sources).
+  // `cursor` is the saved incremental cursor (PostgreSQL sources); `run_id` names the
+  // run's temporary data (a Redshift UNLOAD folder).
   Result<std::unique_ptr<Source>> MakeSource(const std::string& org_id, const SyncSpec& spec,
-                                             const std::optional<std::string>& cursor);
+                                             const std::optional<std::string>& cursor,
+                                             const std::string& run_id = {});
   Result<std::unique_ptr<Destination>> MakeDestination(const std::string& org_id,
                                                        const SyncSpec& spec);
   Result<std::shared_ptr<aws::s3::ScopedBucket>> OpenBucket(const std::string& org_id,
@@ -66,6 +80,17 @@ class Connector {
 
  private:
   aws::CredentialsProviderPtr VendorCredentials(const std::string& region);
+  struct Resolved {
+    connect::Connection connection;
+    aws::CredentialsProviderPtr credentials;
+  };
+  // A stored connection with its secrets and its credentials (role assumed with the
+  // organization's External IDs, or its access key).
+  Result<Resolved> ResolveConnection(const std::string& org_id, const std::string& name,
+                                     const std::string& sts_endpoint);
+  Result<warehouse::RedshiftTarget> RedshiftFor(const std::string& org_id,
+                                                const std::string& connection,
+                                                connect::Connection* resolved);
 
   ConnectorOptions options_;
   std::mutex mu_;

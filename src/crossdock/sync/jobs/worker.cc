@@ -140,7 +140,7 @@ Result<SyncRun> Worker::Execute(const SyncRun& run,
     outcome = def.error();
   } else {
     Heartbeater hb(jobs_, run, options_.heartbeat);
-    auto source = connector_.MakeSource(run.org_id, def->spec, def->cursor);
+    auto source = connector_.MakeSource(run.org_id, def->spec, def->cursor, run.id);
     auto dest = connector_.MakeDestination(run.org_id, def->spec);
     if (!source.ok()) {
       outcome = source.error();

@@ -185,7 +185,14 @@ Result<Schema> PostgresSource::Open() {
     PgTypeInfo t =
         it == by_oid.end() ? PgTypeInfo{PQftype(desc.get(), i), "unknown", 'p', 'U'} : it->second;
     ASSIGN_OR_RETURN(PgMapping m, MapPgType(name, t));
-    schema.push_back(Column{name, m.kind, t.name});
+    std::string source_type = t.name;
+    int typmod = PQfmod(desc.get(), i);
+    if (m.kind == ValueKind::kNumeric && typmod >= 4) {
+      // numeric's typmod packs precision and scale after the 4-byte header length.
+      source_type += "(" + std::to_string(((typmod - 4) >> 16) & 0xffff) + "," +
+                     std::to_string((typmod - 4) & 0xffff) + ")";
+    }
+    schema.push_back(Column{name, m.kind, source_type});
     conversions_.push_back(m.conversion);
   }
   if (!options_.cursor_column.empty() && FindColumn(schema, options_.cursor_column) < 0) {
