@@ -127,6 +127,18 @@ TEST_F(SyncsApiTest, InvalidDefinitionsNameTheFieldAndCreateNothing) {
   json s3_source = Spec("x");
   s3_source["source"] = {{"type", "s3"}, {"connection", "b-only"}, {"prefix", "in/"}};
   ExpectError(Call("POST", "/v1/syncs", token_a_, s3_source.dump()), 422, "source.connection");
+  // Warehouse connections: the organization's own, of the matching type.
+  json to_redshift = Spec("x");
+  to_redshift["destination"] = {
+      {"type", "redshift"}, {"connection", "b-only"}, {"table", "public.orders"}};
+  ExpectError(Call("POST", "/v1/syncs", token_a_, to_redshift.dump()), 422,
+              "destination.connection");
+  to_redshift["destination"]["connection"] = "exports";  // A's, but an S3 connection
+  ExpectError(Call("POST", "/v1/syncs", token_a_, to_redshift.dump()), 422,
+              "destination.connection");
+  json from_redshift = Spec("x");
+  from_redshift["source"] = {{"type", "redshift"}, {"connection", "exports"}, {"table", "t"}};
+  ExpectError(Call("POST", "/v1/syncs", token_a_, from_redshift.dump()), 422, "source.connection");
 
   EXPECT_EQ(Json(Call("GET", "/v1/syncs", token_a_))["syncs"].size(), 0u);
   CreateSync(token_a_, Spec("orders"));

@@ -266,6 +266,13 @@ int RunServe(ServeOptions o) {
   connector_options.store = store.get();
   connector_options.s3_endpoint = o.s3_endpoint;
   connector_options.sts_endpoint = o.sts_endpoint;
+  // Warehouse endpoint overrides come from the environment, as for `crossdock worker`.
+  if (const char* v = std::getenv("CROSSDOCK_REDSHIFT_DATA_ENDPOINT")) {
+    connector_options.redshift_data_endpoint = v;
+  }
+  if (const char* v = std::getenv("CROSSDOCK_DATABRICKS_ENDPOINT")) {
+    connector_options.databricks_endpoint = v;
+  }
   if (peers) {
     aws::AwsCredentials creds;
     creds.access_key_id = peers->Get("RGW_VENDOR_ACCESS_KEY");

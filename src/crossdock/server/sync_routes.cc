@@ -61,6 +61,25 @@ Status CheckS3Target(connect::ConnectionService& connections, const std::string&
   return OkStatus();
 }
 
+// A warehouse connection named by a sync must be the organization's and of the right type.
+Status CheckWarehouseConnection(connect::ConnectionService& connections, const std::string& org_id,
+                                const std::string& name, connect::ConnectionType type,
+                                const std::string& field) {
+  auto c = connections.GetConnection(org_id, name);
+  if (!c.ok()) {
+    if (c.error().code() != ErrorCode::kNotFound) return c.error();
+    return Refused(field, fmt::format("no connection \"{}\" in this organization; GET "
+                                      "/v1/connections lists them",
+                                      name));
+  }
+  if (c->type != type) {
+    return Refused(field, fmt::format("connection \"{}\" is a {} connection; name a {} one", name,
+                                      connect::ConnectionTypeName(c->type),
+                                      connect::ConnectionTypeName(type)));
+  }
+  return OkStatus();
+}
+
 // What a tenant may not ask a worker to touch (see the header comment).
 Status CheckApiSpec(connect::ConnectionService& connections, const std::string& org_id,
                     const sync::SyncSpec& spec) {
@@ -76,6 +95,21 @@ Status CheckApiSpec(connect::ConnectionService& connections, const std::string& 
   }
   if (spec.destination.type == sync::DestinationType::kS3) {
     RETURN_IF_ERROR(CheckS3Target(connections, org_id, spec.destination.s3, "destination"));
+  }
+  if (spec.source.type == sync::SourceType::kRedshift) {
+    RETURN_IF_ERROR(CheckWarehouseConnection(connections, org_id, spec.source.connection,
+                                             connect::ConnectionType::kRedshiftServerless,
+                                             "source.connection"));
+  }
+  if (spec.destination.type == sync::DestinationType::kRedshift) {
+    RETURN_IF_ERROR(CheckWarehouseConnection(connections, org_id, spec.destination.connection,
+                                             connect::ConnectionType::kRedshiftServerless,
+                                             "destination.connection"));
+  }
+  if (spec.destination.type == sync::DestinationType::kDatabricks) {
+    RETURN_IF_ERROR(CheckWarehouseConnection(connections, org_id, spec.destination.connection,
+                                             connect::ConnectionType::kDatabricks,
+                                             "destination.connection"));
   }
   return OkStatus();
 }
@@ -132,8 +166,8 @@ ojson SyncInputSchema() {
   return ojson::parse(R"({"type": "object", "required": ["name", "source", "destination"],
     "properties": {
       "name": {"type": "string", "description": "unique in the organization, 1 to 100 characters"},
-      "source": {"type": "object", "description": "{\"type\": \"postgres\", \"url\", \"table\" | \"query\"} (the URL without a password: workers use PGPASSWORD or .pgpass) or {\"type\": \"s3\", \"connection\", \"prefix\", \"format\"}"},
-      "destination": {"type": "object", "description": "{\"type\": \"s3\", \"connection\": name or id, \"path\"}"},
+      "source": {"type": "object", "description": "{\"type\": \"postgres\", \"url\", \"table\" | \"query\"} (the URL without a password: workers use PGPASSWORD or .pgpass) or {\"type\": \"s3\", \"connection\", \"prefix\", \"format\"} or {\"type\": \"redshift\", \"connection\", \"table\" | \"query\", \"unload\"}"},
+      "destination": {"type": "object", "description": "{\"type\": \"s3\", \"connection\": name or id, \"path\"} or {\"type\": \"redshift\" | \"databricks\", \"connection\", \"table\", \"mode\": \"append\" | \"merge\" | \"replace\", \"merge_keys\"}"},
       "format": {"type": "string", "enum": ["csv", "jsonl"]},
       "compression": {"type": "string", "enum": ["zstd", "gzip", "none"]},
       "compression_level": {"type": "integer"},
