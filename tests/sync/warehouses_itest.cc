@@ -29,7 +29,8 @@ namespace fs = std::filesystem;
 #define REQUIRE_WAREHOUSE_PEERS()                                                                \
   REQUIRE_PEER("CROSSDOCK_PG_URL", "CROSSDOCK_STS_ENDPOINT", "CROSSDOCK_REDSHIFT_DATA_ENDPOINT", \
                "CROSSDOCK_REDSHIFT_ROLE_ARN", "CROSSDOCK_DATABRICKS_HOST",                       \
-               "CROSSDOCK_DATABRICKS_ROLE_ARN", "RGW_EXTERNAL_ID")
+               "CROSSDOCK_DATABRICKS_ROLE_ARN", "RGW_EXTERNAL_ID", "CROSSDOCK_REDSHIFT_PG_HOST", \
+               "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT")
 
 // A scratch store with one organization whose External ID is the one the peer roles trust,
 // and connections to the stand-ins staging under customer-bucket/sync/<folder>.
@@ -64,6 +65,15 @@ class Warehouses : public ::testing::Test {
     auto created = svc.CreateConnection(org_, rs);
     ASSERT_TRUE(created.ok()) << created.error().ToString();
 
+    // The same workgroup reached through its "VPC endpoint" (libpq + GetCredentials).
+    connect::Connection vpc = rs;
+    vpc.name = "rs-vpc";
+    vpc.redshift.access = connect::RedshiftAccess::kVpcEndpoint;
+    vpc.redshift.vpc_endpoint_host = Env("CROSSDOCK_REDSHIFT_PG_HOST");
+    vpc.redshift.vpc_endpoint_port = std::stoi(Env("CROSSDOCK_REDSHIFT_PG_PORT"));
+    created = svc.CreateConnection(org_, vpc);
+    ASSERT_TRUE(created.ok()) << created.error().ToString();
+
     connect::Connection db;
     db.type = connect::ConnectionType::kDatabricks;
     db.name = "dbx";
@@ -82,6 +92,8 @@ class Warehouses : public ::testing::Test {
     co.store = store_.get();
     co.redshift_data_endpoint = Env("CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
     co.databricks_endpoint = Env("CROSSDOCK_DATABRICKS_HOST");
+    co.redshift_serverless_endpoint = Env("CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
+    co.redshift_vpc_database = Env("CROSSDOCK_REDSHIFT_PG_DATABASE");
     co.redshift_poll.initial_delay = std::chrono::milliseconds(50);
     co.redshift_poll.max_delay = std::chrono::milliseconds(200);
     co.databricks_poll.initial_delay = std::chrono::milliseconds(50);
@@ -276,19 +288,20 @@ TEST_F(Warehouses, PostgresToRedshiftAppendsOnceThenMerges) {
   ExpectNothingStaged();
 }
 
-TEST_F(Warehouses, RedshiftUnloadAndDataApiReadTheSameRows) {
+TEST_F(Warehouses, RedshiftUnloadDataApiAndVpcEndpointReadTheSameRows) {
   std::string table = "public.orders_" + suffix_;
   ASSERT_TRUE(Run(PgTo("redshift", table), "run_load_" + suffix_).ok());
-  for (bool unload : {true, false}) {
-    SCOPED_TRACE(unload ? "unload" : "data api");
+  for (const char* way : {"unload", "data api", "vpc endpoint"}) {
+    SCOPED_TRACE(way);
+    bool unload = std::string(way) == "unload";
     SyncSpec spec;
     spec.source.type = SourceType::kRedshift;
-    spec.source.connection = "rs";
+    spec.source.connection = std::string(way) == "vpc endpoint" ? "rs-vpc" : "rs";
     spec.source.query = "SELECT id, name, amount, placed, paid, day FROM " + table;
     spec.source.unload = unload;
     spec.destination.type = DestinationType::kLocal;
     spec.destination.root = (dir_ / "out").string();
-    spec.destination.path = unload ? "unload" : "dataapi";
+    spec.destination.path = "out";
     ASSERT_TRUE(connector_->MakeDestination(org_, spec).ok());
     auto source = connector_->MakeSource(org_, spec, std::nullopt, "run_out_" + suffix_);
     ASSERT_TRUE(source.ok()) << source.error().ToString();

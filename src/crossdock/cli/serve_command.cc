@@ -273,6 +273,9 @@ int RunServe(ServeOptions o) {
   if (const char* v = std::getenv("CROSSDOCK_DATABRICKS_ENDPOINT")) {
     connector_options.databricks_endpoint = v;
   }
+  if (const char* v = std::getenv("CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT")) {
+    connector_options.redshift_serverless_endpoint = v;
+  }
   if (peers) {
     aws::AwsCredentials creds;
     creds.access_key_id = peers->Get("RGW_VENDOR_ACCESS_KEY");

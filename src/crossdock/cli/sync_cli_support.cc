@@ -38,6 +38,7 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   co.sts_endpoint = EnvOr(o.sts_endpoint, "CROSSDOCK_STS_ENDPOINT");
   co.redshift_data_endpoint = EnvOr(o.redshift_data_endpoint, "CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
   co.databricks_endpoint = EnvOr(o.databricks_endpoint, "CROSSDOCK_DATABRICKS_ENDPOINT");
+  co.redshift_serverless_endpoint = EnvOr({}, "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

@@ -206,7 +206,7 @@ Result<SyncSpec> SyncSpecFromJson(const json& j) {
   if (!j.is_object()) return Bad("spec", "must be a JSON object");
   RETURN_IF_ERROR(CheckKeys(j, "",
                             {"source", "destination", "format", "compression", "compression_level",
-                             "file_size", "incremental"}));
+                             "file_size", "incremental", "copy"}));
   SyncSpec spec;
   if (!j.contains("source")) return Bad("source", "is required");
   if (!j.contains("destination")) return Bad("destination", "is required");
@@ -242,6 +242,20 @@ Result<SyncSpec> SyncSpecFromJson(const json& j) {
     if (spec.source.type != SourceType::kPostgres) {
       return Bad("incremental", "incremental syncs need a PostgreSQL source");
     }
+  }
+  if (j.contains("copy") && !j["copy"].is_null()) {
+    if (!j["copy"].is_boolean()) return Bad("copy", "must be true or false");
+    spec.copy = j["copy"].get<bool>();
+  }
+  if (spec.copy) {
+    if (spec.source.type != SourceType::kS3 && spec.source.type != SourceType::kLocal) {
+      return Bad("copy", "copies files: the source must be s3 or local files");
+    }
+    if (spec.destination.type != DestinationType::kS3 &&
+        spec.destination.type != DestinationType::kLocal) {
+      return Bad("copy", "copies files: the destination must be s3 or local");
+    }
+    if (!spec.cursor_column.empty()) return Bad("incremental", "does not apply to copy syncs");
   }
   RETURN_IF_ERROR(ValidateOutput(spec.output));
   return spec;
@@ -312,6 +326,7 @@ json SyncSpecToJson(const SyncSpec& spec) {
   j["compression_level"] = spec.output.compression_level;
   j["file_size"] = spec.output.file_size;
   if (!spec.cursor_column.empty()) j["incremental"] = {{"cursor_column", spec.cursor_column}};
+  if (spec.copy) j["copy"] = true;
   return j;
 }
 

@@ -21,7 +21,8 @@
 //                    "merge_keys": ["id"]},
 //    "format": "csv" | "jsonl", "compression": "zstd" | "gzip" | "none",
 //    "compression_level": 0, "file_size": 268435456,
-//    "incremental": {"cursor_column": "updated_at"}}
+//    "incremental": {"cursor_column": "updated_at"},
+//    "copy": false}
 //
 // Everything but source and destination is optional (CSV, zstd, 256 MiB files, full
 // refresh). Warehouse connections (redshift-serverless, databricks) are always stored
@@ -85,6 +86,9 @@ struct SyncSpec {
   DestinationSpec destination;
   OutputOptions output;
   std::string cursor_column;  // incremental when set (PostgreSQL sources only)
+  // Files copied byte for byte (copy_runner.h): S3 or local files to S3 or local; format,
+  // compression and incremental do not apply.
+  bool copy = false;
 };
 
 Result<SyncSpec> SyncSpecFromJson(const nlohmann::json& j);

@@ -81,7 +81,13 @@ Result<std::optional<Manifest>> LocalDestination::FindCommitted(const RunInfo& r
 Result<std::unique_ptr<StagedFileWriter>> LocalDestination::StageFile(const RunInfo& run,
                                                                       const std::string& name) {
   RETURN_IF_ERROR(aws::s3::ValidateRelativeKey(name));
-  std::string path = (fs::path(root_) / StagingFolder(run.run_id) / name).string();
+  fs::path staged = fs::path(root_) / StagingFolder(run.run_id) / name;
+  if (name.find('/') != std::string::npos) {  // a copy run keeps the source's folders
+    std::error_code ec;
+    fs::create_directories(staged.parent_path(), ec);
+    if (ec) return IoError("cannot create " + staged.parent_path().string(), ec);
+  }
+  std::string path = staged.string();
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) {
     return Error(ErrorCode::kUnavailable, "cannot create " + path, "destination");
@@ -103,6 +109,8 @@ Result<CommitResult> LocalDestination::Commit(const RunInfo& run, const Manifest
   fs::create_directories(folder, ec);
   if (ec) return IoError("cannot create " + folder.string(), ec);
   for (const auto& f : manifest.files) {
+    if (f.name.find('/') != std::string::npos)
+      fs::create_directories((folder / f.name).parent_path(), ec);
     fs::rename(fs::path(root_) / StagingFolder(run.run_id) / f.name, folder / f.name, ec);
     if (ec) return IoError("cannot move " + f.name + " into " + folder.string(), ec);
   }

@@ -10,8 +10,12 @@ std::string ManifestToJson(const Manifest& m) {
   j["sync_id"] = m.sync_id;
   j["run_id"] = m.run_id;
   j["created_at"] = m.created_at;
-  j["format"] = FormatName(m.format);
-  j["compression"] = CompressionName(m.compression);
+  if (m.copy) {
+    j["mode"] = "copy";  // files copied as they were: no format, compression or rows
+  } else {
+    j["format"] = FormatName(m.format);
+    j["compression"] = CompressionName(m.compression);
+  }
   j["rows"] = m.rows;
   j["bytes"] = m.bytes;
   j["columns"] = nlohmann::ordered_json::array();
@@ -38,8 +42,11 @@ Result<Manifest> ParseManifest(std::string_view json) {
     m.sync_id = j.at("sync_id").get<std::string>();
     m.run_id = j.at("run_id").get<std::string>();
     m.created_at = j.value("created_at", "");
-    ASSIGN_OR_RETURN(m.format, ParseFormat(j.at("format").get<std::string>()));
-    ASSIGN_OR_RETURN(m.compression, ParseCompression(j.at("compression").get<std::string>()));
+    m.copy = j.value("mode", "") == "copy";
+    if (!m.copy) {
+      ASSIGN_OR_RETURN(m.format, ParseFormat(j.at("format").get<std::string>()));
+      ASSIGN_OR_RETURN(m.compression, ParseCompression(j.at("compression").get<std::string>()));
+    }
     m.rows = j.at("rows").get<uint64_t>();
     m.bytes = j.at("bytes").get<uint64_t>();
     for (const auto& c : j.at("columns")) {

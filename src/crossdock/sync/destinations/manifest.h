@@ -9,6 +9,8 @@
 //  "columns": [{"name": "id", "type": "integer", "source_type": "bigint"}],
 //  "files": [{"name": "part-00000.csv.zst", "rows": 10, "bytes": 123, "sha256": "..."}],
 //  "cursor": "41"}          (cursor only for incremental runs with new rows)
+// A copy run ("copy": true in the spec) writes "mode": "copy" instead of format and
+// compression, no columns, and rows 0: its files are the source's bytes.
 #pragma once
 
 #include <optional>
@@ -42,6 +44,7 @@ struct Manifest {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   std::optional<std::string> cursor;
+  bool copy = false;  // a byte-for-byte copy run
 };
 
 std::string ManifestToJson(const Manifest& m);

@@ -1,6 +1,15 @@
 #include "crossdock/sync/destinations/s3_destination.h"
 
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 namespace crossdock::sync {
+
+namespace {
+constexpr size_t kCommitConcurrency = 16;
+}  // namespace
 
 std::string OutputFolder(const RunInfo& run) {
   std::string p = run.path;
@@ -61,13 +70,30 @@ Result<CommitResult> S3Destination::Commit(const RunInfo& run, const Manifest& m
                    "destination");
     }
   }
-  for (const auto& f : manifest.files) {
-    auto copied = b.Copy(StagingFolder(run.run_id) + f.name, folder + f.name);
-    if (!copied.ok()) {
-      return std::move(copied).error().WithContext("committing " + f.name + " to " +
-                                                   b.scope().ToString() + folder);
+  // Server-side copies, several at once (a copy run may commit thousands of files).
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::optional<Error> failed;
+  auto copier = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < manifest.files.size();) {
+      const std::string& name = manifest.files[i].name;
+      auto copied = b.Copy(StagingFolder(run.run_id) + name, folder + name);
+      if (!copied.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!failed) {
+          failed = std::move(copied).error().WithContext("committing " + name + " to " +
+                                                         b.scope().ToString() + folder);
+        }
+        next = manifest.files.size();
+      }
     }
-  }
+  };
+  std::vector<std::thread> threads;
+  size_t n = std::min<size_t>(manifest.files.size(), kCommitConcurrency);
+  for (size_t t = 1; t < n; ++t) threads.emplace_back(copier);
+  copier();
+  for (auto& t : threads) t.join();
+  if (failed) return std::move(*failed);
   aws::s3::PutObjectOptions po;
   po.content_type = "application/json";
   auto put = b.Put(folder + kManifestName, ManifestToJson(manifest), po);

@@ -15,6 +15,7 @@
 #include "crossdock/sync/warehouses/databricks_destination.h"
 #include "crossdock/sync/warehouses/redshift_destination.h"
 #include "crossdock/sync/warehouses/redshift_source.h"
+#include "crossdock/sync/warehouses/redshift_wire_source.h"
 
 namespace crossdock::sync {
 namespace {
@@ -165,6 +166,7 @@ Result<warehouse::RedshiftTarget> Connector::RedshiftFor(const std::string& org_
   ASSIGN_OR_RETURN(auto client, aws::redshift::RedshiftDataClient::Create(aws, ro));
   warehouse::RedshiftTarget t;
   t.data = std::make_shared<aws::redshift::RedshiftDataClient>(std::move(client));
+  t.aws = aws;
   t.target.workgroup_name = conn.redshift.workgroup;
   t.target.database = conn.redshift.database;
   t.iam_role = conn.role_arn;
@@ -172,6 +174,29 @@ Result<warehouse::RedshiftTarget> Connector::RedshiftFor(const std::string& org_
   t.poll = options_.redshift_poll;
   *resolved = conn;
   return t;
+}
+
+Result<std::unique_ptr<Source>> Connector::MakeRedshiftWireSource(
+    const connect::Connection& conn, const warehouse::RedshiftSourceOptions& data_api,
+    const SourceSpec& spec) {
+  aws::redshift::RedshiftServerlessOptions so;
+  so.region = conn.region;
+  so.endpoint_override = options_.redshift_serverless_endpoint;
+  ASSIGN_OR_RETURN(auto serverless,
+                   aws::redshift::RedshiftServerlessClient::Create(data_api.target.aws, so));
+  warehouse::RedshiftWireOptions w;
+  w.host = conn.redshift.vpc_endpoint_host;
+  w.port = conn.redshift.vpc_endpoint_port;
+  w.database = options_.redshift_vpc_database.empty() ? conn.redshift.database
+                                                      : options_.redshift_vpc_database;
+  w.workgroup = conn.redshift.workgroup;
+  w.table = spec.table;
+  w.query = spec.query;
+  aws::redshift::GetCredentialsParams params;
+  params.workgroup_name = conn.redshift.workgroup;
+  params.db_name = conn.redshift.database;
+  w.credentials = [serverless, params] { return serverless.GetCredentials(params); };
+  return std::unique_ptr<Source>(new warehouse::RedshiftWireSource(std::move(w)));
 }
 
 Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
@@ -205,6 +230,9 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
       o.query = s.query;
       o.run_id = run_id;
       o.unload = s.unload.value_or(conn.redshift.unload_enabled);
+      if (!o.unload && conn.redshift.access == connect::RedshiftAccess::kVpcEndpoint) {
+        return MakeRedshiftWireSource(conn, o, spec.source);
+      }
       if (o.unload) {
         // The connection's unload bucket, or else its staging bucket.
         S3Target unload;
@@ -222,6 +250,17 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
     }
   }
   return Error(ErrorCode::kInternal, "unknown source type");
+}
+
+Result<std::shared_ptr<FileStore>> Connector::MakeFileStore(const std::string& org_id,
+                                                            const SyncSpec& spec) {
+  const SourceSpec& s = spec.source;
+  if (s.type == SourceType::kLocal) return std::shared_ptr<FileStore>(MakeLocalFileStore(s.root));
+  if (s.type != SourceType::kS3) {
+    return Error(ErrorCode::kInvalidArgument, "copy syncs read s3 or local files", "source.type");
+  }
+  ASSIGN_OR_RETURN(auto bucket, OpenBucket(org_id, s.s3));
+  return std::shared_ptr<FileStore>(MakeS3FileStore(bucket));
 }
 
 Result<std::unique_ptr<Destination>> Connector::MakeDestination(const std::string& org_id,

@@ -32,8 +32,10 @@
 #include "crossdock/store/store.h"
 #include "crossdock/sync/destinations/destination.h"
 #include "crossdock/sync/destinations/s3_staging.h"
+#include "crossdock/sync/sources/file_store.h"
 #include "crossdock/sync/sources/source.h"
 #include "crossdock/sync/spec.h"
+#include "crossdock/sync/warehouses/redshift_source.h"
 #include "crossdock/sync/warehouses/redshift_target.h"
 
 namespace crossdock::sync {
@@ -48,6 +50,10 @@ struct ConnectorOptions {
   std::string s3_endpoint;             // e.g. a local RGW
   std::string sts_endpoint;            // e.g. the External ID front in tests
   std::string redshift_data_endpoint;  // Redshift Data API override (a VPC endpoint, a test peer)
+  std::string redshift_serverless_endpoint;  // GetCredentials override
+  // The database name to use on a workgroup's VPC endpoint when it differs from the
+  // connection's (a proxy that renames it; the test peer). Empty: the connection's.
+  std::string redshift_vpc_database;
   // Databricks workspace override: requests go here instead of the connection's https://
   // workspace URL (a private link, a test peer).
   std::string databricks_endpoint;
@@ -73,6 +79,8 @@ class Connector {
   Result<std::unique_ptr<Source>> MakeSource(const std::string& org_id, const SyncSpec& spec,
                                              const std::optional<std::string>& cursor,
                                              const std::string& run_id = {});
+  // The files a copy sync reads (spec.copy), and the prefix inside the store.
+  Result<std::shared_ptr<FileStore>> MakeFileStore(const std::string& org_id, const SyncSpec& spec);
   Result<std::unique_ptr<Destination>> MakeDestination(const std::string& org_id,
                                                        const SyncSpec& spec);
   Result<std::shared_ptr<aws::s3::ScopedBucket>> OpenBucket(const std::string& org_id,
@@ -88,6 +96,10 @@ class Connector {
   // organization's External IDs, or its access key).
   Result<Resolved> ResolveConnection(const std::string& org_id, const std::string& name,
                                      const std::string& sts_endpoint);
+  // The VPC endpoint path of a Redshift source: libpq with GetCredentials' password.
+  Result<std::unique_ptr<Source>> MakeRedshiftWireSource(
+      const connect::Connection& conn, const warehouse::RedshiftSourceOptions& data_api,
+      const SourceSpec& spec);
   Result<warehouse::RedshiftTarget> RedshiftFor(const std::string& org_id,
                                                 const std::string& connection,
                                                 connect::Connection* resolved);

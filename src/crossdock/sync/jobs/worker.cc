@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "crossdock/crypto/random.h"
+#include "crossdock/sync/copy_runner.h"
 
 namespace crossdock::sync {
 namespace {
@@ -162,7 +163,17 @@ Result<SyncRun> Worker::Execute(const SyncRun& run,
         if (on_progress) on_progress(p);
       };
       hooks.before_commit = [&] { return jobs_.MarkCommitting(run); };
-      outcome = ExecuteRun(**source, **dest, info, output, hooks);
+      if (def->spec.copy) {
+        auto files = connector_.MakeFileStore(run.org_id, def->spec);
+        if (files.ok()) {
+          outcome =
+              ExecuteCopy(**files, def->spec.source.prefix, **dest, info, CopyOptions{}, hooks);
+        } else {
+          outcome = files.error();
+        }
+      } else {
+        outcome = ExecuteRun(**source, **dest, info, output, hooks);
+      }
     }
     hb.Stop();
     if (hb.lost()) {

@@ -7,6 +7,17 @@
 #include "crossdock/sync/streams.h"
 
 namespace crossdock::sync {
+
+bool IsCrossdockFile(const std::string& name) {
+  if (name.rfind("_crossdock/", 0) == 0 || name.find("/_crossdock/") != std::string::npos) {
+    return true;
+  }
+  std::string_view base(name);
+  size_t slash = base.rfind('/');
+  if (slash != std::string_view::npos) base = base.substr(slash + 1);
+  return base == "manifest.json" || base.empty() || base[0] == '.';
+}
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -31,6 +31,10 @@ class FileStore {
   virtual Result<std::unique_ptr<aws::s3::ByteStream>> Open(const std::string& name) = 0;
 };
 
+// Crossdock's own files, never read as data: anything under `_crossdock/` (staging) and
+// manifests, plus hidden files and folder markers.
+bool IsCrossdockFile(const std::string& name);
+
 std::unique_ptr<FileStore> MakeS3FileStore(std::shared_ptr<aws::s3::ScopedBucket> bucket);
 std::unique_ptr<FileStore> MakeLocalFileStore(std::string root);
 

@@ -15,6 +15,7 @@ namespace crossdock::sync::warehouse {
 
 struct RedshiftTarget {
   std::shared_ptr<aws::redshift::RedshiftDataClient> data;
+  std::shared_ptr<aws::AwsClient> aws;  // the same signed client, for GetCredentials
   aws::redshift::DataApiTarget target;  // workgroup and database
   std::string iam_role;                 // COPY / UNLOAD IAM_ROLE value
   std::string region;                   // the workgroup's region
