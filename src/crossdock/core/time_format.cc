@@ -44,17 +44,44 @@ constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+// Appends `value` as exactly `width` decimal digits (zero-padded; values are in range).
+void AppendDigits(std::string& out, int value, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  out.append(buf, static_cast<size_t>(width));
+}
+
+// YYYYMMDD: every SigV4 request formats it, so it avoids a general formatter.
+void AppendDateStamp(std::string& out, const std::tm& tm) {
+  AppendDigits(out, tm.tm_year + 1900, 4);
+  AppendDigits(out, tm.tm_mon + 1, 2);
+  AppendDigits(out, tm.tm_mday, 2);
+}
+
 }  // namespace
 
 std::string FormatAmzDate(TimePoint t) {
   std::tm tm = ToTm(t);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string out;
+  out.reserve(16);
+  AppendDateStamp(out, tm);
+  out.push_back('T');
+  AppendDigits(out, tm.tm_hour, 2);
+  AppendDigits(out, tm.tm_min, 2);
+  AppendDigits(out, tm.tm_sec, 2);
+  out.push_back('Z');
+  return out;
 }
 
 std::string FormatDateStamp(TimePoint t) {
   std::tm tm = ToTm(t);
-  return fmt::format("{:04}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  std::string out;
+  out.reserve(8);
+  AppendDateStamp(out, tm);
+  return out;
 }
 
 std::string FormatIso8601(TimePoint t) {

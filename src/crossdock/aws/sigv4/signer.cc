@@ -18,10 +18,18 @@ constexpr char kHexDigits[] = "0123456789ABCDEF";
 constexpr char kLowerHexDigits[] = "0123456789abcdef";
 constexpr int kMaxPresignSeconds = 604800;
 
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
+// RFC 3986 unreserved characters, as a table: URL encoding tests every byte of every path
+// and query of every signed request.
+constexpr std::array<bool, 256> kUnreserved = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '~';
+  }
+  return t;
+}();
+
+bool IsUnreserved(unsigned char c) { return kUnreserved[c]; }
 
 int HexValue(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -50,19 +58,31 @@ void AppendEscaped(std::string& out, unsigned char c) {
 // Percent-encodes every byte except unreserved characters (and '/' when keep_slash): Python's
 // quote(s, safe='~' or '/~'), which botocore uses for paths and query parameters.
 void AppendUriEncoded(std::string& out, std::string_view s, bool keep_slash) {
-  for (unsigned char c : s) {
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      AppendEscaped(out, c);
-    }
+  size_t run = 0;  // start of the bytes kept as they are, appended in one piece
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (IsUnreserved(c) || (keep_slash && c == '/')) continue;
+    out.append(s.substr(run, i - run));
+    AppendEscaped(out, c);
+    run = i + 1;
   }
+  out.append(s.substr(run));
 }
 
 // Brings an already-encoded URL component to canonical form: valid escapes of unreserved
 // bytes are decoded, other escapes upper-cased, and any byte that may not appear bare
 // (including a '%' that starts no escape) is encoded. The identity on canonical input.
 void AppendCanonicalEncoding(std::string& out, std::string_view s, bool keep_slash) {
+  // Fast path: nothing to decode or encode.
+  bool plain = true;
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    plain &= IsUnreserved(c) || (keep_slash && c == '/');
+  }
+  if (plain) {
+    out.append(s);
+    return;
+  }
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '%' && i + 2 < s.size()) {
@@ -112,6 +132,17 @@ size_t WhitespaceLength(std::string_view s, size_t i) {
 // Trimall: leading and trailing whitespace removed, inner runs (line breaks included)
 // replaced by one space, as botocore's ' '.join(value.split()).
 void AppendTrimmed(std::string& out, std::string_view value) {
+  // Most values (dates, hashes, tokens, lengths) hold no byte that can start whitespace:
+  // append them whole instead of character by character.
+  bool plain = true;
+  for (char ch : value) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    plain &= c > 0x20 && c < 0xC2;
+  }
+  if (plain) {
+    out.append(value);
+    return;
+  }
   bool pending_space = false;
   bool any = false;
   size_t i = 0;
