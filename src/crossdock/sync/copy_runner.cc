@@ -5,7 +5,6 @@
 #include <thread>
 
 #include "crossdock/core/hex.h"
-#include "crossdock/core/time_format.h"
 #include "crossdock/crypto/sha256.h"
 
 namespace crossdock::sync {
@@ -62,15 +61,10 @@ Result<RunOutcome> CopyFiles(FileStore& source, const std::string& prefix, Desti
         "source.prefix");
   }
   RETURN_IF_ERROR(dest.Prepare(run));
-  RunOutcome outcome;
-  ASSIGN_OR_RETURN(auto committed, dest.FindCommitted(run));
-  if (committed) {
-    outcome.manifest = std::move(*committed);
-    outcome.already_committed = true;
-    return outcome;
-  }
+  ASSIGN_OR_RETURN(auto earlier, EarlierCommit(dest, run));
+  if (earlier) return std::move(*earlier);
 
-  Manifest& m = outcome.manifest;
+  Manifest m;
   m.sync_id = run.sync_id;
   m.run_id = run.run_id;
   m.copy = true;
@@ -107,12 +101,7 @@ Result<RunOutcome> CopyFiles(FileStore& source, const std::string& prefix, Desti
     return Error(ErrorCode::kCancelled, "the run was cancelled");
   }
   for (const auto& f : m.files) m.bytes += f.bytes;
-  if (hooks.before_commit) RETURN_IF_ERROR(hooks.before_commit());
-  m.created_at = FormatIso8601(clock.Now());
-  ASSIGN_OR_RETURN(CommitResult c, dest.Commit(run, m));
-  outcome.manifest = std::move(c.manifest);
-  outcome.manifest_location = std::move(c.manifest_location);
-  return outcome;
+  return CommitRun(dest, run, std::move(m), hooks, clock);
 }
 
 }  // namespace

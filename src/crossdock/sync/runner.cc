@@ -130,15 +130,10 @@ Result<RunOutcome> Pump(Source& source, Destination& dest, RunInfo& run,
   run.cursor = source.EndCursor();
   RETURN_IF_ERROR(dest.Prepare(run));
 
-  RunOutcome outcome;
-  ASSIGN_OR_RETURN(auto committed, dest.FindCommitted(run));
-  if (committed) {
-    outcome.manifest = std::move(*committed);
-    outcome.already_committed = true;
-    return outcome;
-  }
+  ASSIGN_OR_RETURN(auto earlier, EarlierCommit(dest, run));
+  if (earlier) return std::move(*earlier);
 
-  Manifest& m = outcome.manifest;
+  Manifest m;
   m.sync_id = run.sync_id;
   m.run_id = run.run_id;
   m.format = output.format;
@@ -171,15 +166,30 @@ Result<RunOutcome> Pump(Source& source, Destination& dest, RunInfo& run,
   if (hooks.cancelled && hooks.cancelled()) {
     return Error(ErrorCode::kCancelled, "the run was cancelled");
   }
+  return CommitRun(dest, run, std::move(m), hooks, clock);
+}
+
+}  // namespace
+
+Result<std::optional<RunOutcome>> EarlierCommit(Destination& destination, const RunInfo& run) {
+  ASSIGN_OR_RETURN(auto committed, destination.FindCommitted(run));
+  if (!committed) return std::optional<RunOutcome>();
+  RunOutcome outcome;
+  outcome.manifest = std::move(*committed);
+  outcome.already_committed = true;
+  return std::optional<RunOutcome>(std::move(outcome));
+}
+
+Result<RunOutcome> CommitRun(Destination& destination, const RunInfo& run, Manifest manifest,
+                             const RunHooks& hooks, const Clock& clock) {
   if (hooks.before_commit) RETURN_IF_ERROR(hooks.before_commit());
-  m.created_at = FormatIso8601(clock.Now());
-  ASSIGN_OR_RETURN(CommitResult c, dest.Commit(run, m));
+  manifest.created_at = FormatIso8601(clock.Now());
+  ASSIGN_OR_RETURN(CommitResult c, destination.Commit(run, manifest));
+  RunOutcome outcome;
   outcome.manifest = std::move(c.manifest);
   outcome.manifest_location = std::move(c.manifest_location);
   return outcome;
 }
-
-}  // namespace
 
 Status ValidateOutput(const OutputOptions& o) {
   if (o.file_size < 1024 || o.file_size > (5ull << 30)) {

@@ -64,6 +64,13 @@ Result<RunOutcome> ExecuteRun(Source& source, Destination& destination, RunInfo 
                               const OutputOptions& output, const RunHooks& hooks = {},
                               const Clock& clock = SystemClock::Instance());
 
+// Shared by row runs and copy runs (copy_runner.h): the outcome of a commit of this run that
+// already happened (a worker that took over a run must not write it twice), or nullopt.
+Result<std::optional<RunOutcome>> EarlierCommit(Destination& destination, const RunInfo& run);
+// hooks.before_commit, then the manifest's creation time, then Commit().
+Result<RunOutcome> CommitRun(Destination& destination, const RunInfo& run, Manifest manifest,
+                             const RunHooks& hooks, const Clock& clock);
+
 // "part-00000.csv.zst".
 std::string PartName(size_t index, const OutputOptions& o);
 

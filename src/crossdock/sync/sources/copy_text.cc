@@ -135,6 +135,29 @@ Result<std::string> PgByteaToBase64(std::string_view v) {
   return Base64Encode(raw);
 }
 
+Status AppendConverted(RowBatch& batch, std::string_view value, PgConversion conversion) {
+  switch (conversion) {
+    case PgConversion::kAsIs:
+      batch.Add(value);
+      break;
+    case PgConversion::kBoolean:
+      batch.Add(PgBoolean(value));
+      break;
+    case PgConversion::kTimestampTz:
+      batch.Add(PgTimestampTz(value));
+      break;
+    case PgConversion::kTimestamp:
+      batch.Add(PgTimestamp(value));
+      break;
+    case PgConversion::kBytea: {
+      ASSIGN_OR_RETURN(std::string b64, PgByteaToBase64(value));
+      batch.Add(b64);
+      break;
+    }
+  }
+  return OkStatus();
+}
+
 Status AppendCopyTextRow(std::string_view line, const std::vector<PgConversion>& conversions,
                          RowBatch& batch) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);

@@ -25,6 +25,10 @@ enum class PgConversion { kAsIs, kBoolean, kTimestampTz, kTimestamp, kBytea };
 Status AppendCopyTextRow(std::string_view line, const std::vector<PgConversion>& conversions,
                          RowBatch& batch);
 
+// Appends one value of PostgreSQL's (or Redshift's) text output to `batch`, converted per
+// `conversion`; kDataLoss for a bytea value that is not hex.
+Status AppendConverted(RowBatch& batch, std::string_view value, PgConversion conversion);
+
 // "t"/"f" -> "true"/"false".
 std::string_view PgBoolean(std::string_view v);
 // "2024-01-02 03:04:05.5+00" -> "2024-01-02T03:04:05.5Z" (output of a UTC session); values

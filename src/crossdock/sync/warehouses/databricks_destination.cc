@@ -66,18 +66,12 @@ Result<std::optional<Manifest>> DatabricksDestination::FindCommitted(const RunIn
                                                         run.run_id, LogName())));
   if (r.rows.empty()) return std::optional<Manifest>();
   const dbx::Row& row = r.rows[0];
-  Manifest m;
-  m.sync_id = run.sync_id;
-  m.run_id = run.run_id;
-  m.format = Format::kJsonLines;
-  m.compression = Compression::kGzip;
-  m.columns = run.schema;
   auto num = [&](size_t i) -> uint64_t {
     return i < row.size() && row[i] ? std::stoull(*row[i]) : 0;
   };
-  m.rows = num(0);
-  m.bytes = num(1);
-  if (row.size() > 3 && row[3]) m.cursor = *row[3];
+  std::optional<std::string> cursor;
+  if (row.size() > 3 && row[3]) cursor = *row[3];
+  Manifest m = CommittedManifest(run, *StagingEncoding(), num(0), num(1), std::move(cursor));
   return std::optional<Manifest>(std::move(m));
 }
 

@@ -27,6 +27,20 @@ Status CheckMergeKeys(const TableLoad& load, const Schema& schema) {
   return OkStatus();
 }
 
+Manifest CommittedManifest(const RunInfo& run, FileEncoding encoding, uint64_t rows, uint64_t bytes,
+                           std::optional<std::string> cursor) {
+  Manifest m;
+  m.sync_id = run.sync_id;
+  m.run_id = run.run_id;
+  m.format = encoding.format;
+  m.compression = encoding.compression;
+  m.columns = run.schema;
+  m.rows = rows;
+  m.bytes = bytes;
+  m.cursor = std::move(cursor);
+  return m;
+}
+
 Status CheckStagingRegion(aws::s3::ScopedBucket& bucket, const std::string& region) {
   ASSIGN_OR_RETURN(std::string located, bucket.GetBucketLocation());
   if (located.empty()) located = "us-east-1";  // GetBucketLocation's empty constraint
@@ -91,19 +105,13 @@ Result<std::optional<Manifest>> RedshiftDestination::FindCommitted(const RunInfo
   ASSIGN_OR_RETURN(rs::StatementResult r, target_.data->Query(p, Poll(run)));
   if (r.rows.empty()) return std::optional<Manifest>();
   const rs::Row& row = r.rows[0];
-  Manifest m;
-  m.sync_id = run.sync_id;
-  m.run_id = run.run_id;
-  m.format = Format::kJsonLines;
-  m.compression = Compression::kZstd;
-  m.columns = run.schema;
   auto num = [&](size_t i) -> uint64_t {
     if (i >= row.size() || row[i].is_null()) return 0;
     return static_cast<uint64_t>(std::stoull(row[i].ToText()));
   };
-  m.rows = num(0);
-  m.bytes = num(1);
-  if (row.size() > 3 && !row[3].is_null()) m.cursor = row[3].ToText();
+  std::optional<std::string> cursor;
+  if (row.size() > 3 && !row[3].is_null()) cursor = row[3].ToText();
+  Manifest m = CommittedManifest(run, *StagingEncoding(), num(0), num(1), std::move(cursor));
   return std::optional<Manifest>(std::move(m));
 }
 

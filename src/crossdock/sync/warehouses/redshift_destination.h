@@ -65,6 +65,9 @@ class RedshiftDestination final : public Destination {
 // Checks merge keys against the run's columns (case-insensitive); errors name
 // "destination.merge_keys". Shared by the warehouse destinations.
 Status CheckMergeKeys(const TableLoad& load, const Schema& schema);
+// The manifest FindCommitted() reports for a run the load log says was loaded.
+Manifest CommittedManifest(const RunInfo& run, FileEncoding encoding, uint64_t rows, uint64_t bytes,
+                           std::optional<std::string> cursor);
 // kFailedPrecondition when the staging bucket is not in `region` (Redshift COPY / UNLOAD and
 // seed 004 need them together); names both regions and the fix.
 Status CheckStagingRegion(aws::s3::ScopedBucket& bucket, const std::string& region);

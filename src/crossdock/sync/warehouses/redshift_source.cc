@@ -10,33 +10,6 @@ namespace crossdock::sync::warehouse {
 
 namespace rs = aws::redshift;
 
-namespace {
-
-Status AddConverted(RowBatch& batch, std::string_view value, PgConversion conversion) {
-  switch (conversion) {
-    case PgConversion::kAsIs:
-      batch.Add(value);
-      return OkStatus();
-    case PgConversion::kBoolean:
-      batch.Add(PgBoolean(value));
-      return OkStatus();
-    case PgConversion::kTimestampTz:
-      batch.Add(PgTimestampTz(value));
-      return OkStatus();
-    case PgConversion::kTimestamp:
-      batch.Add(PgTimestamp(value));
-      return OkStatus();
-    case PgConversion::kBytea: {
-      ASSIGN_OR_RETURN(std::string b64, PgByteaToBase64(value));
-      batch.Add(b64);
-      return OkStatus();
-    }
-  }
-  return OkStatus();
-}
-
-}  // namespace
-
 RedshiftColumnMapping MapRedshiftType(const rs::ColumnMetadata& meta) {
   RedshiftColumnMapping m;
   m.column.name = meta.name.empty() ? meta.label : meta.name;
@@ -106,7 +79,7 @@ Status AppendUnloadRecord(std::string_view record, char delimiter,
     if (escaped && raw == "\\N") {
       batch.AddNull();
     } else {
-      Status added = AddConverted(batch, field, conversions[col]);
+      Status added = AppendConverted(batch, field, conversions[col]);
       if (!added.ok()) {
         batch.AbandonRow();
         return added;
@@ -234,7 +207,7 @@ Result<bool> RedshiftSource::NextFromPages(RowBatch& batch, size_t max_rows) {
         batch.AddNull();
         continue;
       }
-      Status s = AddConverted(batch, row[c].ToText(), conversions_[c]);
+      Status s = AppendConverted(batch, row[c].ToText(), conversions_[c]);
       if (!s.ok()) {
         batch.AbandonRow();
         return std::move(s).error();

@@ -128,28 +128,10 @@ Status RedshiftWireSource::AppendRow(PGresult* row, RowBatch& batch) {
       continue;
     }
     std::string_view v(PQgetvalue(row, 0, c), PQgetlength(row, 0, c));
-    switch (conversions_[c]) {
-      case PgConversion::kAsIs:
-        batch.Add(v);
-        break;
-      case PgConversion::kBoolean:
-        batch.Add(PgBoolean(v));
-        break;
-      case PgConversion::kTimestampTz:
-        batch.Add(PgTimestampTz(v));
-        break;
-      case PgConversion::kTimestamp:
-        batch.Add(PgTimestamp(v));
-        break;
-      case PgConversion::kBytea: {
-        auto b64 = PgByteaToBase64(v);
-        if (!b64.ok()) {
-          batch.AbandonRow();
-          return b64.error();
-        }
-        batch.Add(*b64);
-        break;
-      }
+    Status added = AppendConverted(batch, v, conversions_[c]);
+    if (!added.ok()) {
+      batch.AbandonRow();
+      return added;
     }
   }
   batch.EndRow();
