@@ -62,6 +62,7 @@ class ServerTest : public ::testing::Test {
     server_options.max_body_bytes = 64 * 1024;
     server_options.threads = 4;
     server_options.logger = logger;
+    server_options.postgres_hosts = {"db.example", "a-db.example", "b-db.example"};
     server_ = std::make_unique<Server>(*store_, server_options, ExtraRoutes(*store_, extra));
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.error().ToString();

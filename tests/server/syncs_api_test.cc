@@ -127,6 +127,14 @@ TEST_F(SyncsApiTest, InvalidDefinitionsNameTheFieldAndCreateNothing) {
   json s3_source = Spec("x");
   s3_source["source"] = {{"type", "s3"}, {"connection", "b-only"}, {"prefix", "in/"}};
   ExpectError(Call("POST", "/v1/syncs", token_a_, s3_source.dump()), 422, "source.connection");
+  // PostgreSQL sources only on hosts the operator allowed (workers use their own password).
+  json other_db = Spec("x");
+  other_db["source"]["url"] = "postgresql://app@store.internal:5432/crossdock";
+  ExpectError(Call("POST", "/v1/syncs", token_a_, other_db.dump()), 422, "source.url");
+  other_db["source"]["url"] = "host=store.internal dbname=crossdock user=app";
+  ExpectError(Call("POST", "/v1/syncs", token_a_, other_db.dump()), 422, "source.url");
+  other_db["source"]["url"] = "postgresql:///crossdock";  // the local socket
+  ExpectError(Call("POST", "/v1/syncs", token_a_, other_db.dump()), 422, "source.url");
   // Warehouse connections: the organization's own, of the matching type.
   json to_redshift = Spec("x");
   to_redshift["destination"] = {

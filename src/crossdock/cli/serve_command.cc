@@ -56,6 +56,7 @@ struct ServeOptions {
   std::string peers_dir;
   std::string sts_endpoint;
   std::string s3_endpoint;
+  std::vector<std::string> postgres_hosts;
 };
 
 std::string Env(const char* name) {
@@ -243,6 +244,7 @@ int RunServe(ServeOptions o) {
   options.max_body_bytes = o.max_body_bytes;
   options.threads = o.threads;
   options.logger = server::MakeJsonLogger("crossdock");
+  options.postgres_hosts = o.postgres_hosts;
 
   server::ExtraRoutesOptions extra_options;
   extra_options.demo = peers;
@@ -345,6 +347,12 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Worker threads")
       ->envname("CROSSDOCK_THREADS")
       ->capture_default_str();
+  cmd->add_option("--allow-postgres-host", o->postgres_hosts,
+                  "A PostgreSQL host that syncs created over the API may read (repeatable; \"*\" "
+                  "for any). Workers connect with their own PGPASSWORD / .pgpass, so the default "
+                  "refuses PostgreSQL sources over the API; the CLI is not limited")
+      ->envname("CROSSDOCK_ALLOW_POSTGRES_HOSTS")
+      ->delimiter(',');
   cmd->add_option("--workers", o->workers,
                   "Sync worker threads in this process executing queued runs, as `crossdock "
                   "worker` does (0: leave them to `crossdock worker` processes on the same --db)")

@@ -90,7 +90,8 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
                                  ojson{{"error", opened.error().ToString()}}, clock->Now()));
     }
   }
-  state_ = ServiceState{&store_, connections_.get(), clock, auth_.get(), syncs, options_.version};
+  state_ = ServiceState{&store_,          connections_.get(),     clock, auth_.get(), syncs,
+                        options_.version, options_.postgres_hosts};
   RouteTable routes;
   AddOperationsRoutes(state_, routes);
   AddIdentityRoutes(state_, routes);

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
@@ -44,6 +45,10 @@ struct ServerOptions {
   // Backs /v1/syncs; must share the server's store and outlive the server. Null: the server
   // opens its own on the store (applying the "sync" migrations).
   sync::SyncService* syncs = nullptr;
+  // PostgreSQL hosts a sync created over the API may read ("*": any). Workers log in with
+  // their own PGPASSWORD / .pgpass, so a tenant may only name hosts the operator approved;
+  // empty: PostgreSQL sources are refused over the API (the CLI is not affected).
+  std::vector<std::string> postgres_hosts;
 };
 
 class Server {

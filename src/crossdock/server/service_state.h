@@ -34,6 +34,7 @@ struct ServiceState {
   // sync routes then answer 503).
   sync::SyncService* syncs = nullptr;
   std::string version;
+  std::vector<std::string> postgres_hosts;  // ServerOptions::postgres_hosts
 };
 
 // The organization's External IDs that trust policies should accept: current first, then the

@@ -12,6 +12,7 @@
 
 #include <charconv>
 
+#include "crossdock/core/ascii.h"
 #include "crossdock/server/json_body.h"
 #include "crossdock/server/routes.h"
 
@@ -80,9 +81,48 @@ Status CheckWarehouseConnection(connect::ConnectionService& connections, const s
   return OkStatus();
 }
 
+// The host of a libpq URL (postgresql://user@host:port/db) or key=value string (host=...);
+// "localhost" when none is given (libpq's default socket).
+std::string PostgresHost(const std::string& conninfo) {
+  size_t scheme = conninfo.find("://");
+  if (scheme != std::string::npos) {
+    std::string rest = conninfo.substr(scheme + 3);
+    rest = rest.substr(0, rest.find_first_of("/?"));
+    size_t at = rest.rfind('@');
+    if (at != std::string::npos) rest = rest.substr(at + 1);
+    if (!rest.empty() && rest[0] == '[') return rest.substr(1, rest.find(']') - 1);
+    rest = rest.substr(0, rest.find(':'));
+    return rest.empty() ? "localhost" : rest;
+  }
+  size_t key = conninfo.find("host=");
+  if (key == std::string::npos || (key > 0 && conninfo[key - 1] != ' ')) return "localhost";
+  std::string value = conninfo.substr(key + 5);
+  value = value.substr(0, value.find(' '));
+  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value.empty() ? "localhost" : value;
+}
+
 // What a tenant may not ask a worker to touch (see the header comment).
-Status CheckApiSpec(connect::ConnectionService& connections, const std::string& org_id,
+Status CheckApiSpec(const ServiceState& state, const std::string& org_id,
                     const sync::SyncSpec& spec) {
+  connect::ConnectionService& connections = *state.connections;
+  if (spec.source.type == sync::SourceType::kPostgres) {
+    std::string host = PostgresHost(spec.source.url);
+    bool allowed = false;
+    for (const std::string& h : state.postgres_hosts) {
+      allowed = allowed || h == "*" || EqualsIgnoreCase(h, host);
+    }
+    if (!allowed) {
+      return Refused("source.url",
+                     fmt::format("PostgreSQL host \"{}\" is not one this server lets API syncs "
+                                 "read (workers log in with their own credentials); the "
+                                 "operator allows it with crossdock serve "
+                                 "--allow-postgres-host {}",
+                                 host, host));
+    }
+  }
   const char* local =
       "local paths are on the server's own disk and are accepted only from the CLI (crossdock "
       "sync create); use an S3 connection";
@@ -129,7 +169,7 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   spec_json.erase("name");
   auto spec = sync::SyncSpecFromJson(spec_json);
   if (!spec.ok()) return FromError(spec.error());
-  Status allowed = CheckApiSpec(*state.connections, ctx.org_id, *spec);
+  Status allowed = CheckApiSpec(state, ctx.org_id, *spec);
   if (!allowed.ok()) return FromError(allowed.error());
   auto created = state.syncs->Create(ctx.org_id, *name, *spec);
   if (!created.ok()) return FromError(created.error());
