@@ -164,6 +164,32 @@ try {
     await shot('08-connections');
   });
 
+  await step('a sync: listed, run from the page, the queued run cancelled', async () => {
+    // Created through the API on the new connection (a copy sync of an empty prefix); this
+    // server runs no workers, so the run stays queued until the page cancels it.
+    const res = await fetch(serve.base + '/v1/syncs', {method: 'POST',
+      headers: {Authorization: 'Bearer ' + serve.token, 'Content-Type': 'application/json'},
+      body: JSON.stringify({name: `ui-sync-${uniq}`, copy: true,
+        source: {type: 's3', connection: `ui-s3-${uniq}`, prefix: `incoming-${uniq}/`},
+        destination: {type: 's3', connection: `ui-s3-${uniq}`, path: 'copies'}})});
+    assert.equal(res.status, 201, await res.text());
+    await page.goto(serve.base + '/#/syncs');
+    await page.waitForSelector('#syncs-table');
+    const names = await page.$$eval('[data-testid=sync-row] td:first-child', (t) => t.map((x) => x.textContent));
+    assert.ok(names.includes(`ui-sync-${uniq}`), `syncs listed: ${names}`);
+    await page.click(`text=ui-sync-${uniq}`);
+    await page.waitForSelector('#run-now');
+    assert.match(await page.textContent('[data-testid=sync-spec]'), /"copy": true/);
+    await page.click('#run-now');
+    await page.waitForSelector('[data-testid=run-row][data-status=queued]');
+    assert.ok(await page.isDisabled('#run-now'), 'no second run while one is queued');
+    await shot('09-sync-queued');
+    await page.click('[data-testid=cancel-run]');
+    await page.waitForSelector('[data-testid=run-row][data-status=cancelled]');
+    assert.ok(!(await page.isDisabled('#run-now')), 'a new run can start once it ended');
+    await shot('10-sync-cancelled');
+  });
+
   await step('no script errors and no secrets in the logs', async () => {
     assert.deepEqual(pageErrors, []);
     assert.ok(!serve.logs().includes(serve.token), 'the token is not logged');

@@ -1,6 +1,7 @@
 // crossdock web UI: a single page over the /v1 REST API, no framework and no build step.
 // Views (hash routes): #/token, #/connections, #/connections/new, #/connections/{id},
-// #/identity. The API token is kept in sessionStorage only (gone when the tab closes).
+// #/syncs, #/syncs/{id}, #/identity. The API token is kept in sessionStorage only (gone when
+// the tab closes).
 // Forms check what the API checks before sending, and show the API's field errors next to
 // the field they name.
 'use strict';
@@ -515,6 +516,83 @@ async function viewIdentity() {
   main().replaceChildren(...parts);
 }
 
+// ---------- syncs ----------
+function describeEnd(end) {
+  if (!end) return '';
+  const what = end.connection ? `${end.connection}` : (end.bucket || end.root || end.url || '');
+  const where = end.table || end.query || end.path || end.prefix || '';
+  return `${end.type}: ${what}${where ? ' / ' + where : ''}`;
+}
+
+function formatBytes(n) {
+  if (n === null || n === undefined) return '';
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+async function viewSyncs() {
+  const list = await api('GET', '/v1/syncs');
+  const rows = list.syncs.map((s) => h('tr', {'data-testid': 'sync-row'},
+    h('td', {}, h('a', {href: `#/syncs/${s.id}`}, s.name)),
+    h('td', {}, describeEnd(s.spec.source)),
+    h('td', {}, describeEnd(s.spec.destination)),
+    h('td', {}, s.spec.copy ? 'copy' : `${s.spec.format || ''} ${s.spec.compression || ''}`),
+    h('td', {}, s.cursor || '')));
+  main().replaceChildren(
+    h('h1', {}, 'Syncs'),
+    h('p', {class: 'hint'}, 'Create syncs with POST /v1/syncs or crossdock sync create; runs ' +
+      'are executed by crossdock worker processes or crossdock serve --workers.'),
+    rows.length ? h('table', {id: 'syncs-table'},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Source'),
+        h('th', {}, 'Destination'), h('th', {}, 'Output'), h('th', {}, 'Cursor'))),
+      h('tbody', {}, rows))
+      : h('div', {class: 'card empty'}, 'No syncs yet.'));
+}
+
+async function viewSync(id) {
+  const [s, runs] = await Promise.all([api('GET', `/v1/syncs/${encodeURIComponent(id)}`),
+    api('GET', `/v1/syncs/${encodeURIComponent(id)}/runs?limit=20`)]);
+  const active = runs.runs.some((r) => ['queued', 'running', 'committing'].includes(r.status));
+  const runRows = runs.runs.map((r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
+    h('td', {}, h('code', {}, r.id)),
+    h('td', {}, h('span', {class: `status ${r.status}`, 'data-testid': 'run-status'}, r.status)),
+    h('td', {}, r.rows ?? ''), h('td', {}, formatBytes(r.bytes)), h('td', {}, r.files ?? ''),
+    h('td', {}, r.duration_ms !== null && r.duration_ms !== undefined ? `${(r.duration_ms / 1000).toFixed(1)} s` : ''),
+    h('td', {class: 'error-text', 'data-testid': 'run-error'}, r.error || ''),
+    h('td', {}, ['queued', 'running'].includes(r.status) && !r.cancel_requested
+      ? h('button', {class: 'secondary', 'data-testid': 'cancel-run', onclick: async () => {
+        try {
+          await api('POST', `/v1/syncs/${encodeURIComponent(s.id)}/runs/${encodeURIComponent(r.id)}/cancel`);
+          toast('Cancellation requested');
+        } catch (e) { toast(e.message); }
+        route();
+      }}, 'Cancel') : '')));
+  main().replaceChildren(
+    h('div', {class: 'row'}, h('h1', {}, s.name), h('span', {class: 'spacer'}),
+      h('button', {id: 'run-now', disabled: active, onclick: async () => {
+        try {
+          await api('POST', `/v1/syncs/${encodeURIComponent(s.id)}/runs`);
+          toast('Run queued');
+        } catch (e) { toast(e.message); }
+        route();
+      }}, 'Run now'),
+      h('button', {class: 'secondary', id: 'refresh-runs', onclick: () => route()}, 'Refresh')),
+    h('div', {class: 'card'}, h('dl', {class: 'kv'},
+      h('dt', {}, 'Source'), h('dd', {}, describeEnd(s.spec.source)),
+      h('dt', {}, 'Destination'), h('dd', {}, describeEnd(s.spec.destination)),
+      h('dt', {}, 'Cursor'), h('dd', {}, s.cursor || 'none'))),
+    policyBlock('Definition', s.spec, 'sync-spec'),
+    h('h2', {}, 'Runs'),
+    runRows.length ? h('table', {id: 'runs-table'},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Rows'),
+        h('th', {}, 'Bytes'), h('th', {}, 'Files'), h('th', {}, 'Duration'), h('th', {}, 'Error'),
+        h('th', {}, ''))),
+      h('tbody', {}, runRows))
+      : h('div', {class: 'card empty'}, 'No runs yet.'));
+}
+
 // ---------- router ----------
 async function route() {
   const hash = location.hash || '#/connections';
@@ -528,8 +606,11 @@ async function route() {
     if (hash === '#/connections') return await viewConnections();
     if (hash === '#/connections/new') return await viewNewConnection();
     if (hash === '#/identity') return await viewIdentity();
+    if (hash === '#/syncs') return await viewSyncs();
     const m = /^#\/connections\/([^/]+)$/.exec(hash);
     if (m) return await viewConnection(decodeURIComponent(m[1]));
+    const sm = /^#\/syncs\/([^/]+)$/.exec(hash);
+    if (sm) return await viewSync(decodeURIComponent(sm[1]));
     location.hash = '#/connections';
   } catch (e) {
     if (e.status !== 401) main().replaceChildren(h('div', {class: 'card form-error', id: 'page-error'}, e.message));
