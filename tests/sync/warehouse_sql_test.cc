@@ -118,6 +118,21 @@ TEST(WarehouseSql, LoadLogStatements) {
             "WHERE run_id = 'r''1' AND target_table = 's.t'");
 }
 
+TEST(WarehouseSql, IncrementalCursorStatements) {
+  EXPECT_EQ(CursorEndSql("SELECT * FROM \"public\".\"t\"", "Updated_At", std::nullopt),
+            "SELECT max(\"updated_at\")::varchar FROM (SELECT * FROM \"public\".\"t\") AS "
+            "crossdock_c");
+  EXPECT_EQ(CursorEndSql("q", "id", std::string("4'2")),
+            "SELECT max(\"id\")::varchar FROM (q) AS crossdock_c WHERE \"id\" > '4''2'");
+  EXPECT_EQ(CursorReadSql("q", "id", std::string("10"), std::string("20")),
+            "SELECT * FROM (q) AS crossdock_c WHERE \"id\" > '10' AND \"id\" <= '20' ORDER BY "
+            "\"id\"");
+  EXPECT_EQ(CursorReadSql("q", "id", std::nullopt, std::string("20")),
+            "SELECT * FROM (q) AS crossdock_c WHERE \"id\" <= '20' ORDER BY \"id\"");
+  EXPECT_EQ(CursorReadSql("q", "id", std::string("20"), std::nullopt),
+            "SELECT * FROM (q) AS crossdock_c WHERE false");
+}
+
 TEST(UnloadRecord, EscapesNullsAndConversions) {
   std::vector<PgConversion> conv = {PgConversion::kAsIs, PgConversion::kBoolean,
                                     PgConversion::kTimestampTz, PgConversion::kAsIs};

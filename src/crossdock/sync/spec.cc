@@ -239,8 +239,8 @@ Result<SyncSpec> SyncSpecFromJson(const json& j) {
     if (spec.cursor_column.empty()) {
       return Bad("incremental.cursor_column", "name the monotonically increasing column");
     }
-    if (spec.source.type != SourceType::kPostgres) {
-      return Bad("incremental", "incremental syncs need a PostgreSQL source");
+    if (spec.source.type != SourceType::kPostgres && spec.source.type != SourceType::kRedshift) {
+      return Bad("incremental", "incremental syncs need a PostgreSQL or Redshift source");
     }
   }
   if (j.contains("copy") && !j["copy"].is_null()) {

@@ -85,7 +85,7 @@ struct SyncSpec {
   SourceSpec source;
   DestinationSpec destination;
   OutputOptions output;
-  std::string cursor_column;  // incremental when set (PostgreSQL sources only)
+  std::string cursor_column;  // incremental when set (PostgreSQL and Redshift sources)
   // Files copied byte for byte (copy_runner.h): S3 or local files to S3 or local; format,
   // compression and incremental do not apply.
   bool copy = false;

@@ -192,6 +192,8 @@ Result<std::unique_ptr<Source>> Connector::MakeRedshiftWireSource(
   w.workgroup = conn.redshift.workgroup;
   w.table = spec.table;
   w.query = spec.query;
+  w.cursor_column = data_api.cursor_column;
+  w.cursor_after = data_api.cursor_after;
   aws::redshift::GetCredentialsParams params;
   params.workgroup_name = conn.redshift.workgroup;
   params.db_name = conn.redshift.database;
@@ -229,6 +231,8 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
       o.table = s.table;
       o.query = s.query;
       o.run_id = run_id;
+      o.cursor_column = spec.cursor_column;
+      o.cursor_after = cursor;
       o.unload = s.unload.value_or(conn.redshift.unload_enabled);
       if (!o.unload && conn.redshift.access == connect::RedshiftAccess::kVpcEndpoint) {
         return MakeRedshiftWireSource(conn, o, spec.source);

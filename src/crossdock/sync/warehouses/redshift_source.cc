@@ -156,6 +156,21 @@ Result<Schema> RedshiftSource::Open() {
     schema.push_back(m.column);
     conversions_.push_back(m.conversion);
   }
+  if (!o_.cursor_column.empty()) {
+    if (FindColumnIgnoringCase(schema, o_.cursor_column) < 0) {
+      return Error(
+          ErrorCode::kInvalidArgument,
+          "incremental cursor column \"" + o_.cursor_column + "\" is not a column of " + Describe(),
+          "incremental.cursor_column");
+    }
+    p.statement_name = "crossdock cursor " + o_.run_id;
+    p.sql = CursorEndSql(sql, o_.cursor_column, o_.cursor_after);
+    ASSIGN_OR_RETURN(auto end, o_.target.data->Query(p, o_.target.poll));
+    if (!end.rows.empty() && !end.rows[0].empty() && !end.rows[0][0].is_null()) {
+      end_cursor_ = end.rows[0][0].ToText();
+    }
+    sql = CursorReadSql(sql, o_.cursor_column, o_.cursor_after, end_cursor_);
+  }
   if (!o_.unload) {
     p.statement_name = "crossdock read " + o_.run_id;
     p.sql = sql;
@@ -276,6 +291,13 @@ Status RedshiftSource::Close() {
   }
   if (unloaded_) return ClearUnloadFolder();
   return OkStatus();
+}
+
+int FindColumnIgnoringCase(const Schema& schema, std::string_view name) {
+  for (size_t i = 0; i < schema.size(); ++i) {
+    if (EqualsIgnoreCase(schema[i].name, name)) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 }  // namespace crossdock::sync::warehouse

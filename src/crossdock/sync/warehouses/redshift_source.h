@@ -11,7 +11,8 @@
 //   stream the files back (bounded memory) and delete them in Close(), whatever happened.
 //   A retried run first clears what an earlier attempt of it left there.
 // Values reach the engine in value.h's canonical text (t/f -> true/false, timestamps in
-// ISO 8601 with 'Z' for timestamptz).
+// ISO 8601 with 'Z' for timestamptz). Incremental reads first ask for the cursor column's
+// new end, then read (saved cursor, end] only.
 #pragma once
 
 #include <memory>
@@ -35,6 +36,9 @@ struct RedshiftSourceOptions {
   std::shared_ptr<aws::s3::ScopedBucket> unload_bucket;  // with unload
   std::string unload_region;                             // "" = the workgroup's
   std::string run_id;                                    // names the unload folder
+  // Incremental: only rows whose cursor column is past the saved cursor (warehouse_sql.h).
+  std::string cursor_column;
+  std::optional<std::string> cursor_after;
 };
 
 struct RedshiftColumnMapping {
@@ -52,6 +56,9 @@ RedshiftColumnMapping MapRedshiftType(const aws::redshift::ColumnMetadata& meta)
 Status AppendUnloadRecord(std::string_view record, char delimiter,
                           const std::vector<PgConversion>& conversions, RowBatch& batch);
 
+// Index of a column by case-insensitive name (Redshift folds names to lower case), or -1.
+int FindColumnIgnoringCase(const Schema& schema, std::string_view name);
+
 class RedshiftSource final : public Source {
  public:
   explicit RedshiftSource(RedshiftSourceOptions options) : o_(std::move(options)) {}
@@ -59,6 +66,7 @@ class RedshiftSource final : public Source {
   std::string Describe() const override;
   Result<Schema> Open() override;
   Result<bool> Next(RowBatch& batch, size_t max_rows) override;
+  std::optional<std::string> EndCursor() const override { return end_cursor_; }
   Status Close() override;
 
   // The unload folder inside the unload bucket's scope.
@@ -74,6 +82,7 @@ class RedshiftSource final : public Source {
 
   RedshiftSourceOptions o_;
   std::vector<PgConversion> conversions_;
+  std::optional<std::string> end_cursor_;
   // Data API paging.
   std::string statement_id_;
   std::optional<aws::redshift::StatementResultPage> page_;

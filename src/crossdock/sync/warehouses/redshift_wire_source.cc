@@ -101,6 +101,20 @@ Result<Schema> RedshiftWireSource::Open() {
     PQclear(r);
     if (!ok) return Error(ErrorCode::kInternal, std::string(set) + ": " + ResultError(conn_));
   }
+  if (!o_.cursor_column.empty()) {
+    PGresult* r = PQexec(conn_, CursorEndSql(sql, o_.cursor_column, o_.cursor_after).c_str());
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      std::string msg = PQresultErrorMessage(r);
+      PQclear(r);
+      while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+      return Error(ErrorCode::kInvalidArgument,
+                   "incremental cursor column \"" + o_.cursor_column + "\" cannot be read: " + msg,
+                   "incremental.cursor_column");
+    }
+    if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0)) end_cursor_ = PQgetvalue(r, 0, 0);
+    PQclear(r);
+    sql = CursorReadSql(sql, o_.cursor_column, o_.cursor_after, end_cursor_);
+  }
   if (!PQsendQuery(conn_, sql.c_str()) || !PQsetSingleRowMode(conn_)) {
     return Error(ErrorCode::kInvalidArgument, Describe() + ": " + ResultError(conn_), "source");
   }

@@ -14,6 +14,7 @@
 #include <libpq-fe.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ struct RedshiftWireOptions {
   std::function<Result<aws::redshift::DatabaseCredentials>()> credentials;
   std::string table;  // "schema.table" or a query:
   std::string query;
+  std::string cursor_column;  // incremental, as RedshiftSourceOptions
+  std::optional<std::string> cursor_after;
   std::string sslmode = "prefer";  // libpq's; Redshift offers TLS on every endpoint
   int connect_timeout_s = 10;
 };
@@ -53,6 +56,7 @@ class RedshiftWireSource final : public Source {
   std::string Describe() const override;
   Result<Schema> Open() override;
   Result<bool> Next(RowBatch& batch, size_t max_rows) override;
+  std::optional<std::string> EndCursor() const override { return end_cursor_; }
   Status Close() override;
 
  private:
@@ -63,6 +67,7 @@ class RedshiftWireSource final : public Source {
   PGresult* pending_ = nullptr;  // the first single-row result, read by Open()
   bool done_ = false;
   std::vector<PgConversion> conversions_;
+  std::optional<std::string> end_cursor_;
 };
 
 }  // namespace crossdock::sync::warehouse

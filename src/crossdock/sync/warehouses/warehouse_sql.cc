@@ -290,6 +290,35 @@ std::string RedshiftUnloadSql(std::string_view query, const std::string& s3_pref
   return sql;
 }
 
+namespace {
+
+std::string AfterCondition(const std::string& column, const std::optional<std::string>& after) {
+  if (!after) return "";
+  return QuoteIdent(Dialect::kRedshift, ColumnName(Dialect::kRedshift, column)) + " > " +
+         QuoteLiteral(*after);
+}
+
+}  // namespace
+
+std::string CursorEndSql(std::string_view base, const std::string& column,
+                         const std::optional<std::string>& after) {
+  std::string col = QuoteIdent(Dialect::kRedshift, ColumnName(Dialect::kRedshift, column));
+  std::string where = AfterCondition(column, after);
+  return "SELECT max(" + col + ")::varchar FROM (" + std::string(base) + ") AS crossdock_c" +
+         (where.empty() ? "" : " WHERE " + where);
+}
+
+std::string CursorReadSql(std::string_view base, const std::string& column,
+                          const std::optional<std::string>& after,
+                          const std::optional<std::string>& end) {
+  std::string from = "SELECT * FROM (" + std::string(base) + ") AS crossdock_c";
+  if (!end) return from + " WHERE false";
+  std::string col = QuoteIdent(Dialect::kRedshift, ColumnName(Dialect::kRedshift, column));
+  std::string where = AfterCondition(column, after);
+  return from + " WHERE " + (where.empty() ? "" : where + " AND ") + col +
+         " <= " + QuoteLiteral(*end) + " ORDER BY " + col;
+}
+
 std::string CreateLoadLogSql(Dialect dialect, const TableName& log) {
   bool rs = dialect == Dialect::kRedshift;
   std::string text = rs ? "VARCHAR(1024)" : "STRING";

@@ -12,6 +12,7 @@
 // single-quoted with quotes doubled; nothing else from a user reaches SQL unquoted.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,15 @@ std::vector<std::string> MergeSql(Dialect dialect, const std::string& target_sql
 // backslash; zstd-compressed files, several in parallel.
 std::string RedshiftUnloadSql(std::string_view query, const std::string& s3_prefix_uri,
                               const std::string& iam_role, const std::string& region);
+
+// Incremental reads of a Redshift table or query `base` on `column`: the statement that finds
+// the cursor's new end (one row, one varchar column: NULL when nothing is past `after`), and
+// the read of the rows in (after, end] in cursor order; with no end, a read of no rows.
+std::string CursorEndSql(std::string_view base, const std::string& column,
+                         const std::optional<std::string>& after);
+std::string CursorReadSql(std::string_view base, const std::string& column,
+                          const std::optional<std::string>& after,
+                          const std::optional<std::string>& end);
 
 // The load log: one row per committed run, written in the load's own transaction
 // (Redshift) or right after it (Databricks), read back by FindCommitted.
