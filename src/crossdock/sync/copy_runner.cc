@@ -2,9 +2,9 @@
 
 #include <atomic>
 #include <mutex>
-#include <thread>
 
 #include "crossdock/core/hex.h"
+#include "crossdock/core/parallel.h"
 #include "crossdock/crypto/sha256.h"
 
 namespace crossdock::sync {
@@ -70,33 +70,30 @@ Result<RunOutcome> CopyFiles(FileStore& source, const std::string& prefix, Desti
   m.copy = true;
   m.compression = Compression::kNone;
   m.files.resize(files.size());
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
   std::mutex mu;
   Error first_error(ErrorCode::kInternal, "");
   RunProgress progress;
+  std::atomic<bool> failed{false};
   auto cancelled = [&] { return failed.load() || (hooks.cancelled && hooks.cancelled()); };
-  auto worker = [&] {
-    for (size_t i; !failed.load() && (i = next.fetch_add(1)) < files.size();) {
-      std::string name = files[i].name.substr(std::min(prefix.size(), files[i].name.size()));
-      while (!name.empty() && name[0] == '/') name.erase(0, 1);
-      auto copied = CopyOne(source, dest, run, files[i], name, o.chunk_bytes, cancelled);
-      std::lock_guard<std::mutex> lock(mu);
-      if (!copied.ok()) {
-        if (!failed.exchange(true)) first_error = std::move(copied).error();
-        return;
-      }
-      m.files[i] = std::move(*copied);
-      progress.bytes += m.files[i].bytes;
-      ++progress.files;
-      if (hooks.on_progress) hooks.on_progress(progress);
+  Status copied_all = ParallelFor(files.size(), o.concurrency, [&](size_t i) -> Status {
+    std::string name = files[i].name.substr(std::min(prefix.size(), files[i].name.size()));
+    while (!name.empty() && name[0] == '/') name.erase(0, 1);
+    auto copied = CopyOne(source, dest, run, files[i], name, o.chunk_bytes, cancelled);
+    std::lock_guard<std::mutex> lock(mu);
+    if (!copied.ok()) {
+      // The first failure is the one reported; files still copying stop at their next
+      // chunk with kCancelled.
+      if (!failed.exchange(true)) first_error = copied.error();
+      return std::move(copied).error();
     }
-  };
-  std::vector<std::thread> threads;
-  int n = static_cast<int>(std::min<size_t>(files.size(), std::max(1, o.concurrency)));
-  for (int t = 0; t < n; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+    m.files[i] = std::move(*copied);
+    progress.bytes += m.files[i].bytes;
+    ++progress.files;
+    if (hooks.on_progress) hooks.on_progress(progress);
+    return OkStatus();
+  });
   if (failed.load()) return first_error;
+  RETURN_IF_ERROR(copied_all);
   if (hooks.cancelled && hooks.cancelled()) {
     return Error(ErrorCode::kCancelled, "the run was cancelled");
   }

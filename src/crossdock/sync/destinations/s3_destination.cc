@@ -1,9 +1,6 @@
 #include "crossdock/sync/destinations/s3_destination.h"
 
-#include <atomic>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include "crossdock/core/parallel.h"
 
 namespace crossdock::sync {
 
@@ -71,29 +68,15 @@ Result<CommitResult> S3Destination::Commit(const RunInfo& run, const Manifest& m
     }
   }
   // Server-side copies, several at once (a copy run may commit thousands of files).
-  std::atomic<size_t> next{0};
-  std::mutex mu;
-  std::optional<Error> failed;
-  auto copier = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < manifest.files.size();) {
-      const std::string& name = manifest.files[i].name;
-      auto copied = b.Copy(StagingFolder(run.run_id) + name, folder + name);
-      if (!copied.ok()) {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!failed) {
-          failed = std::move(copied).error().WithContext("committing " + name + " to " +
-                                                         b.scope().ToString() + folder);
-        }
-        next = manifest.files.size();
-      }
+  RETURN_IF_ERROR(ParallelFor(manifest.files.size(), kCommitConcurrency, [&](size_t i) -> Status {
+    const std::string& name = manifest.files[i].name;
+    auto copied = b.Copy(StagingFolder(run.run_id) + name, folder + name);
+    if (!copied.ok()) {
+      return std::move(copied).error().WithContext("committing " + name + " to " +
+                                                   b.scope().ToString() + folder);
     }
-  };
-  std::vector<std::thread> threads;
-  size_t n = std::min<size_t>(manifest.files.size(), kCommitConcurrency);
-  for (size_t t = 1; t < n; ++t) threads.emplace_back(copier);
-  copier();
-  for (auto& t : threads) t.join();
-  if (failed) return std::move(*failed);
+    return OkStatus();
+  }));
   aws::s3::PutObjectOptions po;
   po.content_type = "application/json";
   auto put = b.Put(folder + kManifestName, ManifestToJson(manifest), po);

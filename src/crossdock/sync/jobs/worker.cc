@@ -141,7 +141,10 @@ Result<SyncRun> Worker::Execute(const SyncRun& run,
     outcome = def.error();
   } else {
     Heartbeater hb(jobs_, run, options_.heartbeat);
-    auto source = connector_.MakeSource(run.org_id, def->spec, def->cursor, run.id);
+    // A copy run reads files (MakeFileStore below), not rows.
+    auto source = def->spec.copy
+                      ? Result<std::unique_ptr<Source>>(std::unique_ptr<Source>())
+                      : connector_.MakeSource(run.org_id, def->spec, def->cursor, run.id);
     auto dest = connector_.MakeDestination(run.org_id, def->spec);
     if (!source.ok()) {
       outcome = source.error();

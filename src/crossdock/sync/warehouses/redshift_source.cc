@@ -239,8 +239,8 @@ Result<bool> RedshiftSource::NextRecord() {
     if (file_eof_) {
       if (next_file_ >= files_.size()) return false;
       const std::string& key = files_[next_file_++];
-      auto store = MakeS3FileStore(o_.unload_bucket);
-      ASSIGN_OR_RETURN(raw_, store->Open(key));
+      if (!files_store_) files_store_ = MakeS3FileStore(o_.unload_bucket);
+      ASSIGN_OR_RETURN(raw_, files_store_->Open(key));
       Compression c = Compression::kNone;
       if (key.ends_with(".zst")) c = Compression::kZstd;
       if (key.ends_with(".gz")) c = Compression::kGzip;
@@ -249,7 +249,8 @@ Result<bool> RedshiftSource::NextRecord() {
       buf_pos_ = 0;
       file_eof_ = false;
     }
-    // A record ends at an LF that no backslash escapes.
+    // A record ends at an LF that no backslash escapes; spans between refills are appended
+    // whole.
     record_.clear();
     bool in_escape = false;
     for (;;) {
@@ -264,10 +265,23 @@ Result<bool> RedshiftSource::NextRecord() {
           break;
         }
       }
-      char ch = buf_[buf_pos_++];
-      if (!in_escape && ch == '\n') return true;
-      in_escape = !in_escape && ch == '\\';
-      record_.push_back(ch);
+      size_t i = buf_pos_;
+      for (; i < buf_.size(); ++i) {
+        char ch = buf_[i];
+        if (in_escape) {
+          in_escape = false;
+        } else if (ch == '\\') {
+          in_escape = true;
+        } else if (ch == '\n') {
+          break;
+        }
+      }
+      record_.append(buf_, buf_pos_, i - buf_pos_);
+      buf_pos_ = i;
+      if (i < buf_.size()) {
+        ++buf_pos_;  // the LF
+        return true;
+      }
     }
   }
 }

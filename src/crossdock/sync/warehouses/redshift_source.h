@@ -22,6 +22,7 @@
 
 #include "crossdock/aws/s3/scoped_bucket.h"
 #include "crossdock/sync/sources/copy_text.h"
+#include "crossdock/sync/sources/file_store.h"
 #include "crossdock/sync/sources/source.h"
 #include "crossdock/sync/streams.h"
 #include "crossdock/sync/warehouses/redshift_target.h"
@@ -91,6 +92,7 @@ class RedshiftSource final : public Source {
   // Unloaded files.
   bool unloaded_ = false;
   std::vector<std::string> files_;
+  std::unique_ptr<FileStore> files_store_;
   size_t next_file_ = 0;
   std::unique_ptr<aws::s3::ByteStream> raw_;
   std::unique_ptr<DecompressingStream> plain_;
