@@ -3,7 +3,7 @@
 # Idempotent; safe to run as root on a fresh Debian 12 machine.
 set -euo pipefail
 PKGS=(
-  build-essential cmake ninja-build pkg-config clang-format clang python3-psycopg2
+  build-essential cmake ninja-build ccache pkg-config clang-format clang python3-psycopg2
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libpugixml-dev libcpp-httplib-dev libcli11-dev
   libfmt-dev libspdlog-dev libsodium-dev libzstd-dev zlib1g-dev
