@@ -117,7 +117,7 @@ TEST(GenerateTest, S3ActionsFollowTheSeeds) {
   for (const Operation& op : *ops) actions.push_back(op.action);
   EXPECT_EQ(actions, (std::vector<std::string>{
                          "s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads",
-                         "s3:PutObject", "s3:GetObject", "s3:DeleteObject",
+                         "s3:GetObject", "s3:PutObject", "s3:DeleteObject",
                          "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"}));
   EXPECT_EQ((*ops)[3].resource, "arn:aws:s3:::syncoutput/crossdock-connection-test");
   EXPECT_EQ((*ops)[3].grant, "arn:aws:s3:::syncoutput/*");

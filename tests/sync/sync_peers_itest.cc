@@ -10,6 +10,7 @@
 #include "crossdock/crypto/sha256.h"
 #include "crossdock/sync/formats/compression.h"
 #include "sync/sync_peers.h"
+#include "testing/request_audit.h"
 
 namespace crossdock::sync::testing {
 
@@ -42,8 +43,55 @@ ConnectorOptions PeerConnectorOptions(const std::string& endpoint) {
   o.s3_endpoint = endpoint.empty() ? Env("CROSSDOCK_STS_ENDPOINT") : endpoint;
   o.sts_endpoint = o.s3_endpoint;
   o.staging.part_size = 5 << 20;
+  o.transport = crossdock::testing::SharedRecorder();  // audited at the end (below)
   return o;
 }
+
+namespace {
+
+// The generated policies of the roles the sync tests use, as `connection policies` would
+// print them for connections on the peer's bucket and prefix.
+std::vector<crossdock::testing::AuditPolicies> PeerAuditPolicies() {
+  std::vector<crossdock::testing::AuditPolicies> out;
+  auto add = [&](iam::ConnectionType type, const std::string& role, const std::string& dbx_id) {
+    if (role.empty()) return;
+    iam::ConnectionSpec spec;
+    spec.type = type;
+    spec.buckets = {{Env("RGW_BUCKET"), Env("RGW_PREFIX")}};
+    spec.region = Env("RGW_REGION").empty() ? "us-east-1" : Env("RGW_REGION");
+    spec.vendor_account = Env("RGW_VENDOR_ACCOUNT");
+    spec.external_ids = {Env("RGW_EXTERNAL_ID").empty() ? "unused" : Env("RGW_EXTERNAL_ID")};
+    spec.role_arn = role;
+    spec.databricks_external_id = dbx_id;
+    auto p = crossdock::testing::PoliciesFor(spec);
+    EXPECT_TRUE(p.ok()) << p.error().ToString();
+    if (p.ok()) out.push_back(*p);
+  };
+  add(iam::ConnectionType::kS3, Env("RGW_ROLE_ARN"), "");
+  add(iam::ConnectionType::kRedshiftServerless, Env("CROSSDOCK_REDSHIFT_ROLE_ARN"), "");
+  add(iam::ConnectionType::kDatabricks, Env("CROSSDOCK_DATABRICKS_ROLE_ARN"), "dbx-unused");
+  return out;
+}
+
+// At the end of each test process: every request the sync tests sent with a role, checked
+// against the policy crossdock generates for a connection like the test's.
+class RequestAuditEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    auto requests = crossdock::testing::SharedRecorder()->Take();
+    if (requests.empty() || Env("RGW_VENDOR_ACCOUNT").empty()) return;
+    auto report = crossdock::testing::Audit(requests, PeerAuditPolicies());
+    std::cout << report.Summary() << "\n";
+    if (!crossdock::testing::AuditWaived()) {
+      EXPECT_TRUE(report.outside.empty()) << report.Summary();
+    }
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kAudit =
+    ::testing::AddGlobalTestEnvironment(new RequestAuditEnvironment);
+
+}  // namespace
 
 S3Target PeerTarget(const std::string& prefix, const std::string& endpoint) {
   S3Target t;

@@ -22,6 +22,7 @@
 #include "crossdock/cli/credentials_options.h"
 #include "crossdock/connect/connection_check.h"
 #include "crossdock/connect/connection_credentials.h"
+#include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/http/curl_transport.h"
 
@@ -68,7 +69,8 @@ Result<std::string> ReadFile(const std::string& path, const char* flag) {
 
 // crossdock's own credentials, endpoint and principal.
 Result<connect::VendorAccess> Vendor(const Options& o, const Context& ctx,
-                                     std::shared_ptr<http::HttpTransport> transport) {
+                                     std::shared_ptr<http::HttpTransport> transport,
+                                     const std::string& region) {
   connect::VendorAccess v;
   CredentialsOptions co;
   co.profile = o.profile;
@@ -78,12 +80,10 @@ Result<connect::VendorAccess> Vendor(const Options& o, const Context& ctx,
   v.transport = std::move(transport);
   v.principal_arn = o.vendor_principal;
   if (v.principal_arn.empty()) {
+    connect::VendorContext vendor;
     auto identity = ctx.store->GetVendorIdentity();
-    if (identity.ok() && *identity) {
-      v.principal_arn = !(*identity)->role_arn.empty()
-                            ? (*identity)->role_arn
-                            : "arn:aws:iam::" + (*identity)->account_id + ":root";
-    }
+    if (identity.ok() && *identity) vendor.identity = **identity;
+    v.principal_arn = vendor.PrincipalArn(region);
   }
   return v;
 }
@@ -111,10 +111,14 @@ int RunTest(const Options& o) {
   auto transport = std::make_shared<http::CurlTransport>();
   connect::CheckEnvironment env;
   env.transport = transport;
-  env.s3_endpoint = o.endpoint_url;
-  env.sts_endpoint = o.endpoint_url;
+  connect::Endpoints flags;
+  flags.s3 = o.endpoint_url;
+  flags.sts = o.endpoint_url;
+  connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
+  env.s3_endpoint = endpoints.s3;
+  env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
-    auto vendor = Vendor(o, *ctx, transport);
+    auto vendor = Vendor(o, *ctx, transport, c->region);
     if (!vendor.ok()) return ReportError("connection test", vendor.error());
     env.vendor_credentials = vendor->credentials;
     env.vendor_principal_arn = vendor->principal_arn;
@@ -232,7 +236,7 @@ int RunCredentials(const Options& o) {
   auto transport = std::make_shared<http::CurlTransport>();
   connect::VendorAccess vendor;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
-    auto v = Vendor(o, *ctx, transport);
+    auto v = Vendor(o, *ctx, transport, c->region);
     if (!v.ok()) return ReportError("credentials", v.error());
     vendor = std::move(v).value();
   }

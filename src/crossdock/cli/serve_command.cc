@@ -22,6 +22,7 @@
 
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/cli/commands.h"
+#include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/crypto/secretbox.h"
@@ -266,18 +267,16 @@ int RunServe(ServeOptions o) {
 
   sync::ConnectorOptions connector_options;
   connector_options.store = store.get();
-  connector_options.s3_endpoint = o.s3_endpoint;
-  connector_options.sts_endpoint = o.sts_endpoint;
-  // Warehouse endpoint overrides come from the environment, as for `crossdock worker`.
-  if (const char* v = std::getenv("CROSSDOCK_REDSHIFT_DATA_ENDPOINT")) {
-    connector_options.redshift_data_endpoint = v;
-  }
-  if (const char* v = std::getenv("CROSSDOCK_DATABRICKS_ENDPOINT")) {
-    connector_options.databricks_endpoint = v;
-  }
-  if (const char* v = std::getenv("CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT")) {
-    connector_options.redshift_serverless_endpoint = v;
-  }
+  // Endpoint overrides: the flags, then the environment, as for `crossdock worker`.
+  connect::Endpoints flags;
+  flags.s3 = o.s3_endpoint;
+  flags.sts = o.sts_endpoint;
+  connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
+  connector_options.s3_endpoint = endpoints.s3;
+  connector_options.sts_endpoint = endpoints.sts;
+  connector_options.redshift_data_endpoint = endpoints.redshift_data;
+  connector_options.databricks_endpoint = endpoints.databricks;
+  connector_options.redshift_serverless_endpoint = endpoints.redshift_serverless;
   if (peers) {
     aws::AwsCredentials creds;
     creds.access_key_id = peers->Get("RGW_VENDOR_ACCESS_KEY");

@@ -2,17 +2,9 @@
 #include <cstdlib>
 
 #include "crossdock/cli/sync_cli.h"
+#include "crossdock/connect/connection_runtime.h"
 
 namespace crossdock::cli {
-namespace {
-
-std::string EnvOr(const std::string& value, const char* name) {
-  if (!value.empty()) return value;
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-
-}  // namespace
 
 void AddConnectorFlags(CLI::App& app, SyncCliOptions& o) {
   app.add_option("--s3-endpoint", o.s3_endpoint,
@@ -34,11 +26,17 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   ASSIGN_OR_RETURN(ctx.service, sync::SyncService::Open(*ctx.base.store));
   sync::ConnectorOptions co;
   co.store = ctx.base.store.get();
-  co.s3_endpoint = EnvOr(o.s3_endpoint, "CROSSDOCK_S3_ENDPOINT");
-  co.sts_endpoint = EnvOr(o.sts_endpoint, "CROSSDOCK_STS_ENDPOINT");
-  co.redshift_data_endpoint = EnvOr(o.redshift_data_endpoint, "CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
-  co.databricks_endpoint = EnvOr(o.databricks_endpoint, "CROSSDOCK_DATABRICKS_ENDPOINT");
-  co.redshift_serverless_endpoint = EnvOr({}, "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
+  connect::Endpoints flags;
+  flags.s3 = o.s3_endpoint;
+  flags.sts = o.sts_endpoint;
+  flags.redshift_data = o.redshift_data_endpoint;
+  flags.databricks = o.databricks_endpoint;
+  connect::Endpoints e = connect::Endpoints::FromFlagsAndEnvironment(flags);
+  co.s3_endpoint = e.s3;
+  co.sts_endpoint = e.sts;
+  co.redshift_data_endpoint = e.redshift_data;
+  co.databricks_endpoint = e.databricks;
+  co.redshift_serverless_endpoint = e.redshift_serverless;
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

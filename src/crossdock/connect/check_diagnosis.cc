@@ -4,6 +4,7 @@
 
 #include "crossdock/aws/sts/sts_errors.h"
 #include "crossdock/iam/evaluate.h"
+#include "crossdock/iam/operations.h"
 
 namespace crossdock::connect {
 namespace {
@@ -104,7 +105,7 @@ void DiagnoseS3Failure(const Error& error, const ProbeAction& probe, const Diagn
     out.fix =
         "Allow kms:GenerateDataKey and kms:Decrypt on the bucket's KMS key, both in the "
         "role's permission policy and in the key policy (crossdock policy generate "
-        "--kms-key-arn adds them).";
+        "--kms-key KEY_ARN adds them).";
     return;
   }
   switch (error.code()) {
@@ -112,12 +113,10 @@ void DiagnoseS3Failure(const Error& error, const ProbeAction& probe, const Diagn
       out.diagnosis = fmt::format("{} is not allowed {} on {}.",
                                   who == "the role" ? "The role" : "The access key's user",
                                   probe.action, probe.resource);
-      out.fix = fmt::format(
-          "Add \"{}\" with Resource \"{}\" to the {} permission policy (crossdock connection "
-          "policies prints the complete policy). Object actions need the bucket/* ARN, "
-          "bucket actions the bucket ARN.",
-          probe.action, probe.grant_resource.empty() ? probe.resource : probe.grant_resource,
-          ctx.role_arn.empty() ? "user's" : "role's");
+      out.fix = iam::GrantFix(probe.action,
+                              probe.grant_resource.empty() ? probe.resource : probe.grant_resource,
+                              ctx.role_arn.empty() ? "user's" : "role's") +
+                " Object actions need the bucket/* ARN, bucket actions the bucket ARN.";
       break;
     case ErrorCode::kNotFound:
       out.diagnosis =

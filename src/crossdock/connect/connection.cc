@@ -4,29 +4,6 @@
 
 namespace crossdock::connect {
 
-const char* ConnectionTypeName(ConnectionType type) {
-  switch (type) {
-    case ConnectionType::kS3:
-      return "s3";
-    case ConnectionType::kDatabricks:
-      return "databricks";
-    case ConnectionType::kRedshiftServerless:
-      return "redshift-serverless";
-  }
-  return "s3";
-}
-
-Result<ConnectionType> ParseConnectionType(std::string_view text) {
-  if (text == "s3") return ConnectionType::kS3;
-  if (text == "databricks") return ConnectionType::kDatabricks;
-  if (text == "redshift-serverless") return ConnectionType::kRedshiftServerless;
-  return Error(ErrorCode::kInvalidArgument,
-               fmt::format("unknown connection type \"{}\"; use s3, databricks or "
-                           "redshift-serverless",
-                           text),
-               "type");
-}
-
 const char* AuthMethodName(AuthMethod method) {
   return method == AuthMethod::kAccessKey ? "access-key" : "iam-role";
 }

@@ -17,16 +17,17 @@
 
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
+#include "crossdock/iam/connection_types.h"
 
 namespace crossdock::connect {
 
-enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless };
+// The connection types are iam/connection_types.h's one table.
+using iam::ConnectionType;
+using iam::ConnectionTypeName;
+using iam::ParseConnectionType;
 enum class AuthMethod { kAccessKey, kIamRole };
 enum class RedshiftAccess { kDataApi, kVpcEndpoint };
 
-// "s3", "databricks", "redshift-serverless" and back (kInvalidArgument naming "type").
-const char* ConnectionTypeName(ConnectionType type);
-Result<ConnectionType> ParseConnectionType(std::string_view text);
 // "access-key", "iam-role" and back (field "auth_method").
 const char* AuthMethodName(AuthMethod method);
 Result<AuthMethod> ParseAuthMethod(std::string_view text);

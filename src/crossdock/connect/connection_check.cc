@@ -11,6 +11,7 @@
 #include "crossdock/crypto/random.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/generate.h"
+#include "crossdock/iam/operations.h"
 
 namespace crossdock::connect {
 namespace {
@@ -61,10 +62,9 @@ class Checker {
         transport_(std::move(transport)),
         partition_(std::move(partition)) {
     ctx_.role_arn = c_.auth_method == AuthMethod::kIamRole ? c_.role_arn : "";
-    ctx_.vendor_principal =
-        env.vendor_principal_arn.empty()
-            ? fmt::format("arn:{}:iam::{}:root", partition_.id, env.vendor_account)
-            : env.vendor_principal_arn;
+    ctx_.vendor_principal = env.vendor_principal_arn.empty()
+                                ? iam::VendorPrincipalArn(partition_.id, env.vendor_account)
+                                : env.vendor_principal_arn;
     ctx_.region = c_.region;
     ctx_.bucket = c_.bucket;
   }
@@ -78,9 +78,10 @@ class Checker {
     if (creds) {
       S3Checks(creds);
     } else {
-      for (const char* id : {"bucket_region", "list_objects", "put_object", "get_object",
-                             "head_object", "create_multipart_upload", "abort_multipart_upload",
-                             "list_multipart_uploads", "delete_object"}) {
+      for (const char* id :
+           {"bucket_region", "list_objects", "key_exists", "put_object", "get_object",
+            "head_object", "create_multipart_upload", "list_parts", "list_multipart_uploads",
+            "abort_multipart_upload", "copy_object", "delete_objects", "delete_object"}) {
         report_.checks.push_back(
             Skipped(id, id, "skipped: crossdock has no working credentials for this connection"));
       }
@@ -270,7 +271,33 @@ class Checker {
         }));
   }
 
+  bool GetPassed() const {
+    const CheckResult* get = report_.Find("get_object");
+    return get != nullptr && get->status == CheckStatus::kPass;
+  }
+
   std::string BucketArn() const { return fmt::format("arn:{}:s3:::{}", partition_.id, c_.bucket); }
+
+  // How IAM sees an S3 API operation on `full_key` (or the bucket), read from the operation
+  // table: the probes test exactly the actions syncs need, named as the fixes name them.
+  // `requirement` picks one of several actions (CopyObject: 0 PutObject, 1 GetObject).
+  ProbeAction TableProbe(std::string_view api, const std::string& full_key,
+                         std::vector<std::pair<std::string, std::string>> context = {},
+                         size_t requirement = 0) const {
+    ProbeAction p;
+    const iam::OperationDef* def = iam::FindOperation(api);
+    if (def == nullptr || requirement >= def->requirements.size()) return p;
+    const iam::Requirement& r = def->requirements[requirement];
+    p.action = r.action;
+    if (r.resource == iam::ResourceKind::kBucket) {
+      p.resource = BucketArn();
+    } else {
+      p.resource = ObjectArn(full_key);
+      p.grant_resource = ObjectArn(prefix_ + "*");
+    }
+    p.context = std::move(context);
+    return p;
+  }
   std::string ObjectArn(const std::string& full_key) const {
     return fmt::format("arn:{}:s3:::{}/{}", partition_.id, c_.bucket, full_key);
   }
@@ -309,14 +336,15 @@ class Checker {
       report_.checks.push_back(std::move(r));
       return;
     }
-    std::string prefix = c_.path.empty() ? "" : c_.path + "/";
+    prefix_ = c_.path.empty() ? "" : c_.path + "/";
+    const std::string& prefix = prefix_;
     aws::s3::ScopedBucket bucket(*client, aws::s3::BucketScope{c_.bucket, prefix});
     const std::string probe_key = std::string(iam::kProbeObjectName) + "-" + RandomHex(6);
     const std::string full_key = prefix + probe_key;
     const std::string where = fmt::format("s3://{}/{}", c_.bucket, prefix);
 
     Probe("bucket_region", fmt::format("GetBucketLocation s3://{}", c_.bucket),
-          {"s3:GetBucketLocation", BucketArn(), {}, ""}, [&](CheckResult& r) -> Status {
+          TableProbe("s3:GetBucketLocation", ""), [&](CheckResult& r) -> Status {
             ASSIGN_OR_RETURN(std::string region, bucket.GetBucketLocation());
             if (region.empty()) region = "us-east-1";
             r.message = "the bucket is in " + region;
@@ -328,23 +356,38 @@ class Checker {
             }
             return OkStatus();
           });
-    Probe("list_objects", fmt::format("ListObjectsV2 {}", where),
-          {"s3:ListBucket", BucketArn(), {{"s3:prefix", prefix}}, ""},
+    Probe("list_objects", fmt::format("ListObjectsV2 {} (delimiter /)", where),
+          TableProbe("s3:ListObjectsV2", "", {{"s3:prefix", prefix}, {"s3:delimiter", "/"}}),
           [&](CheckResult& r) -> Status {
             ASSIGN_OR_RETURN(auto page, bucket.ListPage("", "/"));
             r.message = fmt::format("listed {} objects and {} folders", page.objects.size(),
                                     page.common_prefixes.size());
             return OkStatus();
           });
+    // Syncs ask whether a key exists (a run's manifest) by listing with the key as prefix:
+    // a role confined to the path answers a GET of a missing key with 403, not 404.
+    Probe("key_exists",
+          fmt::format("ListObjectsV2 s3://{}/{} (does a missing key exist?)", c_.bucket, full_key),
+          TableProbe("s3:ListObjectsV2", "", {{"s3:prefix", full_key}}),
+          [&](CheckResult& r) -> Status {
+            ASSIGN_OR_RETURN(bool exists, bucket.Exists(probe_key));
+            r.message = exists ? "the key exists" : "answered: no such key";
+            if (exists) {
+              r.status = CheckStatus::kWarn;
+              r.diagnosis = "A key with the connection test's random name already exists.";
+              r.fix = "Run the test again.";
+            }
+            return OkStatus();
+          });
     const std::string payload = "crossdock connection test " + probe_key + "\n";
     bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}", c_.bucket, full_key),
-                     {"s3:PutObject", ObjectArn(full_key), {}, ObjectArn(prefix + "*")},
+                     TableProbe("s3:PutObject", full_key),
                      [&](CheckResult& r) -> Status {
                        RETURN_IF_ERROR(bucket.Put(probe_key, payload));
                        r.message = fmt::format("wrote {} bytes", payload.size());
                        return OkStatus();
                      });
-    const ProbeAction get_probe{"s3:GetObject", ObjectArn(full_key), {}, ObjectArn(prefix + "*")};
+    const ProbeAction get_probe = TableProbe("s3:GetObject", full_key);
     if (put) {
       Probe("get_object", fmt::format("GetObject s3://{}/{}", c_.bucket, full_key), get_probe,
             [&](CheckResult& r) -> Status {
@@ -375,14 +418,29 @@ class Checker {
     bool started =
         Probe("create_multipart_upload",
               fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-              {"s3:PutObject", ObjectArn(prefix + mpu_key), {}, ObjectArn(prefix + "*")},
+              TableProbe("s3:CreateMultipartUpload", prefix + mpu_key),
               [&](CheckResult& r) -> Status {
                 ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
                 r.message = "started an upload";
                 return OkStatus();
               });
+    if (started) {
+      // Confirming the parts of an upload whose CompleteMultipartUpload answer was lost.
+      Probe("list_parts",
+            fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+            TableProbe("s3:ListParts", prefix + mpu_key), [&](CheckResult& r) -> Status {
+              ASSIGN_OR_RETURN(auto parts,
+                               bucket.client().ListParts(c_.bucket, prefix + mpu_key, upload_id));
+              r.message = fmt::format("{} parts uploaded", parts.size());
+              return OkStatus();
+            });
+    } else {
+      report_.checks.push_back(
+          Skipped("list_parts", "list_parts", "skipped: no upload could be started"));
+    }
     Probe("list_multipart_uploads", fmt::format("ListMultipartUploads {}", where),
-          {"s3:ListBucketMultipartUploads", BucketArn(), {}, ""}, [&](CheckResult& r) -> Status {
+          TableProbe("s3:ListMultipartUploads", "", {{"s3:prefix", prefix}}),
+          [&](CheckResult& r) -> Status {
             ASSIGN_OR_RETURN(auto uploads, bucket.ListMultipartUploads(""));
             r.message = fmt::format("{} uploads in progress under the prefix", uploads.size());
             return OkStatus();
@@ -391,7 +449,7 @@ class Checker {
       bool aborted = Probe(
           "abort_multipart_upload",
           fmt::format("AbortMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-          {"s3:AbortMultipartUpload", ObjectArn(prefix + mpu_key), {}, ObjectArn(prefix + "*")},
+          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key),
           [&](CheckResult& r) -> Status {
             RETURN_IF_ERROR(bucket.AbortMultipartUpload(mpu_key, upload_id));
             r.message = "aborted the upload; no parts are left";
@@ -408,16 +466,49 @@ class Checker {
                                        "skipped: no upload could be started"));
     }
     if (put) {
+      // Runs commit staged files with a server-side copy and remove staging in batches.
+      const std::string copy_key = probe_key + "-copy";
+      bool copied = Probe("copy_object",
+                          fmt::format("CopyObject s3://{}/{} to {}", c_.bucket, full_key, copy_key),
+                          // GetObject on the source passed above: a denial is PutObject's.
+                          TableProbe("s3:CopyObject", prefix + copy_key, {},
+                                     GetPassed() ? 0 : 1),
+                          [&](CheckResult& r) -> Status {
+                            RETURN_IF_ERROR(bucket.Copy(probe_key, copy_key));
+                            r.message = "copied the test object inside the path";
+                            return OkStatus();
+                          });
+      if (copied) {
+        Probe("delete_objects",
+              fmt::format("DeleteObjects s3://{}/{}{}", c_.bucket, prefix, copy_key),
+              TableProbe("s3:DeleteObjects", prefix + copy_key), [&](CheckResult& r) -> Status {
+                std::vector<std::string> keys = {copy_key};
+                ASSIGN_OR_RETURN(auto result, bucket.DeleteMany(keys));
+                if (!result.errors.empty()) {
+                  return Error(result.errors[0].code == "AccessDenied" ? ErrorCode::kAccessDenied
+                                                                       : ErrorCode::kInternal,
+                               "DeleteObjects " + copy_key + ": " + result.errors[0].code + " " +
+                                   result.errors[0].message)
+                      .WithAws(result.errors[0].code, 403, "");
+                }
+                r.message = "removed the copy with a batch delete";
+                return OkStatus();
+              });
+      } else {
+        report_.checks.push_back(
+            Skipped("delete_objects", "delete_objects", "skipped: nothing was copied"));
+      }
       Probe("delete_object", fmt::format("DeleteObject s3://{}/{}", c_.bucket, full_key),
-            {"s3:DeleteObject", ObjectArn(full_key), {}, ObjectArn(prefix + "*")},
+            TableProbe("s3:DeleteObject", full_key),
             [&](CheckResult& r) -> Status {
               RETURN_IF_ERROR(bucket.Delete(probe_key));
               r.message = "removed the test object";
               return OkStatus();
             });
     } else {
-      report_.checks.push_back(
-          Skipped("delete_object", "delete_object", "skipped: nothing was written"));
+      for (const char* id : {"copy_object", "delete_objects", "delete_object"}) {
+        report_.checks.push_back(Skipped(id, id, "skipped: nothing was written"));
+      }
     }
   }
 
@@ -429,6 +520,7 @@ class Checker {
   aws::Partition partition_;
   DiagnosisContext ctx_;
   ConnectionCheckReport report_;
+  std::string prefix_;  // the connection's path with a trailing '/', or ""
 };
 
 }  // namespace

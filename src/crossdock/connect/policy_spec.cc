@@ -4,29 +4,17 @@
 
 namespace crossdock::connect {
 
-iam::ConnectionType ToIamType(ConnectionType type) {
-  switch (type) {
-    case ConnectionType::kS3:
-      return iam::ConnectionType::kS3;
-    case ConnectionType::kDatabricks:
-      return iam::ConnectionType::kDatabricks;
-    case ConnectionType::kRedshiftServerless:
-      return iam::ConnectionType::kRedshiftServerless;
-  }
-  return iam::ConnectionType::kS3;
-}
-
 Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
                                               const store::VendorIdentity& vendor,
                                               const std::vector<std::string>& external_ids) {
   if (vendor.account_id.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "no vendor identity is configured: set crossdock's AWS account id first "
-                 "(crossdock identity --set-account ACCOUNT_ID)",
+                 "(crossdock identity set --account-id ACCOUNT_ID)",
                  "vendor_account");
   }
   iam::ConnectionSpec spec;
-  spec.type = ToIamType(c.type);
+  spec.type = c.type;
   spec.region = c.region;
   spec.vendor_account = vendor.account_id;
   spec.vendor_role_arn = vendor.role_arn;

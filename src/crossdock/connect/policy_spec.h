@@ -17,8 +17,6 @@
 
 namespace crossdock::connect {
 
-iam::ConnectionType ToIamType(ConnectionType type);
-
 // kInvalidArgument naming the field when the connection or identity cannot make a spec
 // (no vendor account configured, a malformed bucket).
 Result<iam::ConnectionSpec> SpecForConnection(const Connection& connection,

@@ -7,6 +7,7 @@
 #include "crossdock/connect/role_arn.h"
 #include "crossdock/connect/validation.h"
 #include "crossdock/crypto/token_hash.h"
+#include "crossdock/iam/generate.h"
 
 namespace crossdock::connect {
 namespace {
@@ -163,8 +164,8 @@ Result<IdentityView> ConnectionService::Identity(std::string_view org_id) {
 
 nlohmann::json ExampleTrustPolicy(const store::VendorIdentity& vendor,
                                   const std::vector<std::string>& external_ids) {
-  std::string principal = vendor.role_arn;
-  if (principal.empty()) principal = fmt::format("arn:aws:iam::{}:root", vendor.account_id);
+  // An example without a region: the commercial partition.
+  std::string principal = iam::VendorPrincipalArn("aws", vendor.account_id, vendor.role_arn);
   nlohmann::json ids = external_ids.size() == 1 ? nlohmann::json(external_ids.front())
                                                 : nlohmann::json(external_ids);
   return {{"Version", "2012-10-17"},

@@ -1,5 +1,6 @@
 #include "crossdock/iam/generate.h"
 
+#include <algorithm>
 #include <functional>
 
 #include "crossdock/iam/arn.h"
@@ -43,32 +44,17 @@ json OneOrMany(const std::vector<json>& values) {
   return json(values);
 }
 
-std::vector<std::string> ObjectActions(ConnectionType type) {
-  std::vector<std::string> a = {"s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-                                "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"};
-  if (type == ConnectionType::kRedshiftServerless) a.push_back("s3:GetObjectAttributes");
-  return a;
-}
-
-const std::vector<std::string>& BucketActions() {
-  static const std::vector<std::string> a = {"s3:GetBucketLocation",
-                                             "s3:ListBucketMultipartUploads"};
-  return a;
-}
-
-const std::vector<std::string>& DataApiActions() {
-  static const std::vector<std::string> a = {
-      "redshift-data:CancelStatement",     "redshift-data:DescribeStatement",
-      "redshift-data:DescribeTable",       "redshift-data:ExecuteStatement",
-      "redshift-data:GetStatementResult",  "redshift-data:ListDatabases",
-      "redshift-data:ListSchemas",         "redshift-data:ListTables",
-      "redshift-serverless:GetCredentials"};
+// The actions of the operation table for one kind of resource; "*" actions sorted as the
+// vendor documents list them.
+std::vector<std::string> Actions(const ConnectionSpec& spec, ResourceKind kind) {
+  std::vector<std::string> a = ActionsFor(spec.type, kind, !spec.kms_key_arn.empty());
+  if (kind == ResourceKind::kAny) std::sort(a.begin(), a.end());
+  if (kind == ResourceKind::kBucket) std::erase(a, std::string("s3:ListBucket"));
   return a;
 }
 
 std::string VendorPrincipal(const ConnectionSpec& spec) {
-  if (!spec.vendor_role_arn.empty()) return spec.vendor_role_arn;
-  return "arn:" + SpecPartition(spec) + ":iam::" + spec.vendor_account + ":root";
+  return VendorPrincipalArn(SpecPartition(spec), spec.vendor_account, spec.vendor_role_arn);
 }
 
 std::string DatabricksPrincipal(const ConnectionSpec& spec) {
@@ -89,15 +75,21 @@ struct Renderer {
   std::function<json(const std::string&)> self_role = [](const std::string& arn) {
     return json(arn);
   };
+  // Templates create the role and its trust policy in one step, and IAM refuses a principal
+  // that does not exist yet. So they trust the account root on condition that the caller is
+  // the role itself (ArnEquals aws:PrincipalArn), which IAM accepts at creation and which
+  // admits exactly the self-assume. Null: name the role as principal (the console form of
+  // the vendor documents, pasted after the role exists).
+  std::function<json()> account_root;
 };
 
 json BuildPermissionPolicy(const ConnectionSpec& spec, const Renderer& r) {
   std::string p = SpecPartition(spec);
   json statements = json::array();
-  if (spec.type == ConnectionType::kRedshiftServerless) {
+  if (std::vector<std::string> any = Actions(spec, ResourceKind::kAny); !any.empty()) {
     statements.push_back({{"Sid", "CrossdockRedshiftDataApi"},
                           {"Effect", "Allow"},
-                          {"Action", DataApiActions()},
+                          {"Action", any},
                           {"Resource", "*"}});
   }
   if (!spec.buckets.empty()) {
@@ -109,9 +101,9 @@ json BuildPermissionPolicy(const ConnectionSpec& spec, const Renderer& r) {
     }
     statements.push_back({{"Sid", "CrossdockObjects"},
                           {"Effect", "Allow"},
-                          {"Action", ObjectActions(spec.type)},
+                          {"Action", Actions(spec, ResourceKind::kObject)},
                           {"Resource", OneOrMany(objects)}});
-    std::vector<std::string> bucket_actions = BucketActions();
+    std::vector<std::string> bucket_actions = Actions(spec, ResourceKind::kBucket);
     if (!plain_buckets.empty()) {
       // Without a path, listing the whole bucket is what is needed.
       statements.push_back({{"Sid", "CrossdockListBucket"},
@@ -140,13 +132,13 @@ json BuildPermissionPolicy(const ConnectionSpec& spec, const Renderer& r) {
   if (!spec.kms_key_arn.empty()) {
     statements.push_back({{"Sid", "CrossdockKmsKey"},
                           {"Effect", "Allow"},
-                          {"Action", json::array({"kms:Decrypt", "kms:GenerateDataKey"})},
+                          {"Action", Actions(spec, ResourceKind::kKmsKey)},
                           {"Resource", spec.kms_key_arn}});
   }
-  if (spec.type == ConnectionType::kDatabricks) {
+  if (!Actions(spec, ResourceKind::kOwnRole).empty()) {
     statements.push_back({{"Sid", "AllowSelfAssume"},
                           {"Effect", "Allow"},
-                          {"Action", "sts:AssumeRole"},
+                          {"Action", OneOrMany({Actions(spec, ResourceKind::kOwnRole).front()})},
                           {"Resource", r.self_role(spec.role_arn)}});
   }
   return {{"Version", "2012-10-17"}, {"Statement", statements}};
@@ -159,9 +151,10 @@ json BuildTrustPolicy(const ConnectionSpec& spec, const Renderer& r) {
     ids.push_back(r.external_id(i, spec.external_ids[i]));
   }
   std::string sid = "CrossdockAssumeRole";
+  bool self_by_condition = spec.type == ConnectionType::kDatabricks && r.account_root;
   if (spec.type == ConnectionType::kDatabricks) {
     principals.push_back(DatabricksPrincipal(spec));
-    principals.push_back(r.self_role(spec.role_arn));
+    if (!self_by_condition) principals.push_back(r.self_role(spec.role_arn));
     ids.push_back(r.external_id(spec.external_ids.size(), spec.databricks_external_id));
     sid = "CrossdockAndDatabricksAssumeRole";
   }
@@ -171,6 +164,18 @@ json BuildTrustPolicy(const ConnectionSpec& spec, const Renderer& r) {
                         {"Principal", {{"AWS", OneOrMany(principals)}}},
                         {"Action", "sts:AssumeRole"},
                         {"Condition", {{"StringEquals", {{"sts:ExternalId", OneOrMany(ids)}}}}}});
+  if (self_by_condition) {
+    statements.push_back(
+        {{"Sid", "SelfAssume"},
+         {"Effect", "Allow"},
+         {"Principal", {{"AWS", r.account_root()}}},
+         {"Action", "sts:AssumeRole"},
+         {"Condition",
+          {{"StringEquals",
+            {{"sts:ExternalId",
+              r.external_id(spec.external_ids.size(), spec.databricks_external_id)}}},
+           {"ArnEquals", {{"aws:PrincipalArn", r.self_role(spec.role_arn)}}}}}});
+  }
   if (spec.type == ConnectionType::kRedshiftServerless && !spec.buckets.empty()) {
     statements.push_back({{"Sid", "RedshiftAssumeRole"},
                           {"Effect", "Allow"},
@@ -237,24 +242,10 @@ void EmitYaml(const json& v, int indent, std::string& out) {
 
 }  // namespace
 
-const char* ConnectionTypeName(ConnectionType type) {
-  switch (type) {
-    case ConnectionType::kS3:
-      return "s3";
-    case ConnectionType::kDatabricks:
-      return "databricks";
-    case ConnectionType::kRedshiftServerless:
-      return "redshift-serverless";
-  }
-  return "s3";
-}
-
-Result<ConnectionType> ParseConnectionType(std::string_view name) {
-  if (name == "s3") return ConnectionType::kS3;
-  if (name == "databricks") return ConnectionType::kDatabricks;
-  if (name == "redshift-serverless") return ConnectionType::kRedshiftServerless;
-  return Invalid("type", "unknown connection type \"" + std::string(name) +
-                             "\"; use s3, databricks or redshift-serverless");
+std::string VendorPrincipalArn(std::string_view partition, std::string_view vendor_account,
+                               std::string_view vendor_role_arn) {
+  if (!vendor_role_arn.empty()) return std::string(vendor_role_arn);
+  return "arn:" + std::string(partition) + ":iam::" + std::string(vendor_account) + ":root";
 }
 
 Result<BucketTarget> ParseBucketTarget(std::string_view text) {
@@ -414,6 +405,7 @@ nlohmann::ordered_json ToJson(const Operation& op) {
               {"context", ctx},
               {"purpose", op.purpose},
               {"grant", op.grant}};
+  if (!op.apis.empty()) out["apis"] = op.apis;
   if (!op.principal.empty()) out["principal"] = op.principal;
   return out;
 }
@@ -422,41 +414,56 @@ Result<std::vector<Operation>> RequiredOperations(const ConnectionSpec& spec) {
   RETURN_IF_ERROR(ValidateSpec(spec));
   std::string p = SpecPartition(spec);
   std::vector<Operation> ops;
-  if (spec.type == ConnectionType::kRedshiftServerless) {
-    for (const std::string& a : DataApiActions()) {
-      ops.push_back(MakeOp("", a, "*", {}, "query Redshift Serverless through the Data API"));
+  auto add = [&](const OperationDef& def, const std::string& action, std::string resource,
+                 std::vector<std::pair<std::string, std::string>> context, std::string grant) {
+    for (Operation& op : ops) {
+      if (op.action == action && op.resource == resource && op.context == context) {
+        if (std::find(op.apis.begin(), op.apis.end(), def.api) == op.apis.end()) {
+          op.apis.push_back(def.api);
+        }
+        return;
+      }
+    }
+    Operation op = MakeOp("", action, std::move(resource), std::move(context), def.purpose);
+    op.grant = grant.empty() ? op.resource : std::move(grant);
+    op.apis.push_back(def.api);
+    ops.push_back(std::move(op));
+  };
+  // Resource-less and role operations first, then each bucket's, then the KMS key's.
+  for (const OperationDef* def : OperationsFor(spec.type)) {
+    for (const Requirement& r : def->requirements) {
+      if (r.resource == ResourceKind::kAny) add(*def, r.action, "*", {}, "");
     }
   }
   for (const BucketTarget& b : spec.buckets) {
-    std::string object = ProbeObject(p, b), bucket = BucketArn(p, b);
-    std::vector<std::pair<std::string, std::string>> list_ctx;
-    if (!b.prefix.empty()) list_ctx.push_back({"s3:prefix", b.prefix + "/"});
-    ops.push_back(MakeOp("", "s3:ListBucket", bucket, list_ctx, "list files under the path"));
-    ops.push_back(MakeOp("", "s3:GetBucketLocation", bucket, {}, "check the bucket's region"));
-    ops.push_back(MakeOp("", "s3:ListBucketMultipartUploads", bucket, {},
-                         "find and clean up interrupted uploads"));
-    ops.push_back(MakeOp("", "s3:PutObject", object, {}, "write files (also multipart uploads)"));
-    ops.push_back(MakeOp("", "s3:GetObject", object, {}, "read files"));
-    ops.push_back(MakeOp("", "s3:DeleteObject", object, {}, "remove staged files"));
-    ops.push_back(MakeOp("", "s3:AbortMultipartUpload", object, {}, "abort a failed upload"));
-    ops.push_back(MakeOp("", "s3:ListMultipartUploadParts", object, {}, "resume an upload"));
-    if (spec.type == ConnectionType::kRedshiftServerless) {
-      ops.push_back(MakeOp("", "s3:GetObjectAttributes", object, {}, "Redshift UNLOAD/COPY"));
+    for (ResourceKind kind : {ResourceKind::kBucket, ResourceKind::kObject}) {
+      for (const OperationDef* def : OperationsFor(spec.type)) {
+        for (const Requirement& r : def->requirements) {
+          ResourceKind k =
+              r.resource == ResourceKind::kCopySource ? ResourceKind::kObject : r.resource;
+          if (k != kind) continue;
+          if (kind == ResourceKind::kObject) {
+            add(*def, r.action, ProbeObject(p, b), {}, ObjectPattern(p, b));
+            continue;
+          }
+          std::vector<std::pair<std::string, std::string>> context;
+          if (!b.prefix.empty() && std::find(def->condition_keys.begin(),
+                                             def->condition_keys.end(),
+                                             std::string_view("s3:prefix")) !=
+                                       def->condition_keys.end()) {
+            context.push_back({"s3:prefix", b.prefix + "/"});
+          }
+          add(*def, r.action, BucketArn(p, b), std::move(context), "");
+        }
+      }
     }
   }
-  if (!spec.kms_key_arn.empty()) {
-    ops.push_back(MakeOp("", "kms:Decrypt", spec.kms_key_arn, {}, "read SSE-KMS encrypted files"));
-    ops.push_back(
-        MakeOp("", "kms:GenerateDataKey", spec.kms_key_arn, {}, "write SSE-KMS encrypted files"));
-  }
-  if (spec.type == ConnectionType::kDatabricks) {
-    ops.push_back(MakeOp("", "sts:AssumeRole", spec.role_arn, {},
-                         "Databricks storage credential self-assume"));
-  }
-  for (Operation& op : ops) {
-    op.grant = op.resource;
-    for (const BucketTarget& b : spec.buckets) {
-      if (op.resource == ProbeObject(p, b)) op.grant = ObjectPattern(p, b);
+  for (const OperationDef* def : OperationsFor(spec.type)) {
+    for (const Requirement& r : def->requirements) {
+      if (r.resource == ResourceKind::kKmsKey && !spec.kms_key_arn.empty()) {
+        add(*def, r.action, spec.kms_key_arn, {}, "");
+      }
+      if (r.resource == ResourceKind::kOwnRole) add(*def, r.action, spec.role_arn, {}, "");
     }
   }
   return ops;
@@ -493,9 +500,11 @@ Result<GeneratedPolicies> GeneratePolicies(const ConnectionSpec& spec) {
   out.trust_policy = BuildTrustPolicy(spec, plain);
   if (spec.type == ConnectionType::kDatabricks) {
     out.notes.push_back(
-        "IAM rejects a trust policy naming a role that does not exist yet: create the role "
-        "with crossdock and Databricks as principals first, then add the role's own ARN "
-        "(self-assume) to the trust policy.");
+        "IAM rejects a trust policy naming a role that does not exist yet: in the console, "
+        "create the role with crossdock and Databricks as principals first, then add the "
+        "role's own ARN (self-assume) to the trust policy. The CloudFormation and Terraform "
+        "outputs deploy in one step: they trust the account root on condition that the "
+        "caller is the role itself (ArnEquals aws:PrincipalArn).");
   }
   if (spec.external_ids.size() > 1) {
     out.notes.push_back(
@@ -535,10 +544,12 @@ Result<std::string> RenderCloudFormation(const ConnectionSpec& spec, bool yaml) 
   r.external_id = [&params](size_t i, const std::string&) {
     return json{{"Ref", params[i].first}};
   };
-  bool own_role = spec.role_arn.empty();
-  r.self_role = [own_role](const std::string& arn) -> json {
-    if (!own_role) return arn;
+  // The role is the one this stack creates: its ARN from the stack's own account.
+  r.self_role = [](const std::string&) -> json {
     return json{{"Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${RoleName}"}};
+  };
+  r.account_root = []() -> json {
+    return json{{"Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}};
   };
   json parameters = json::object();
   for (const auto& [name, value] : params) {
@@ -586,10 +597,9 @@ Result<std::string> RenderTerraform(const ConnectionSpec& spec) {
   r.external_id = [&params](size_t i, const std::string&) {
     return json("\x01" + params[i].first + "\x01");
   };
-  bool own_role = spec.role_arn.empty();
-  r.self_role = [own_role](const std::string& arn) -> json {
-    return own_role ? json("\x02") : json(arn);
-  };
+  bool own_role = spec.role_arn.empty() || spec.type == ConnectionType::kDatabricks;
+  r.self_role = [](const std::string&) -> json { return json("\x02"); };
+  r.account_root = []() -> json { return json("\x03"); };
   auto hcl = [&](const json& doc) {
     std::string text = doc.dump(2);
     // HCL would read ${...} inside strings as interpolation.
@@ -611,6 +621,12 @@ Result<std::string> RenderTerraform(const ConnectionSpec& spec) {
       escaped.replace(at, self_token.size(),
                       "\"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_"
                       "identity.current.account_id}:role/${var.role_name}\"");
+    }
+    std::string root_token = json("\x03").dump();
+    while ((at = escaped.find(root_token)) != std::string::npos) {
+      escaped.replace(at, root_token.size(),
+                      "\"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_"
+                      "identity.current.account_id}:root\"");
     }
     // Indent under the resource block.
     std::string out;

@@ -4,16 +4,14 @@
 // A ConnectionSpec describes one connection (type s3 | databricks | redshift-serverless,
 // buckets with optional path, region, the vendor's principal, External IDs, the customer's
 // role, an optional KMS key). RequiredOperations() lists every (action, resource, condition
-// context) crossdock's syncs and connection test perform, and RequiredTrustOperations() every
-// sts:AssumeRole the trust policy must allow; the generator writes policies that allow
-// exactly those, and tests simulate each operation against the generated policies. The S3
-// action set is the vendor documentation's (GetObject, PutObject, DeleteObject, ListBucket,
-// GetBucketLocation) plus the multipart actions crossdock's uploads need
-// (AbortMultipartUpload, ListMultipartUploadParts, ListBucketMultipartUploads); Redshift
-// UNLOAD/COPY staging adds s3:GetObjectAttributes and trusts redshift.amazonaws.com;
-// Databricks adds the self-assume statement and the dual trust policy. s3:ReplicateObject,
-// listed by one vendor page, is a replication permission no sync uses and is left out. It
-// deliberately does not call AWS, create roles, or know more than three connection types.
+// context) crossdock's syncs and connection test perform, read from the operation table
+// (operations.h), and RequiredTrustOperations() every sts:AssumeRole the trust policy must
+// allow; the generator writes policies whose actions come from the same table, and tests
+// evaluate every request the suite records against the generated policies. Redshift
+// UNLOAD/COPY staging also trusts redshift.amazonaws.com; Databricks adds the self-assume
+// statement and the dual trust policy. s3:ReplicateObject, listed by one vendor page, is a
+// replication permission no sync uses and is left out. It deliberately does not call AWS or
+// create roles.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -23,12 +21,10 @@
 #include <vector>
 
 #include "crossdock/core/result.h"
+#include "crossdock/iam/connection_types.h"
+#include "crossdock/iam/operations.h"
 
 namespace crossdock::iam {
-
-enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless };
-const char* ConnectionTypeName(ConnectionType type);  // "s3", "databricks", ...
-Result<ConnectionType> ParseConnectionType(std::string_view name);
 
 // The object key the connection test writes, reads and deletes inside the bucket path;
 // RequiredOperations() uses it for object ARNs so both agree.
@@ -77,7 +73,14 @@ std::string SpecPartition(const ConnectionSpec& spec);
 // Checks every field; errors name the field (e.g. "vendor_account") and the fix.
 Status ValidateSpec(const ConnectionSpec& spec);
 
-// One thing crossdock does in the customer's account.
+// The principal crossdock assumes roles as, in the partition of the customer's region: the
+// vendor role when one is configured (the "more restrictive" option), else the vendor
+// account's root. The one place that writes this ARN.
+std::string VendorPrincipalArn(std::string_view partition, std::string_view vendor_account,
+                               std::string_view vendor_role_arn = {});
+
+// One thing crossdock does in the customer's account (an action on a resource, with the
+// condition keys its requests carry), derived from the operation table.
 struct Operation {
   std::string principal;  // who: empty for the role itself (permission policy operations)
   std::string action;     // e.g. "s3:PutObject"
@@ -86,6 +89,8 @@ struct Operation {
   std::string purpose;                                       // "upload staged files", for reports
   // The Resource a policy statement should name to allow it (e.g. arn:aws:s3:::b/path/*).
   std::string grant;
+  // The API operations that need it ("s3:ListObjectsV2"), from the operation table.
+  std::vector<std::string> apis;
 };
 
 nlohmann::ordered_json ToJson(const Operation& operation);

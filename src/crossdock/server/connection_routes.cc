@@ -5,6 +5,7 @@
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/connect/validation.h"
 #include "crossdock/iam/generate.h"
+#include "crossdock/iam/operations.h"
 #include "crossdock/server/connection_schema.h"
 #include "crossdock/server/json_body.h"
 #include "crossdock/server/routes.h"
@@ -58,6 +59,8 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   auto problems = Validate(*state.store, c, ctx.org_id);
   if (!problems.ok()) return FromError(problems.error());
   if (!problems->empty()) return ValidationReply(*problems);
+  // The web UI validates a form with the server's own rules: nothing is stored.
+  if (ctx.Query("dry_run") == "true") return JsonReply(nlohmann::json{{"valid", true}});
   auto stored = state.connections->CreateConnection(ctx.org_id, c);
   if (!stored.ok()) return FromError(stored.error());
   Reply r = Answer(*state.store, *stored, 201);
@@ -149,6 +152,31 @@ ojson PoliciesSchema() {
 void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
   store::Store& store = *state.store;
   connect::ConnectionService& service = *state.connections;
+  routes.push_back(Route{
+      .method = "GET",
+      .path = "/v1/connection-types",
+      .operation_id = "listConnectionTypes",
+      .summary = "The connection types (the one table the CLI, the API and the web UI use), "
+                 "with the IAM action each of their operations needs",
+      .tag = "connections",
+      .handler = [](RequestContext&) {
+        ojson types = ojson::array();
+        for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
+          ojson ops = ojson::array();
+          for (const iam::OperationDef* op : iam::OperationsFor(t.type)) {
+            ojson actions = ojson::array();
+            for (const iam::Requirement& r : op->requirements) actions.push_back(r.action);
+            ops.push_back({{"api", op->api}, {"actions", actions}, {"purpose", op->purpose}});
+          }
+          types.push_back({{"name", t.name},
+                           {"title", t.title},
+                           {"bucket_label", t.bucket_label},
+                           {"bucket_required", t.bucket_required},
+                           {"role_arn_required", t.role_arn_required},
+                           {"operations", ops}});
+        }
+        return JsonReply(ojson{{"types", types}});
+      }});
   routes.push_back(Route{.method = "GET",
                          .path = "/v1/connections",
                          .operation_id = "listConnections",
@@ -175,6 +203,11 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
             .summary = "Create a connection (S3, Databricks or Redshift Serverless; IAM role or "
                        "access key); answers with the External ID to put in the trust policy",
             .tag = "connections",
+            .query = {{"dry_run",
+                       "true: only validate (200 {\"valid\": true}, or 422 with every field "
+                       "error); nothing is stored",
+                       {"true", "false"},
+                       "false"}},
             .request_schema = ConnectionInputSchema(),
             .response_schema = ConnectionOutputSchema(),
             .success_status = 201,

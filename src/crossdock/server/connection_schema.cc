@@ -1,9 +1,17 @@
 #include "crossdock/server/connection_schema.h"
 
+#include "crossdock/iam/connection_types.h"
+
 namespace crossdock::server {
 
+nlohmann::ordered_json ConnectionTypeEnum() {
+  nlohmann::ordered_json names = nlohmann::ordered_json::array();
+  for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) names.push_back(t.name);
+  return {{"type", "string"}, {"enum", names}};
+}
+
 nlohmann::ordered_json ConnectionInputSchema() {
-  return nlohmann::ordered_json::parse(R"({
+  nlohmann::ordered_json s = nlohmann::ordered_json::parse(R"({
   "type": "object",
   "required": ["type", "name"],
   "properties": {
@@ -28,10 +36,12 @@ nlohmann::ordered_json ConnectionInputSchema() {
       "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
         "bucket": {"type": "string"}, "region": {"type": "string"}}}}}
   }})");
+  s["properties"]["type"] = ConnectionTypeEnum();
+  return s;
 }
 
 nlohmann::ordered_json ConnectionOutputSchema() {
-  return nlohmann::ordered_json::parse(R"({
+  nlohmann::ordered_json s = nlohmann::ordered_json::parse(R"({
   "type": "object",
   "properties": {
     "id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
@@ -44,6 +54,8 @@ nlohmann::ordered_json ConnectionOutputSchema() {
     "external_id": {"type": "string", "description": "the organization's current External ID"},
     "created_at": {"type": "string", "format": "date-time"},
     "updated_at": {"type": "string", "format": "date-time"}}})");
+  if (s["properties"].contains("type")) s["properties"]["type"] = ConnectionTypeEnum();
+  return s;
 }
 
 }  // namespace crossdock::server

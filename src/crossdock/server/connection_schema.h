@@ -6,6 +6,8 @@
 
 namespace crossdock::server {
 
+// {"type": "string", "enum": [...]} from iam/connection_types.h's table.
+nlohmann::ordered_json ConnectionTypeEnum();
 nlohmann::ordered_json ConnectionInputSchema();
 nlohmann::ordered_json ConnectionOutputSchema();
 

@@ -58,8 +58,7 @@ Reply Check(store::Store& store, RequestContext& ctx) {
   if (*for_type) {
     auto parsed = iam::ParseConnectionType(**for_type);
     if (!parsed.ok()) {
-      return ErrorReply(422, "invalid_argument",
-                        "for must be s3, databricks or redshift-serverless", "for");
+      return ErrorReply(422, "invalid_argument", "for: " + parsed.error().message(), "for");
     }
     options.for_type = *parsed;
   }
@@ -199,8 +198,7 @@ Reply Generate(store::Store& store, RequestContext& ctx) {
   if (!type.ok()) return BadRequest(type.error());
   auto parsed = iam::ParseConnectionType(*type);
   if (!parsed.ok()) {
-    return ErrorReply(422, "invalid_argument", "type must be s3, databricks or redshift-serverless",
-                      "type");
+    return ErrorReply(422, "invalid_argument", "type: " + parsed.error().message(), "type");
   }
   spec.type = *parsed;
   if (body->contains("buckets")) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "crossdock/iam/generate.h"
+
 namespace crossdock::server {
 
 Result<std::vector<std::string>> ActiveExternalIds(store::Store& store, const std::string& org_id) {
@@ -51,8 +53,7 @@ Reply ValidationReply(const std::vector<Error>& errors) {
 }
 
 std::string VendorPrincipal(const store::VendorIdentity& vendor, const std::string& partition) {
-  if (!vendor.role_arn.empty()) return vendor.role_arn;
-  return fmt::format("arn:{}:iam::{}:root", partition, vendor.account_id);
+  return iam::VendorPrincipalArn(partition, vendor.account_id, vendor.role_arn);
 }
 
 }  // namespace crossdock::server

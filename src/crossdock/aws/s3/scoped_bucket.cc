@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "crossdock/aws/endpoints.h"
 #include "crossdock/aws/s3/addressing.h"
+#include "crossdock/iam/operations.h"
 
 namespace crossdock::aws::s3 {
 namespace {
@@ -105,9 +107,24 @@ std::string ScopedBucket::Relative(std::string_view full_key) const {
   return std::string(full_key);
 }
 
+Error ScopedBucket::NameGrant(Error error, std::string_view api) const {
+  const iam::OperationDef* op = iam::FindOperation(api);
+  if (error.code() != ErrorCode::kAccessDenied || op == nullptr) return error;
+  auto partition = PartitionForRegion(client_->options().region);
+  std::string arn = "arn:" + (partition.ok() ? partition->id : std::string("aws")) + ":s3:::" +
+                    scope_.bucket;
+  std::string fixes;
+  for (const iam::Requirement& r : op->requirements) {
+    std::string resource = r.resource == iam::ResourceKind::kBucket ? arn : arn + "/" + scope_.prefix + "*";
+    fixes += " " + iam::GrantFix(r.action, resource);
+  }
+  Error named(error.code(), error.message() + "." + fixes, error.field());
+  return std::move(named).WithAws(error.aws_code(), error.http_status(), error.request_id());
+}
+
 Result<std::vector<ObjectInfo>> ScopedBucket::List(std::string_view relative_prefix) {
   ASSIGN_OR_RETURN(std::string prefix, ResolvePrefix(relative_prefix));
-  ASSIGN_OR_RETURN(auto objects, client_->ListAllObjects(scope_.bucket, prefix));
+  ASSIGN_OR_RETURN(auto objects, Named(client_->ListAllObjects(scope_.bucket, prefix), "s3:ListObjectsV2"));
   for (auto& o : objects) o.key = Relative(o.key);
   return objects;
 }
@@ -120,49 +137,61 @@ Result<ListObjectsV2Page> ScopedBucket::ListPage(std::string_view relative_prefi
   params.prefix = prefix;
   params.delimiter = std::string(delimiter);
   params.continuation_token = std::string(continuation_token);
-  ASSIGN_OR_RETURN(ListObjectsV2Page page, client_->ListObjectsV2(scope_.bucket, params));
+  ASSIGN_OR_RETURN(ListObjectsV2Page page,
+                   Named(client_->ListObjectsV2(scope_.bucket, params), "s3:ListObjectsV2"));
   for (auto& o : page.objects) o.key = Relative(o.key);
   for (auto& p : page.common_prefixes) p = Relative(p);
   return page;
 }
 
+Result<bool> ScopedBucket::Exists(std::string_view key) {
+  ASSIGN_OR_RETURN(std::string full, Resolve(key));
+  ListObjectsV2Params params;
+  params.prefix = full;
+  params.max_keys = 1;  // the key itself sorts first among the keys it prefixes
+  ASSIGN_OR_RETURN(ListObjectsV2Page page,
+                   Named(client_->ListObjectsV2(scope_.bucket, params), "s3:ListObjectsV2"));
+  return !page.objects.empty() && page.objects.front().key == full;
+}
+
 Result<ObjectMetadata> ScopedBucket::Head(std::string_view key) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->HeadObject(scope_.bucket, full);
+  return Named(client_->HeadObject(scope_.bucket, full), "s3:HeadObject");
 }
 
 Result<std::string> ScopedBucket::GetAsString(std::string_view key) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->GetObjectAsString(scope_.bucket, full);
+  return Named(client_->GetObjectAsString(scope_.bucket, full), "s3:GetObject");
 }
 
 Result<ObjectMetadata> ScopedBucket::Get(std::string_view key, const http::BodySink& sink,
                                          std::optional<ByteRange> range) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->GetObject(scope_.bucket, full, sink, range);
+  return Named(client_->GetObject(scope_.bucket, full, sink, range), "s3:GetObject");
 }
 
 Result<PutObjectResult> ScopedBucket::Put(std::string_view key, std::string data,
                                           const PutObjectOptions& options) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->PutObject(scope_.bucket, full, std::move(data), options);
+  return Named(client_->PutObject(scope_.bucket, full, std::move(data), options), "s3:PutObject");
 }
 
 Result<UploadResult> ScopedBucket::Upload(std::string_view key, ByteStream& in,
                                           const UploadOptions& options) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return MultipartUploader(client_).Upload(scope_.bucket, full, in, options);
+  return Named(MultipartUploader(client_).Upload(scope_.bucket, full, in, options), "s3:PutObject");
 }
 
 Result<ObjectMetadata> ScopedBucket::DownloadToFile(std::string_view key, const std::string& path,
                                                     const DownloadOptions& options) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return Downloader(client_).DownloadToFile(scope_.bucket, full, path, options);
+  return Named(Downloader(client_).DownloadToFile(scope_.bucket, full, path, options),
+               "s3:GetObject");
 }
 
 Status ScopedBucket::Delete(std::string_view key) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->DeleteObject(scope_.bucket, full);
+  return Named(client_->DeleteObject(scope_.bucket, full), "s3:DeleteObject");
 }
 
 Result<DeleteObjectsResult> ScopedBucket::DeleteMany(std::span<const std::string> keys) {
@@ -172,7 +201,8 @@ Result<DeleteObjectsResult> ScopedBucket::DeleteMany(std::span<const std::string
     ASSIGN_OR_RETURN(std::string f, Resolve(k));
     full.push_back(std::move(f));
   }
-  ASSIGN_OR_RETURN(DeleteObjectsResult result, client_->DeleteObjects(scope_.bucket, full));
+  ASSIGN_OR_RETURN(DeleteObjectsResult result,
+                   Named(client_->DeleteObjects(scope_.bucket, full), "s3:DeleteObjects"));
   for (auto& k : result.deleted) k = Relative(k);
   for (auto& e : result.errors) e.key = Relative(e.key);
   return result;
@@ -181,29 +211,31 @@ Result<DeleteObjectsResult> ScopedBucket::DeleteMany(std::span<const std::string
 Result<CopyObjectResult> ScopedBucket::Copy(std::string_view from_key, std::string_view to_key) {
   ASSIGN_OR_RETURN(std::string from, Resolve(from_key));
   ASSIGN_OR_RETURN(std::string to, Resolve(to_key));
-  return client_->CopyObject(scope_.bucket, from, scope_.bucket, to);
+  return Named(client_->CopyObject(scope_.bucket, from, scope_.bucket, to), "s3:CopyObject");
 }
 
 Result<std::string> ScopedBucket::CreateMultipartUpload(std::string_view key) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->CreateMultipartUpload(scope_.bucket, full);
+  return Named(client_->CreateMultipartUpload(scope_.bucket, full), "s3:CreateMultipartUpload");
 }
 
 Status ScopedBucket::AbortMultipartUpload(std::string_view key, std::string_view upload_id) {
   ASSIGN_OR_RETURN(std::string full, Resolve(key));
-  return client_->AbortMultipartUpload(scope_.bucket, full, upload_id);
+  return Named(client_->AbortMultipartUpload(scope_.bucket, full, upload_id),
+               "s3:AbortMultipartUpload");
 }
 
 Result<std::vector<MultipartUploadInfo>> ScopedBucket::ListMultipartUploads(
     std::string_view relative_prefix) {
   ASSIGN_OR_RETURN(std::string prefix, ResolvePrefix(relative_prefix));
-  ASSIGN_OR_RETURN(auto uploads, client_->ListAllMultipartUploads(scope_.bucket, prefix));
+  ASSIGN_OR_RETURN(auto uploads, Named(client_->ListAllMultipartUploads(scope_.bucket, prefix),
+                                       "s3:ListMultipartUploads"));
   for (auto& u : uploads) u.key = Relative(u.key);
   return uploads;
 }
 
 Result<std::string> ScopedBucket::GetBucketLocation() {
-  return client_->GetBucketLocation(scope_.bucket);
+  return Named(client_->GetBucketLocation(scope_.bucket), "s3:GetBucketLocation");
 }
 
 }  // namespace crossdock::aws::s3

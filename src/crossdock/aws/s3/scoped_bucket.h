@@ -60,6 +60,11 @@ class ScopedBucket {
   Result<ListObjectsV2Page> ListPage(std::string_view relative_prefix,
                                      std::string_view delimiter = "/",
                                      std::string_view continuation_token = {});
+  // Whether a key exists, asked the way a path-scoped role may answer: ListObjectsV2 with the
+  // key as prefix (s3:ListBucket with s3:prefix inside the path is granted). A GET or HEAD of
+  // a missing key answers 403, not 404, to a role without an unconditional s3:ListBucket, so
+  // it cannot tell "not there" from "denied". Errors are real failures (denials included).
+  Result<bool> Exists(std::string_view key);
   Result<ObjectMetadata> Head(std::string_view key);
   Result<std::string> GetAsString(std::string_view key);
   Result<ObjectMetadata> Get(std::string_view key, const http::BodySink& sink,
@@ -84,6 +89,15 @@ class ScopedBucket {
   Result<std::string> GetBucketLocation();
 
  private:
+  // A denial named with the fix: the IAM action(s) the operation table lists for `api` on
+  // this scope's bucket or objects, in the words the connection test uses.
+  Error NameGrant(Error error, std::string_view api) const;
+  template <typename T>
+  Result<T> Named(Result<T> result, std::string_view api) const {
+    if (result.ok()) return result;
+    return NameGrant(std::move(result).error(), api);
+  }
+
   std::shared_ptr<S3Client> client_;
   BucketScope scope_;
 };

@@ -30,7 +30,11 @@ Status S3Destination::Prepare(const RunInfo& run) {
 }
 
 Result<std::optional<Manifest>> S3Destination::FindCommitted(const RunInfo& run) {
-  auto body = staging_.bucket().GetAsString(OutputFolder(run) + kManifestName);
+  // Listed first: a role confined to a path may not tell a missing key from a denied one.
+  const std::string key = OutputFolder(run) + kManifestName;
+  ASSIGN_OR_RETURN(bool exists, staging_.bucket().Exists(key));
+  if (!exists) return std::optional<Manifest>();
+  auto body = staging_.bucket().GetAsString(key);
   if (!body.ok()) {
     if (body.error().code() == ErrorCode::kNotFound) return std::optional<Manifest>();
     return body.error();

@@ -6,6 +6,7 @@
 #include "crossdock/aws/credentials/default_chain.h"
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/connect/connection_credentials.h"
+#include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/service.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/sync/destinations/local_destination.h"
@@ -29,7 +30,10 @@ struct Location {
   std::string role_arn;
   std::string external_id;
   std::string access_key_id;
+  std::string generation;  // a stored connection's: changes with it and the External IDs
 };
+
+constexpr size_t kMaxCachedBuckets = 1024;
 
 }  // namespace
 
@@ -45,29 +49,34 @@ Connector::Connector(ConnectorOptions options) : options_(std::move(options)) {
     options_.transport = std::make_shared<http::CurlTransport>();
   }
   if (!options_.clock) options_.clock = &SystemClock::Instance();
+  if (options_.store != nullptr) {
+    connect::VendorContext vendor;
+    vendor.endpoints.s3 = options_.s3_endpoint;
+    vendor.endpoints.sts = options_.sts_endpoint;
+    vendor.endpoints.redshift_data = options_.redshift_data_endpoint;
+    vendor.endpoints.redshift_serverless = options_.redshift_serverless_endpoint;
+    vendor.endpoints.databricks = options_.databricks_endpoint;
+    vendor.credentials = [this](const std::string& region) { return VendorCredentials(region); };
+    vendor.transport = options_.transport;
+    vendor.clock = options_.clock;
+    vendor.caching = options_.caching;
+    vendor.retry = options_.retry;
+    runtime_ = std::make_unique<connect::ConnectionRuntime>(*options_.store, std::move(vendor));
+  }
 }
 
 Result<Connector::Resolved> Connector::ResolveConnection(const std::string& org_id,
-                                                         const std::string& name,
-                                                         const std::string& sts_endpoint) {
-  if (!options_.store) {
+                                                         const std::string& name) {
+  if (!runtime_) {
     return Error(ErrorCode::kFailedPrecondition,
                  "connection \"" + name + "\" needs the store to be resolved", "connection");
   }
-  connect::ConnectionService service(*options_.store);
-  auto conn = service.GetConnection(org_id, name, /*with_secrets=*/true);
-  if (!conn.ok()) return std::move(conn).error().WithContext("connection " + name);
-  ASSIGN_OR_RETURN(auto ids, service.GetExternalIds(org_id));
-  connect::VendorAccess vendor;
-  vendor.credentials = VendorCredentials(conn->region);
-  vendor.sts_endpoint = sts_endpoint;
-  vendor.transport = options_.transport;
-  vendor.clock = options_.clock;
-  vendor.caching = options_.caching;
-  vendor.retry = options_.retry;
+  auto opened = runtime_->Open(org_id, name);
+  if (!opened.ok()) return std::move(opened).error().WithContext("connection " + name);
   Resolved r;
-  ASSIGN_OR_RETURN(r.credentials, connect::ConnectionCredentials(*conn, ids.All(), vendor));
-  r.connection = std::move(*conn);
+  r.connection = (*opened)->connection;
+  r.credentials = (*opened)->credentials;
+  r.generation = (*opened)->generation;
   return r;
 }
 
@@ -84,7 +93,8 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
   loc.external_id = target.external_id;
   aws::CredentialsProviderPtr creds;
   if (!target.connection.empty()) {
-    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, target.connection, loc.sts_endpoint));
+    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, target.connection));
+    loc.generation = r.generation;
     const connect::Connection& conn = r.connection;
     if (conn.type != connect::ConnectionType::kS3 && conn.bucket.empty() && target.bucket.empty()) {
       return Error(ErrorCode::kInvalidArgument,
@@ -101,7 +111,8 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
   if (loc.region.empty()) loc.region = "us-east-1";
 
   std::string cache_key = org_id + "|" + loc.bucket + "|" + loc.region + "|" + loc.endpoint + "|" +
-                          loc.role_arn + "|" + loc.external_id + "|" + loc.access_key_id;
+                          loc.role_arn + "|" + loc.external_id + "|" + loc.access_key_id + "|" +
+                          loc.generation;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = buckets_.find(cache_key);
@@ -136,6 +147,8 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
   ASSIGN_OR_RETURN(auto client, aws::s3::S3Client::Make(so, options_.transport));
   auto bucket = std::make_shared<aws::s3::ScopedBucket>(client, scope);
   std::lock_guard<std::mutex> lock(mu_);
+  // Bounded: entries of stale generations are dropped wholesale; live ones are rebuilt on use.
+  if (buckets_.size() >= kMaxCachedBuckets) buckets_.clear();
   buckets_[cache_key] = bucket;
   return bucket;
 }
@@ -143,7 +156,7 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
 Result<warehouse::RedshiftTarget> Connector::RedshiftFor(const std::string& org_id,
                                                          const std::string& connection,
                                                          connect::Connection* resolved) {
-  ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, connection, options_.sts_endpoint));
+  ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, connection));
   const connect::Connection& conn = r.connection;
   if (conn.type != connect::ConnectionType::kRedshiftServerless) {
     return Error(ErrorCode::kInvalidArgument,
@@ -291,7 +304,7 @@ Result<std::unique_ptr<Destination>> Connector::MakeDestination(const std::strin
       return std::unique_ptr<Destination>(new warehouse::RedshiftDestination(
           std::move(target), staging, std::move(load), options_.staging));
     }
-    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, d.connection, options_.sts_endpoint));
+    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, d.connection));
     if (r.connection.type != connect::ConnectionType::kDatabricks) {
       return Error(ErrorCode::kInvalidArgument,
                    "connection " + d.connection + " is a " +

@@ -13,7 +13,9 @@
 // Serverless, Databricks) come from stored connections: the Data API is called with the
 // connection's role, COPY / UNLOAD name that role as IAM_ROLE, files are staged in the
 // connection's bucket/path, and Databricks is reached with the connection's token. Clients are
-// cached per location so that a worker reuses connections and credentials across runs. Thread-safe.
+// cached per location so that a worker reuses connections and credentials across runs; a
+// stored connection's cache entry is keyed by its generation (connect::ConnectionRuntime), so
+// a rotated External ID or a new secret takes effect on the next run. Thread-safe.
 #pragma once
 
 #include <map>
@@ -26,6 +28,7 @@
 #include "crossdock/aws/credentials/provider.h"
 #include "crossdock/aws/s3/scoped_bucket.h"
 #include "crossdock/connect/connection.h"
+#include "crossdock/connect/connection_runtime.h"
 #include "crossdock/core/clock.h"
 #include "crossdock/databricks/statement_client.h"
 #include "crossdock/http/transport.h"
@@ -91,11 +94,11 @@ class Connector {
   struct Resolved {
     connect::Connection connection;
     aws::CredentialsProviderPtr credentials;
+    std::string generation;
   };
   // A stored connection with its secrets and its credentials (role assumed with the
-  // organization's External IDs, or its access key).
-  Result<Resolved> ResolveConnection(const std::string& org_id, const std::string& name,
-                                     const std::string& sts_endpoint);
+  // organization's External IDs, or its access key), from the connection runtime.
+  Result<Resolved> ResolveConnection(const std::string& org_id, const std::string& name);
   // The VPC endpoint path of a Redshift source: libpq with GetCredentials' password.
   Result<std::unique_ptr<Source>> MakeRedshiftWireSource(
       const connect::Connection& conn, const warehouse::RedshiftSourceOptions& data_api,
@@ -105,6 +108,7 @@ class Connector {
                                                 connect::Connection* resolved);
 
   ConnectorOptions options_;
+  std::unique_ptr<connect::ConnectionRuntime> runtime_;  // with a store
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<aws::s3::ScopedBucket>> buckets_;
 };

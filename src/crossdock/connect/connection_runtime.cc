@@ -1,0 +1,106 @@
+#include "crossdock/connect/connection_runtime.h"
+
+#include <cstdlib>
+
+#include "crossdock/aws/credentials/default_chain.h"
+#include "crossdock/aws/endpoints.h"
+#include "crossdock/connect/connection_credentials.h"
+#include "crossdock/connect/service.h"
+#include "crossdock/http/curl_transport.h"
+#include "crossdock/iam/generate.h"
+
+namespace crossdock::connect {
+namespace {
+
+std::string FlagOrEnv(const std::string& flag, const char* name) {
+  if (!flag.empty()) return flag;
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+}  // namespace
+
+Endpoints Endpoints::FromFlagsAndEnvironment(const Endpoints& flags) {
+  Endpoints e;
+  e.s3 = FlagOrEnv(flags.s3, "CROSSDOCK_S3_ENDPOINT");
+  e.sts = FlagOrEnv(flags.sts, "CROSSDOCK_STS_ENDPOINT");
+  e.redshift_data = FlagOrEnv(flags.redshift_data, "CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
+  e.redshift_serverless =
+      FlagOrEnv(flags.redshift_serverless, "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
+  e.databricks = FlagOrEnv(flags.databricks, "CROSSDOCK_DATABRICKS_ENDPOINT");
+  return e;
+}
+
+std::string VendorContext::PrincipalArn(std::string_view region) const {
+  if (!identity || identity->account_id.empty()) return "";
+  auto partition = aws::PartitionForRegion(region);
+  return iam::VendorPrincipalArn(partition.ok() ? partition->id : "aws", identity->account_id,
+                                 identity->role_arn);
+}
+
+ConnectionRuntime::ConnectionRuntime(store::Store& store, VendorContext vendor, size_t capacity)
+    : store_(store), vendor_(std::move(vendor)), capacity_(capacity == 0 ? 1 : capacity) {
+  if (!vendor_.transport) vendor_.transport = std::make_shared<http::CurlTransport>();
+  if (vendor_.clock == nullptr) vendor_.clock = &SystemClock::Instance();
+}
+
+size_t ConnectionRuntime::cached() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cache_.size();
+}
+
+Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open(
+    std::string_view org_id, std::string_view id_or_name) {
+  ConnectionService service(store_);
+  ASSIGN_OR_RETURN(Connection conn, service.GetConnection(org_id, id_or_name, true));
+  ASSIGN_OR_RETURN(ExternalIds ids, service.GetExternalIds(org_id));
+  std::vector<std::string> all = ids.All();
+  std::string generation =
+      conn.id + "|" +
+      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                         conn.updated_at.time_since_epoch())
+                         .count());
+  for (const std::string& id : all) generation += "|" + id;
+  const std::string key = std::string(org_id) + "|" + conn.id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second.opened->generation == generation) {
+      lru_.splice(lru_.begin(), lru_, it->second.lru);
+      return it->second.opened;
+    }
+  }
+  VendorAccess access;
+  access.credentials = vendor_.credentials ? vendor_.credentials(conn.region) : nullptr;
+  if (!access.credentials) {
+    aws::CredentialsSetup setup;
+    setup.region = conn.region;
+    access.credentials = aws::MakeDefaultCredentialsChain(setup, vendor_.transport, *vendor_.clock);
+  }
+  access.principal_arn = vendor_.PrincipalArn(conn.region);
+  access.sts_endpoint = vendor_.endpoints.sts.empty() ? vendor_.endpoints.s3 : vendor_.endpoints.sts;
+  access.transport = vendor_.transport;
+  access.clock = vendor_.clock;
+  access.caching = vendor_.caching;
+  access.retry = vendor_.retry;
+  auto opened = std::make_shared<Opened>();
+  ASSIGN_OR_RETURN(opened->credentials, ConnectionCredentials(conn, all, access));
+  opened->connection = std::move(conn);
+  opened->external_ids = std::move(all);
+  opened->generation = std::move(generation);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) {
+    lru_.erase(it->second.lru);
+    cache_.erase(it);
+  }
+  lru_.push_front(key);
+  cache_[key] = Entry{opened, lru_.begin()};
+  while (cache_.size() > capacity_) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  return std::shared_ptr<const Opened>(opened);
+}
+
+}  // namespace crossdock::connect
