@@ -186,7 +186,9 @@ RecordingTransport::RecordingTransport(std::shared_ptr<http::HttpTransport> inne
 
 Result<http::HttpResponse> RecordingTransport::Send(const http::HttpRequest& request,
                                                     const http::BodySink* sink) {
-  bool is_signed = http::FindHeader(request.headers, "Authorization") ||
+  // SigV4 only: Databricks' bearer-token calls do not act in the customer's AWS account.
+  auto auth = http::FindHeader(request.headers, "Authorization");
+  bool is_signed = (auth && auth->starts_with("AWS4-HMAC-SHA256")) ||
                    request.url.find("X-Amz-Credential=") != std::string::npos;
   RecordedRequest r{request.method, request.url, request.headers, request.body, ""};
   // Small streamed bodies (form and JSON requests, batch deletes) are read and rewound.
