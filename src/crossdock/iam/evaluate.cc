@@ -106,16 +106,42 @@ bool ResourceMatches(const Statement& s, const Request& r, bool vars) {
   return s.resource.negated ? !any : any;
 }
 
+template <typename Pred>
+bool Listed(const Statement& s, Pred pred) {
+  for (const PrincipalEntry& e : s.principals) {
+    if (e.type == "*" || e.value == "*" || pred(e)) return true;
+  }
+  return false;
+}
+
+// NotPrincipal ("IAM JSON policy elements: NotPrincipal"): the requester is excepted only when
+// the statement names its own identity exactly: an IAM user or role by its ARN, an
+// assumed-role session by its session ARN (naming the role does not except the role's
+// sessions, and a wildcard cannot name "all sessions"), an account principal by its account
+// id or root ARN (which does not except the account's users and roles), a service or a
+// federated identity by its name. An anonymous requester is excepted only by "*".
+bool ExceptedByNotPrincipal(const Statement& s, const Request& r) {
+  const std::string& who = r.principal();
+  if (who.empty() || who == "*") return Listed(s, [](const PrincipalEntry&) { return false; });
+  std::string_view account = AccountOf(who);
+  if (!account.empty()) {
+    return Listed(s, [&](const PrincipalEntry& e) {
+      return e.type == "AWS" && AccountOf(e.value) == account;
+    });
+  }
+  if (!who.starts_with("arn:")) {
+    return Listed(s, [&](const PrincipalEntry& e) { return EqualsIgnoreCase(e.value, who); });
+  }
+  return Listed(s, [&](const PrincipalEntry& e) { return e.value == who; });
+}
+
 bool PrincipalMatches(const Statement& s, const Request& r) {
   if (!s.has_principal) return true;  // identity policy: applies to its own principal
-  bool any = false;
+  if (s.not_principal) return !ExceptedByNotPrincipal(s, r);
   for (const PrincipalEntry& e : s.principals) {
-    if (PrincipalEntryMatches(e, r)) {
-      any = true;
-      break;
-    }
+    if (PrincipalEntryMatches(e, r)) return true;
   }
-  return s.not_principal ? !any : any;
+  return false;
 }
 
 bool Applies(const Statement& s, const Request& r, bool vars) {
@@ -232,16 +258,35 @@ Request::Request(std::string principal, std::string action, std::string resource
     principal_account_ = principal_;
     Set("aws:PrincipalAccount", principal_account_);
     Set("aws:PrincipalArn", "arn:aws:iam::" + principal_ + ":root");
+    Set("aws:PrincipalType", "Account");
   } else if (principal_.starts_with("arn:")) {
     principal_account_ = std::string(ArnPart(principal_, 4));
-    Set("aws:PrincipalArn", principal_);
-    if (!principal_account_.empty()) Set("aws:PrincipalAccount", principal_account_);
+    std::string_view service = ArnPart(principal_, 2);
     std::string_view res = ArnPart(principal_, 5);
-    if (ArnPart(principal_, 2) == "iam" && res.starts_with("user/")) {
+    if (service == "sts" && res.starts_with("assumed-role/")) {
+      // A role session's aws:PrincipalArn is the role's ARN, not the session's.
+      std::string_view role = res.substr(13);
+      role = role.substr(0, role.find('/'));
+      Set("aws:PrincipalArn", "arn:" + std::string(ArnPart(principal_, 1)) +
+                                  ":iam::" + principal_account_ + ":role/" + std::string(role));
+      Set("aws:PrincipalType", "AssumedRole");
+    } else {
+      Set("aws:PrincipalArn", principal_);
+      if (service == "sts" && res.starts_with("federated-user/")) {
+        Set("aws:PrincipalType", "FederatedUser");
+      } else if (service == "iam" && res == "root") {
+        Set("aws:PrincipalType", "Account");
+      } else if (service == "iam" && res.starts_with("user/")) {
+        Set("aws:PrincipalType", "User");
+      }
+    }
+    if (!principal_account_.empty()) Set("aws:PrincipalAccount", principal_account_);
+    if (service == "iam" && res.starts_with("user/")) {
       Set("aws:username", std::string(res.substr(res.rfind('/') + 1)));
     }
   } else if (principal_.find('.') != std::string::npos) {
     Set("aws:PrincipalServiceName", principal_);
+    Set("aws:PrincipalIsAWSService", "true");
   }
 }
 
@@ -289,10 +334,23 @@ Result<Request> MakeRequest(std::string principal, std::string action, std::stri
     return Error(ErrorCode::kInvalidArgument,
                  "action \"" + action + "\" is not service:Name, e.g. s3:GetObject", "action");
   }
+  // The resource is matched as text, component by component, as IAM does: only its shape is
+  // checked, so that the documentation's example ARNs (arn:aws:s3:::BUCKETNAME) are simulated
+  // rather than refused for service naming rules.
   if (resource != "*") {
-    auto parsed = ParseArn(resource);
-    if (!parsed.ok()) {
-      return Error(ErrorCode::kInvalidArgument, "resource: " + parsed.error().message(),
+    size_t colons = static_cast<size_t>(std::count(resource.begin(), resource.end(), ':'));
+    if (!resource.starts_with("arn:") || colons < 5) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "resource \"" + resource +
+                       "\" is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); give "
+                       "* for actions without a resource",
+                   "resource");
+    }
+    if (resource.find_first_of("*?") != std::string::npos) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "resource \"" + resource +
+                       "\" is a pattern; a request names one resource, e.g. "
+                       "arn:aws:s3:::bucket/key",
                    "resource");
     }
   }
