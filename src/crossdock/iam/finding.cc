@@ -76,6 +76,12 @@ nlohmann::ordered_json ToJson(const Finding& finding) {
   out["issue_code"] = finding.issue_code;
   out["learn_more_link"] = finding.link;
   if (!finding.corrected.empty()) out["corrected"] = finding.corrected;
+  // The same three under the names Access Analyzer's ValidatePolicy uses, so that its output
+  // and ours compare key by key, and the grade under the short name the text output shows.
+  out["findingType"] = FindingTypeName(finding.type);
+  out["issueCode"] = finding.issue_code;
+  out["learnMoreLink"] = finding.link;
+  out["category"] = FindingTypeName(finding.type);
   return out;
 }
 

@@ -55,7 +55,9 @@ struct Finding {
 };
 
 // {"code", "severity", "line", "column", "message", "fix", "finding_type", "issue_code",
-// "learn_more_link", "corrected"?}; the first six as before, the rest added.
+// "learn_more_link", "corrected"?, "findingType", "issueCode", "learnMoreLink", "category"}:
+// the first six as before; the grade, issue code and link also under Access Analyzer's
+// ValidatePolicy names, and the grade as "category".
 nlohmann::ordered_json ToJson(const Finding& finding);
 nlohmann::ordered_json ToJson(const std::vector<Finding>& findings);
 
