@@ -4,8 +4,11 @@
 // presigned URL with --presign EXPIRES). With --date the output is reproducible. Credentials
 // come from --access-key/--secret-key/--session-token, else from the default chain; the
 // secret key and session token are never printed (the canonical request shows a marker in
-// the token's place; a presigned URL for a session necessarily carries its token). Exit 0, or 2 for
-// usage and input errors.
+// the token's place; a presigned URL for a session necessarily carries its token). The signer's
+// settings are separate flags, as in aws-c-auth's signing_config: --[no-]normalize-path,
+// --[no-]double-encode, --[no-]signed-body-header and --omit-session-token; --service s3
+// implies S3's defaults (no normalization, single encoding, x-amz-content-sha256) and each flag
+// overrides its own setting only. Exit 0, or 2 for usage and input errors.
 #include <strings.h>
 
 #include <fstream>
