@@ -391,6 +391,26 @@ TEST(SigV4SuiteTest, SettingsCasesMatchPublishedSignatures) {
   }
 }
 
+// post-x-www-form-urlencoded, query-signed with "sign_body": the x-amz-content-sha256 header
+// is signed among the headers and the body hash is the payload line
+// (query-canonical-request.txt, query-signed-request.txt).
+TEST(SigV4SuiteTest, PresignedWithSignedBodyHeader) {
+  http::HttpRequest request;
+  request.method = "POST";
+  request.url = "https://example.amazonaws.com/";
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Host", "example.amazonaws.com"},
+                     {"Content-Length", "13"}};
+  request.body = "Param1=value1";
+  SigningConfig config = SuiteConfig();
+  config.signed_body_header = true;
+  auto result = PresignRequest(request, SuiteCredentials(), config, 3600);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_EQ(result->signed_headers, "content-length;content-type;host;x-amz-content-sha256");
+  EXPECT_EQ(result->signature, "c2348f57d08c84939944d6c878b3f7be56316f8e7fd6817e81eded279a362d69")
+      << result->canonical_request;
+}
+
 // Unnormalized canonical URIs as the suite's canonical requests give them: dot segments and
 // empty segments kept, the path encoded twice.
 TEST(SigV4SuiteTest, UnnormalizedCanonicalUris) {

@@ -709,6 +709,15 @@ Result<SigningResult> PresignRequest(const http::HttpRequest& request,
       ct != nullptr && *ct == "application/x-www-form-urlencoded; charset=utf-8") {
     RemoveHeader(headers, "content-type");
   }
+  // An explicit signed body header is signed as a header here too (aws-c-auth does the same
+  // for query signing); the S3 rule set alone does not add it to presigned URLs.
+  if (config.signed_body_header.value_or(false) && !HasHeader(headers, "x-amz-content-sha256")) {
+    std::string hash = kUnsignedPayload;
+    if (!config.unsigned_payload) {
+      ASSIGN_OR_RETURN(hash, BodyHash(request, config));
+    }
+    headers.emplace_back("X-Amz-Content-SHA256", std::move(hash));
+  }
   CanonicalHeaders ch = BuildCanonicalHeaders(headers, url);
 
   SigningResult result;
