@@ -409,12 +409,14 @@ const AaCase
                  "access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-"
                  "checks-suggestion-empty-array-resource"},
                 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-empty-array-condition-forallvalues
-                {"empty condition value array under ForAllValues", PolicyType::kIdentity,
-                 FindingType::kSuggestion, "EMPTY_ARRAY_CONDITION_FORALLVALUES", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": []}, "Null": {"aws:TagKeys": "false"}}}]})", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}, "Null": {"aws:TagKeys": "false"}}}]})",
-                 nullptr,
-                 "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
-                 "access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-"
-                 "checks-suggestion-empty-array-condition-forallvalues"},
+                {
+                    "empty condition value array under ForAllValues", PolicyType::kIdentity,
+                    FindingType::kSuggestion,
+                    "EMPTY_ARRAY_CONDITION_FORALLVALUES", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": []}, "Null": {"aws:TagKeys": "false"}}}]})", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}, "Null": {"aws:TagKeys": "false"}}}]})",
+                    nullptr,
+                    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+                    "access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-"
+                    "checks-suggestion-empty-array-condition-forallvalues"},
                 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-suggestion-empty-object-condition
                 {"empty Condition block", PolicyType::kIdentity, FindingType::kSuggestion,
                  "EMPTY_OBJECT_CONDITION",
@@ -506,8 +508,7 @@ const AaCase
                 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-checks-error-null-with-if-exists
                 {
                     "Null with IfExists", PolicyType::kIdentity, FindingType::kError,
-                    "NULL_WITH_IF_EXISTS",
-                    R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"NullIfExists": {"aws:TokenIssueTime": "true"}}}]})", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"Null": {"aws:TokenIssueTime": "true"}}}]})",
+                    "NULL_WITH_IF_EXISTS", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"NullIfExists": {"aws:TokenIssueTime": "true"}}}]})", R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/*", "Condition": {"Null": {"aws:TokenIssueTime": "true"}}}]})",
                     nullptr,
                     "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
                     "access-analyzer-reference-policy-checks.html#access-analyzer-reference-policy-"
@@ -600,6 +601,39 @@ TEST(AccessAnalyzerChecksTest, EveryDocumentedCheckGradesAsAccessAnalyzer) {
     LintReport good = LintPolicy(c.passing, o);
     EXPECT_EQ(FindIssue(good, c.issue_code), nullptr) << Describe(good);
   }
+}
+
+// Set operators where they do not mean what they seem: ForAllValues in an Allow statement is
+// true when the key is absent (a Null guard fixes it), ForAnyValue on a single-valued key
+// only changes how a negated operator treats an absent key.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+TEST(AccessAnalyzerChecksTest, SetOperatorsOnTheWrongKind) {
+  const std::string page =
+      "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+      "reference_policies_condition-single-vs-multi-valued-context-keys.html";
+  auto doc = [](const std::string& condition) {
+    return R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+               "Resource": "arn:aws:s3:::bkt/*", "Condition": )" +
+           condition + "}]}";
+  };
+  LintReport all =
+      LintPolicy(doc(R"({"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}})"), {});
+  ASSERT_EQ(all.findings.size(), 1u) << Describe(all);
+  EXPECT_EQ(all.findings[0].code, "condition-set-operator");
+  EXPECT_EQ(all.findings[0].type, FindingType::kSecurityWarning);
+  EXPECT_TRUE(all.findings[0].issue_code.empty());
+  EXPECT_EQ(all.findings[0].link, page);
+  EXPECT_EQ(all.findings[0].corrected, R"("Null": {"aws:TagKeys": "false"})");
+  LintReport guarded = LintPolicy(doc(R"({"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]},
+                                          "Null": {"aws:TagKeys": "false"}})"),
+                                  {});
+  EXPECT_TRUE(guarded.findings.empty()) << Describe(guarded);
+  LintReport any =
+      LintPolicy(doc(R"({"ForAnyValue:StringEquals": {"aws:SourceVpc": "vpc-1a2b3c4d"}})"), {});
+  ASSERT_EQ(any.findings.size(), 1u) << Describe(any);
+  EXPECT_EQ(any.findings[0].type, FindingType::kWarning);
+  EXPECT_TRUE(any.findings[0].issue_code.empty());
+  EXPECT_EQ(any.findings[0].corrected, R"("StringEquals")");
 }
 
 // Position of a finding: the element it is about, not the statement.

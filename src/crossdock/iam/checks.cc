@@ -99,7 +99,7 @@ const CheckInfo* FindCheck(std::string_view code) {
 void SetIssue(Finding& finding, FindingType type, std::string_view issue_code) {
   finding.type = type;
   finding.issue_code = std::string(issue_code);
-  if (!issue_code.empty()) finding.link = AccessAnalyzerLink(type, issue_code);
+  finding.link = issue_code.empty() ? std::string() : AccessAnalyzerLink(type, issue_code);
 }
 
 Finding MakeFinding(std::string code, Severity severity, Position position, std::string message,

@@ -223,8 +223,7 @@ class Rules {
     findings_.push_back(
         MakeFinding(std::move(code), SeverityFor(type), pos, std::move(message), std::move(fix)));
     Finding& f = findings_.back();
-    if (!issue.empty()) SetIssue(f, type, issue);
-    f.type = type;
+    SetIssue(f, type, issue);  // an empty issue: a check of ours, the caller sets the link
     return f;
   }
 
