@@ -182,13 +182,13 @@ void AddAwsSignCommand(CLI::App& aws) {
     cmd->add_flag_callback(
         on, [&value] { value = true; }, help);
     cmd->add_flag_callback(
-        off, [&value] { value = false; }, "Opposite of " + on);
+        off, [&value] { value = false; }, "Opposite of " + on.substr(0, on.find(',')));
   };
   setting("--normalize-path", "--no-normalize-path", o->normalize_path,
           "Remove . and .. and empty segments from the path (default unless --service s3)");
   setting("--double-encode", "--no-double-encode", o->double_uri_encode,
           "Percent-encode the already encoded path again (default unless --service s3)");
-  setting("--signed-body-header", "--no-signed-body-header", o->signed_body_header,
+  setting("--signed-body-header,--sign-body", "--no-signed-body-header", o->signed_body_header,
           "Add and sign x-amz-content-sha256 with the payload hash (default with --service s3 "
           "or --unsigned-payload)");
   cmd->add_flag("--omit-session-token", o->omit_session_token,
