@@ -154,6 +154,30 @@ bool Applies(const Statement& s, const Request& r, bool vars) {
   return true;
 }
 
+// The account that owns the requested resource, when the request tells: aws:ResourceAccount,
+// else the ARN's account component (empty for S3 buckets and objects).
+std::string ResourceAccount(const Request& r) {
+  if (const std::vector<std::string>* v = r.Find("aws:resourceaccount"); v && !v->empty()) {
+    return v->front();
+  }
+  if (!r.resource().starts_with("arn:")) return {};
+  return std::string(ArnPart(r.resource(), 4));
+}
+
+// A request whose principal and resource belong to different known accounts ("Cross-account
+// policy evaluation logic"). Role assumption is left out: crossdock simulates a role's trust
+// policy on its own, which is the resource side of sts:AssumeRole.
+bool IsCrossAccount(const Request& r) {
+  if (r.principal_account().empty()) return false;
+  std::string lower = Lower(r.action());
+  if (lower.starts_with("sts:assumerole") || lower == "sts:tagsession" ||
+      lower == "sts:setsourceidentity") {
+    return false;
+  }
+  std::string account = ResourceAccount(r);
+  return IsAccountId(account) && account != r.principal_account();
+}
+
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
@@ -167,6 +191,7 @@ StatementTrace Trace(const NamedPolicy& np, int index, const Request& r) {
   const Statement& s = np.policy.statements[static_cast<size_t>(index)];
   bool vars = np.policy.variables_enabled();
   StatementTrace t;
+  t.resource_based = s.has_principal;
   t.policy = np.name;
   t.index = index;
   t.sid = s.sid;
@@ -407,16 +432,20 @@ const char* DecisionName(Decision decision) {
 }
 
 Decision Decide(const std::vector<NamedPolicy>& policies, const Request& request) {
-  bool allowed = false;
+  const bool cross = IsCrossAccount(request);
+  bool identity_allow = false, resource_allow = false;
   for (const NamedPolicy& np : policies) {
     bool vars = np.policy.variables_enabled();
     for (const Statement& s : np.policy.statements) {
-      if (s.effect == Effect::kAllow && allowed) continue;  // only a Deny can change it now
+      if (s.effect == Effect::kAllow && (s.has_principal ? resource_allow : identity_allow)) {
+        continue;  // this side already allows: only a Deny can change it now
+      }
       if (!Applies(s, request, vars)) continue;
       if (s.effect == Effect::kDeny) return Decision::kExplicitDeny;
-      allowed = true;
+      (s.has_principal ? resource_allow : identity_allow) = true;
     }
   }
+  bool allowed = cross ? identity_allow && resource_allow : identity_allow || resource_allow;
   return allowed ? Decision::kAllow : Decision::kImplicitDeny;
 }
 
@@ -434,11 +463,28 @@ Evaluation Explain(const std::vector<NamedPolicy>& policies, const Request& requ
     }
   }
   std::string req = request.principal() + " " + request.action() + " on " + request.resource();
+  // Across accounts both sides must allow: an identity statement (the principal's account)
+  // and a resource statement (the resource's account).
+  bool one_sided = false;
+  if (IsCrossAccount(request) && !allows.empty()) {
+    bool identity = false, resource = false;
+    for (const StatementTrace& t : allows) (t.resource_based ? resource : identity) = true;
+    one_sided = !(identity && resource);
+  }
   if (!denies.empty()) {
     ev.decision = Decision::kExplicitDeny;
     ev.deciding = std::move(denies);
     ev.summary = "ExplicitDeny: " + Label(ev.deciding.front()) + " denies " + req +
                  " (an explicit Deny overrides every Allow)";
+  } else if (one_sided) {
+    ev.decision = Decision::kImplicitDeny;
+    bool resource = allows.front().resource_based;
+    ev.nearest = std::move(allows);
+    ev.summary =
+        "ImplicitDeny: " + Label(ev.nearest.front()) + " allows " + req +
+        ", but the principal's account and the resource's account differ, so " +
+        (resource ? "an identity policy of the principal's account" : "the resource's policy") +
+        " must allow it too";
   } else if (!allows.empty()) {
     ev.decision = Decision::kAllow;
     ev.deciding = std::move(allows);

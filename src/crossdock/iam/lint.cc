@@ -490,7 +490,13 @@ class Linter {
     std::vector<NamedPolicy> policies = {{"policy", policy_}};
     for (const Operation& op : *ops) {
       if (missing_self_assume_ && op.action == "sts:AssumeRole") continue;
-      Request req("arn:aws:iam::000000000000:role/crossdock", op.action, op.resource);
+      // The role lives in the account of the resources it uses (a KMS key of another account
+      // would need that key's policy too, which this check does not see).
+      std::string account = "000000000000";
+      if (auto arn = ParseArnPattern(op.resource); arn.ok() && IsAccountId(arn->account)) {
+        account = arn->account;
+      }
+      Request req("arn:aws:iam::" + account + ":role/crossdock", op.action, op.resource);
       for (const auto& [k, v] : op.context) req.Set(k, v);
       Decision d = Decide(policies, req);
       if (d == Decision::kAllow) continue;
