@@ -188,3 +188,66 @@ TEST(ConditionValueTest, Variables) {
 
 }  // namespace
 }  // namespace crossdock::iam
+
+namespace crossdock::iam {
+namespace {
+
+// Documentation ARNs that break service naming rules (upper-case bucket names, underscores)
+// are simulated, not refused: IAM matches the resource as text
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html).
+TEST(RequestTest, MakeRequestTakesDocumentationArns) {
+  EXPECT_TRUE(
+      MakeRequest("111122223333", "s3:GetObject", "arn:aws:s3:::HRBucket/Payroll/x", nullptr).ok());
+  EXPECT_TRUE(
+      MakeRequest("111122223333", "s3:ListBucket", "arn:aws:s3:::Bucket_AccountAudit", nullptr)
+          .ok());
+  auto not_arn = MakeRequest("111122223333", "s3:GetObject", "bucket/key", nullptr);
+  ASSERT_FALSE(not_arn.ok());
+  EXPECT_EQ(not_arn.error().field(), "resource");
+}
+
+// A role session's aws:PrincipalArn is the role's ARN; the principal type is derived too
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+TEST(RequestTest, SessionPrincipalKeys) {
+  Request r("arn:aws:sts::111122223333:assumed-role/app/s1", "s3:GetObject", "*");
+  EXPECT_EQ(r.Find("aws:principalarn")->front(), "arn:aws:iam::111122223333:role/app");
+  EXPECT_EQ(r.Find("aws:principaltype")->front(), "AssumedRole");
+  EXPECT_EQ(r.Find("aws:principalaccount")->front(), "111122223333");
+  Request svc("redshift.amazonaws.com", "sts:AssumeRole", "*");
+  EXPECT_EQ(svc.Find("aws:principalisawsservice")->front(), "true");
+}
+
+TEST(EvaluateTest, NoPolicyIsAnImplicitDeny) {
+  Request r("arn:aws:iam::111122223333:role/app", "s3:GetObject", "arn:aws:s3:::b/k");
+  EXPECT_EQ(Decide({}, r), Decision::kImplicitDeny);
+  Evaluation ev = Explain({}, r);
+  EXPECT_EQ(ev.decision, Decision::kImplicitDeny);
+  EXPECT_TRUE(ev.deciding.empty());
+}
+
+// Numeric operators compare decimals exactly; Date operators read W3C ISO 8601 forms and
+// epoch seconds
+// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+TEST(ConditionValueTest, ExactNumbersAndDates) {
+  bool ok = false;
+  EXPECT_EQ(CompareNumbers("10", "10.000", &ok), 0);
+  EXPECT_TRUE(ok);
+  EXPECT_EQ(CompareNumbers("9007199254740993", "9007199254740992", &ok), 1);
+  EXPECT_EQ(CompareNumbers("0.1", "0.10000000000000001", &ok), -1);
+  EXPECT_EQ(CompareNumbers("-0", "0", &ok), 0);
+  EXPECT_EQ(CompareNumbers("-2", "-10", &ok), 1);
+  EXPECT_EQ(CompareNumbers("1e3", "999.999", &ok), 1);
+  CompareNumbers("ten", "10", &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_FALSE(ParseNumber("inf"));
+  EXPECT_FALSE(ParseNumber("0x10"));
+  EXPECT_EQ(*ParseDate("2020-02"), 1580515200.0);
+  EXPECT_EQ(*ParseDate("2020-02-29T12:00Z"), 1582977600.0);
+  EXPECT_EQ(*ParseDate("2020-02-29T12:00:00-0130"), 1582977600.0 + 5400);
+  EXPECT_DOUBLE_EQ(*ParseDate("1582977600.5"), 1582977600.5);
+  EXPECT_FALSE(ParseDate("2019-02-29"));  // not a leap year
+  EXPECT_FALSE(ParseDate("2020-02-30"));
+}
+
+}  // namespace
+}  // namespace crossdock::iam

@@ -4,13 +4,17 @@
 // presigned URL with --presign EXPIRES). With --date the output is reproducible. Credentials
 // come from --access-key/--secret-key/--session-token, else from the default chain; the
 // secret key and session token are never printed (the canonical request shows a marker in
-// the token's place; a presigned URL for a session necessarily carries its token). Exit 0, or 2 for
-// usage and input errors.
+// the token's place; a presigned URL for a session necessarily carries its token). The signer's
+// settings are separate flags, as in aws-c-auth's signing_config: --[no-]normalize-path,
+// --[no-]double-encode, --[no-]signed-body-header and --omit-session-token; --service s3
+// implies S3's defaults (no normalization, single encoding, x-amz-content-sha256) and each flag
+// overrides its own setting only. Exit 0, or 2 for usage and input errors.
 #include <strings.h>
 
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "crossdock/aws/credentials/default_chain.h"
@@ -32,7 +36,11 @@ struct SignOptions {
   std::string date;
   std::string access_key, secret_key, session_token;
   bool unsigned_payload = false;
-  bool no_normalize_path = false;
+  // The signer's settings (unset: the default of the service's rule set).
+  std::optional<bool> normalize_path;
+  std::optional<bool> double_uri_encode;
+  std::optional<bool> signed_body_header;
+  bool omit_session_token = false;
   int presign = 0;
 };
 
@@ -108,8 +116,12 @@ int RunSign(const SignOptions& o) {
   aws::sigv4::SigningConfig config;
   config.region = o.region;
   config.service = o.service;
-  config.s3_rules = o.no_normalize_path || o.service == "s3";
+  config.s3_rules = o.service == "s3";
   config.unsigned_payload = o.unsigned_payload;
+  config.normalize_path = o.normalize_path;
+  config.double_uri_encode = o.double_uri_encode;
+  config.signed_body_header = o.signed_body_header;
+  config.omit_session_token = o.omit_session_token;
   if (o.date.empty()) {
     config.time = SystemClock::Instance().Now();
   } else {
@@ -163,9 +175,24 @@ void AddAwsSignCommand(CLI::App& aws) {
   cmd->add_option("--secret-key", o->secret_key, "Secret access key");
   cmd->add_option("--session-token", o->session_token, "Session token of temporary credentials");
   cmd->add_flag("--unsigned-payload", o->unsigned_payload, "Sign UNSIGNED-PAYLOAD");
-  cmd->add_flag("--no-normalize-path", o->no_normalize_path,
-                "S3 rules: path as sent, encoded once, x-amz-content-sha256 (implied by "
-                "--service s3)");
+  // Each setting on its own, as aws-c-auth's signing_config; --service s3 implies
+  // --no-normalize-path --no-double-encode --signed-body-header unless overridden.
+  auto setting = [&](const std::string& on, const std::string& off, std::optional<bool>& value,
+                     const std::string& help) {
+    cmd->add_flag_callback(
+        on, [&value] { value = true; }, help);
+    cmd->add_flag_callback(
+        off, [&value] { value = false; }, "Opposite of " + on.substr(0, on.find(',')));
+  };
+  setting("--normalize-path", "--no-normalize-path", o->normalize_path,
+          "Remove . and .. and empty segments from the path (default unless --service s3)");
+  setting("--double-encode", "--no-double-encode", o->double_uri_encode,
+          "Percent-encode the already encoded path again (default unless --service s3)");
+  setting("--signed-body-header,--sign-body", "--no-signed-body-header", o->signed_body_header,
+          "Add and sign x-amz-content-sha256 with the payload hash (default with --service s3 "
+          "or --unsigned-payload)");
+  cmd->add_flag("--omit-session-token", o->omit_session_token,
+                "Sign without the session token, then add X-Amz-Security-Token");
   cmd->add_option("--presign", o->presign, "Print a presigned URL valid for EXPIRES seconds")
       ->check(CLI::Range(1, 604800));
   cmd->callback([o] { ExitWith(RunSign(*o)); });

@@ -1,5 +1,6 @@
 // `crossdock policy simulate`: evaluate one request against policies offline and explain the
-// decision. Exit 0 for Allow, 1 for ExplicitDeny or ImplicitDeny, 2 for usage errors.
+// decision. Any number of policies, none included (an implicit deny). Exit 0 for Allow, 1 for
+// ExplicitDeny or ImplicitDeny, 2 for usage errors.
 #include <iostream>
 #include <memory>
 
@@ -37,10 +38,8 @@ Result<std::vector<iam::NamedPolicy>> LoadPolicies(const SimulateOptions& o) {
   };
   for (const std::string& p : o.policies) RETURN_IF_ERROR(load(p, "--policy"));
   for (const std::string& p : o.resource_policies) RETURN_IF_ERROR(load(p, "--resource-policy"));
-  if (out.empty()) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "give at least one --policy or --resource-policy file", "--policy");
-  }
+  // No policy at all is a valid simulation: nothing allows the request, so it is implicitly
+  // denied (as AWS decides for a principal without policies).
   return out;
 }
 

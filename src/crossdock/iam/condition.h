@@ -29,10 +29,17 @@ bool ConditionHolds(const Condition& condition, const Request& request, bool var
 std::optional<std::string> SubstituteVariables(std::string_view text, const Request& request,
                                                bool for_pattern = false);
 
-// Exposed for tests: value conversions used by the operator families.
+// Exposed for tests and the linter: value conversions used by the operator families.
+// A number as Numeric* reads it: [+-]digits[.digits][e[+-]digits]; nullopt otherwise.
 std::optional<double> ParseNumber(std::string_view text);
-// Seconds since the epoch from "2024-05-01", "2024-05-01T12:00:00Z",
-// "2024-05-01T12:00:00.5+02:00" or an integer of epoch seconds.
+// Exact comparison of two numbers (-1, 0, 1), as Numeric* operators compare: decimal, not
+// binary floating point, so 0.3 == 0.30 and 9007199254740993 > 9007199254740992. `ok` is
+// set to false (and 0 returned) when either is not a number.
+int CompareNumbers(std::string_view a, std::string_view b, bool* ok);
+// Seconds since the epoch from epoch seconds ("1714564800", "1714564800.5") or a W3C ISO 8601
+// form: "2024-05", "2024-05-01", "2024-05-01T12:00Z", "2024-05-01T12:00:00Z",
+// "2024-05-01T12:00:00.5+02:00" (no zone means UTC). Date* operators compare exactly, to the
+// nanosecond.
 std::optional<double> ParseDate(std::string_view text);
 // True when `ip` (v4 or v6) lies in `cidr` (an address with optional /bits).
 bool IpInCidr(std::string_view cidr, std::string_view ip);

@@ -106,16 +106,42 @@ bool ResourceMatches(const Statement& s, const Request& r, bool vars) {
   return s.resource.negated ? !any : any;
 }
 
+template <typename Pred>
+bool Listed(const Statement& s, Pred pred) {
+  for (const PrincipalEntry& e : s.principals) {
+    if (e.type == "*" || e.value == "*" || pred(e)) return true;
+  }
+  return false;
+}
+
+// NotPrincipal ("IAM JSON policy elements: NotPrincipal"): the requester is excepted only when
+// the statement names its own identity exactly: an IAM user or role by its ARN, an
+// assumed-role session by its session ARN (naming the role does not except the role's
+// sessions, and a wildcard cannot name "all sessions"), an account principal by its account
+// id or root ARN (which does not except the account's users and roles), a service or a
+// federated identity by its name. An anonymous requester is excepted only by "*".
+bool ExceptedByNotPrincipal(const Statement& s, const Request& r) {
+  const std::string& who = r.principal();
+  if (who.empty() || who == "*") return Listed(s, [](const PrincipalEntry&) { return false; });
+  std::string_view account = AccountOf(who);
+  if (!account.empty()) {
+    return Listed(s, [&](const PrincipalEntry& e) {
+      return e.type == "AWS" && AccountOf(e.value) == account;
+    });
+  }
+  if (!who.starts_with("arn:")) {
+    return Listed(s, [&](const PrincipalEntry& e) { return EqualsIgnoreCase(e.value, who); });
+  }
+  return Listed(s, [&](const PrincipalEntry& e) { return e.value == who; });
+}
+
 bool PrincipalMatches(const Statement& s, const Request& r) {
   if (!s.has_principal) return true;  // identity policy: applies to its own principal
-  bool any = false;
+  if (s.not_principal) return !ExceptedByNotPrincipal(s, r);
   for (const PrincipalEntry& e : s.principals) {
-    if (PrincipalEntryMatches(e, r)) {
-      any = true;
-      break;
-    }
+    if (PrincipalEntryMatches(e, r)) return true;
   }
-  return s.not_principal ? !any : any;
+  return false;
 }
 
 bool Applies(const Statement& s, const Request& r, bool vars) {
@@ -126,6 +152,30 @@ bool Applies(const Statement& s, const Request& r, bool vars) {
     if (!ConditionHolds(c, r, vars, nullptr)) return false;
   }
   return true;
+}
+
+// The account that owns the requested resource, when the request tells: aws:ResourceAccount,
+// else the ARN's account component (empty for S3 buckets and objects).
+std::string ResourceAccount(const Request& r) {
+  if (const std::vector<std::string>* v = r.Find("aws:resourceaccount"); v && !v->empty()) {
+    return v->front();
+  }
+  if (!r.resource().starts_with("arn:")) return {};
+  return std::string(ArnPart(r.resource(), 4));
+}
+
+// A request whose principal and resource belong to different known accounts ("Cross-account
+// policy evaluation logic"). Role assumption is left out: crossdock simulates a role's trust
+// policy on its own, which is the resource side of sts:AssumeRole.
+bool IsCrossAccount(const Request& r) {
+  if (r.principal_account().empty()) return false;
+  std::string lower = Lower(r.action());
+  if (lower.starts_with("sts:assumerole") || lower == "sts:tagsession" ||
+      lower == "sts:setsourceidentity") {
+    return false;
+  }
+  std::string account = ResourceAccount(r);
+  return IsAccountId(account) && account != r.principal_account();
 }
 
 std::string Join(const std::vector<std::string>& v) {
@@ -141,6 +191,7 @@ StatementTrace Trace(const NamedPolicy& np, int index, const Request& r) {
   const Statement& s = np.policy.statements[static_cast<size_t>(index)];
   bool vars = np.policy.variables_enabled();
   StatementTrace t;
+  t.resource_based = s.has_principal;
   t.policy = np.name;
   t.index = index;
   t.sid = s.sid;
@@ -232,16 +283,35 @@ Request::Request(std::string principal, std::string action, std::string resource
     principal_account_ = principal_;
     Set("aws:PrincipalAccount", principal_account_);
     Set("aws:PrincipalArn", "arn:aws:iam::" + principal_ + ":root");
+    Set("aws:PrincipalType", "Account");
   } else if (principal_.starts_with("arn:")) {
     principal_account_ = std::string(ArnPart(principal_, 4));
-    Set("aws:PrincipalArn", principal_);
-    if (!principal_account_.empty()) Set("aws:PrincipalAccount", principal_account_);
+    std::string_view service = ArnPart(principal_, 2);
     std::string_view res = ArnPart(principal_, 5);
-    if (ArnPart(principal_, 2) == "iam" && res.starts_with("user/")) {
+    if (service == "sts" && res.starts_with("assumed-role/")) {
+      // A role session's aws:PrincipalArn is the role's ARN, not the session's.
+      std::string_view role = res.substr(13);
+      role = role.substr(0, role.find('/'));
+      Set("aws:PrincipalArn", "arn:" + std::string(ArnPart(principal_, 1)) +
+                                  ":iam::" + principal_account_ + ":role/" + std::string(role));
+      Set("aws:PrincipalType", "AssumedRole");
+    } else {
+      Set("aws:PrincipalArn", principal_);
+      if (service == "sts" && res.starts_with("federated-user/")) {
+        Set("aws:PrincipalType", "FederatedUser");
+      } else if (service == "iam" && res == "root") {
+        Set("aws:PrincipalType", "Account");
+      } else if (service == "iam" && res.starts_with("user/")) {
+        Set("aws:PrincipalType", "User");
+      }
+    }
+    if (!principal_account_.empty()) Set("aws:PrincipalAccount", principal_account_);
+    if (service == "iam" && res.starts_with("user/")) {
       Set("aws:username", std::string(res.substr(res.rfind('/') + 1)));
     }
   } else if (principal_.find('.') != std::string::npos) {
     Set("aws:PrincipalServiceName", principal_);
+    Set("aws:PrincipalIsAWSService", "true");
   }
 }
 
@@ -289,10 +359,23 @@ Result<Request> MakeRequest(std::string principal, std::string action, std::stri
     return Error(ErrorCode::kInvalidArgument,
                  "action \"" + action + "\" is not service:Name, e.g. s3:GetObject", "action");
   }
+  // The resource is matched as text, component by component, as IAM does: only its shape is
+  // checked, so that the documentation's example ARNs (arn:aws:s3:::BUCKETNAME) are simulated
+  // rather than refused for service naming rules.
   if (resource != "*") {
-    auto parsed = ParseArn(resource);
-    if (!parsed.ok()) {
-      return Error(ErrorCode::kInvalidArgument, "resource: " + parsed.error().message(),
+    size_t colons = static_cast<size_t>(std::count(resource.begin(), resource.end(), ':'));
+    if (!resource.starts_with("arn:") || colons < 5) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "resource \"" + resource +
+                       "\" is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE); give "
+                       "* for actions without a resource",
+                   "resource");
+    }
+    if (resource.find_first_of("*?") != std::string::npos) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "resource \"" + resource +
+                       "\" is a pattern; a request names one resource, e.g. "
+                       "arn:aws:s3:::bucket/key",
                    "resource");
     }
   }
@@ -349,16 +432,20 @@ const char* DecisionName(Decision decision) {
 }
 
 Decision Decide(const std::vector<NamedPolicy>& policies, const Request& request) {
-  bool allowed = false;
+  const bool cross = IsCrossAccount(request);
+  bool identity_allow = false, resource_allow = false;
   for (const NamedPolicy& np : policies) {
     bool vars = np.policy.variables_enabled();
     for (const Statement& s : np.policy.statements) {
-      if (s.effect == Effect::kAllow && allowed) continue;  // only a Deny can change it now
+      if (s.effect == Effect::kAllow && (s.has_principal ? resource_allow : identity_allow)) {
+        continue;  // this side already allows: only a Deny can change it now
+      }
       if (!Applies(s, request, vars)) continue;
       if (s.effect == Effect::kDeny) return Decision::kExplicitDeny;
-      allowed = true;
+      (s.has_principal ? resource_allow : identity_allow) = true;
     }
   }
+  bool allowed = cross ? identity_allow && resource_allow : identity_allow || resource_allow;
   return allowed ? Decision::kAllow : Decision::kImplicitDeny;
 }
 
@@ -376,11 +463,28 @@ Evaluation Explain(const std::vector<NamedPolicy>& policies, const Request& requ
     }
   }
   std::string req = request.principal() + " " + request.action() + " on " + request.resource();
+  // Across accounts both sides must allow: an identity statement (the principal's account)
+  // and a resource statement (the resource's account).
+  bool one_sided = false;
+  if (IsCrossAccount(request) && !allows.empty()) {
+    bool identity = false, resource = false;
+    for (const StatementTrace& t : allows) (t.resource_based ? resource : identity) = true;
+    one_sided = !(identity && resource);
+  }
   if (!denies.empty()) {
     ev.decision = Decision::kExplicitDeny;
     ev.deciding = std::move(denies);
     ev.summary = "ExplicitDeny: " + Label(ev.deciding.front()) + " denies " + req +
                  " (an explicit Deny overrides every Allow)";
+  } else if (one_sided) {
+    ev.decision = Decision::kImplicitDeny;
+    bool resource = allows.front().resource_based;
+    ev.nearest = std::move(allows);
+    ev.summary =
+        "ImplicitDeny: " + Label(ev.nearest.front()) + " allows " + req +
+        ", but the principal's account and the resource's account differ, so " +
+        (resource ? "an identity policy of the principal's account" : "the resource's policy") +
+        " must allow it too";
   } else if (!allows.empty()) {
     ev.decision = Decision::kAllow;
     ev.deciding = std::move(allows);

@@ -11,9 +11,13 @@
 // sessions of a role, service principals, `*`), every condition operator family with
 // ...IfExists and ForAnyValue:/ForAllValues:, several keys in one block (AND), several values
 // (OR), and policy variables (${aws:username}, ${aws:PrincipalAccount}, ${*}, defaults).
-// Policies from the same account are combined as a union (that is what crossdock simulates:
-// a role's own permission policy, or a trust policy); it deliberately does not model
-// cross-account resource policies, permission boundaries, SCPs, RCPs or session policies.
+// Policies from the same account are combined as a union (a role's own permission policy, a
+// trust policy, a resource policy naming a principal of its account). When the principal's
+// account and the resource's account are both known (aws:ResourceAccount or the resource
+// ARN's account) and differ, an identity statement and a resource statement must both allow,
+// except for role assumption, whose trust policy crossdock simulates on its own. No policy at
+// all is an implicit deny. It deliberately does not model permission boundaries, SCPs, RCPs
+// or session policies.
 // Decide() is the allocation-free fast path; Explain() records, for every statement, which
 // element matched and which did not. Both are pure and thread-safe.
 #pragma once
@@ -98,7 +102,8 @@ struct StatementTrace {
   bool action_matched = false;
   bool resource_matched = false;
   bool conditions_matched = false;
-  bool applies = false;  // every element matched
+  bool applies = false;         // every element matched
+  bool resource_based = false;  // the statement names a Principal (resource or trust policy)
   std::vector<ConditionTrace> conditions;
   // "Principal matched, Action matched, Resource matched, Condition StringEquals
   // sts:ExternalId expected "X", request had "Y"": each element in order up to and including

@@ -1,13 +1,16 @@
 #include "crossdock/iam/lint.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <set>
 
 #include "crossdock/iam/arn.h"
 #include "crossdock/iam/catalog.h"
+#include "crossdock/iam/checks.h"
 #include "crossdock/iam/condition.h"
 #include "crossdock/iam/evaluate.h"
+#include "crossdock/iam/lint_access_analyzer.h"
 
 namespace crossdock::iam {
 namespace {
@@ -40,13 +43,16 @@ class Linter {
       CheckDestructive(s);
       CheckConditions(s);
     }
+    CheckAccessAnalyzerRules(policy_, options_.type, findings_);
     if (options_.for_type) CheckNeeds(*options_.for_type);
   }
 
  private:
-  void Add(std::string code, Severity severity, Position pos, std::string message,
-           std::string fix) {
-    findings_.push_back({std::move(code), severity, pos, std::move(message), std::move(fix)});
+  Finding& Add(std::string code, Severity severity, Position pos, std::string message,
+               std::string fix) {
+    findings_.push_back(
+        MakeFinding(std::move(code), severity, pos, std::move(message), std::move(fix)));
+    return findings_.back();
   }
 
   void CheckPlacement(const Statement& s) {
@@ -83,7 +89,7 @@ class Linter {
               " element");
     }
     if (s.not_principal && s.effect == Effect::kAllow && s.has_effect) {
-      Add("notprincipal-with-allow", Severity::kError, s.principal_position,
+      Add("notprincipal-with-allow", Severity::kWarning, s.principal_position,
           "NotPrincipal with \"Effect\": \"Allow\" allows every principal except those listed, "
           "including anonymous users",
           "use Principal to list who is allowed");
@@ -128,9 +134,27 @@ class Linter {
     if (value == "*" || value.find("${") != std::string::npos) return;
     auto arn = ParseArnPattern(value);
     if (!arn.ok()) {
-      Add("arn-malformed", Severity::kError, pos, where + ": " + arn.error().message(),
-          "write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
+      Finding& f = Add("arn-malformed", Severity::kError, pos, where + ": " + arn.error().message(),
+                       "write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
+      SetIssue(f, FindingType::kError, ArnIssue(arn.error()));
     }
+  }
+
+  // The Access Analyzer check an ARN error corresponds to, by the component it names.
+  static std::string_view ArnIssue(const Error& e) {
+    const std::string& field = e.field();
+    const std::string& m = e.message();
+    if (field == "arn.prefix") return "INVALID_ARN_PREFIX";
+    if (field == "arn.partition") return "INVALID_PARTITION";
+    if (field == "arn.service") return "INVALID_ARN_SERVICE_CASE";
+    if (field == "arn.account") return "INVALID_ARN_ACCOUNT";
+    if (field == "arn.region") {
+      if (m.find("need the key's region") != std::string::npos) return "MISSING_ARN_REGION";
+      if (m.find("empty region") != std::string::npos) return "ARN_REGION_NOT_ALLOWED";
+      return "INVALID_ARN_REGION";
+    }
+    if (m.find("fewer than six") != std::string::npos) return "MISSING_ARN_FIELD";
+    return "INVALID_ARN_RESOURCE";
   }
 
   void CheckResources(const Statement& s) {
@@ -186,9 +210,15 @@ class Linter {
     for (const PrincipalEntry& e : s.principals) {
       if (e.type == "AWS" && e.value != "*" && !IsAccountId(e.value)) {
         auto arn = ParseArn(e.value);
-        if (!arn.ok()) {
-          Add("arn-malformed", Severity::kError, e.position, "Principal: " + arn.error().message(),
-              "write arn:aws:iam::ACCOUNT:root or arn:aws:iam::ACCOUNT:role/NAME");
+        if (e.value.find_first_of("*?") != std::string::npos || IsUniqueId(e.value)) {
+          // Reported by the Access Analyzer rules (wildcard, unique id).
+        } else if (!arn.ok()) {
+          Finding& f = Add("arn-malformed", Severity::kError, e.position,
+                           "Principal: " + arn.error().message(),
+                           "write arn:aws:iam::ACCOUNT:root or arn:aws:iam::ACCOUNT:role/NAME");
+          SetIssue(f, FindingType::kError,
+                   ArnIssue(arn.error()) == "INVALID_ARN_RESOURCE" ? "INVALID_PRINCIPAL_FORMAT"
+                                                                   : ArnIssue(arn.error()));
         } else if (arn->service != "iam" && arn->service != "sts") {
           Add("arn-malformed", Severity::kError, e.position,
               "Principal \"" + e.value + "\" is not an IAM or STS principal",
@@ -218,6 +248,20 @@ class Linter {
     return false;
   }
 
+  // Whether a condition of `s` restricts who the caller is (its ARN, account, organization,
+  // or the resource or network it comes from), not merely what it sends.
+  static bool NamesCaller(const Statement& s) {
+    static constexpr std::array<std::string_view, 11> kKeys = {
+        "aws:principalarn",  "aws:principalaccount", "aws:principalorgid", "aws:principalorgpaths",
+        "aws:sourceaccount", "aws:sourcearn",        "aws:sourceorgid",    "aws:sourceorgpaths",
+        "aws:sourcevpc",     "aws:sourcevpce",       "aws:userid"};
+    for (const Condition& c : s.conditions) {
+      if (c.op.negated() || c.op.if_exists) continue;
+      if (std::find(kKeys.begin(), kKeys.end(), c.key_lower) != kKeys.end()) return true;
+    }
+    return false;
+  }
+
   void CheckTrust(const Statement& s) {
     if (options_.type != PolicyType::kTrust || s.effect != Effect::kAllow || !s.has_effect ||
         s.not_principal) {
@@ -225,12 +269,15 @@ class Linter {
     }
     bool assume = ActionCovers(s, "sts:assumerole");
     for (const PrincipalEntry& e : s.principals) {
-      if (e.value == "*") {
+      // A condition on who the caller is (aws:PrincipalOrgID, aws:PrincipalArn...) narrows
+      // the wildcard; without one (an sts:ExternalId is no secret) anyone may assume the role.
+      if (e.value == "*" && !NamesCaller(s)) {
         Add("trust-principal-wildcard", Severity::kError, e.position,
-            "\"Principal\": \"*\" in a trust policy lets anyone in any AWS account assume the "
-            "role (conditions are the only protection left)",
+            "\"Principal\": \"*\" in a trust policy without a condition on the caller's "
+            "identity lets anyone in any AWS account assume the role",
             "name the vendor's account or role, e.g. {\"AWS\": "
-            "\"arn:aws:iam::VENDOR-ACCOUNT:root\"}");
+            "\"arn:aws:iam::VENDOR-ACCOUNT:root\"}, or add a Condition that names who may "
+            "assume it (aws:PrincipalOrgID, aws:PrincipalArn, sts:ExternalId)");
       }
     }
     if (!assume || HasExternalIdCondition(s)) return;
@@ -295,35 +342,50 @@ class Linter {
                              op == ConditionOp::kStringEqualsIgnoreCase ||
                              op == ConditionOp::kStringNotEqualsIgnoreCase;
         if (string_equals && v.find_first_of("*?") != std::string::npos) {
-          Add("condition-wildcard-non-like", Severity::kWarning, c.position,
-              c.op.name + " compares \"" + v +
-                  "\" literally: '*' and '?' are wildcards only "
-                  "under StringLike/StringNotLike",
-              "use StringLike (or remove the wildcard)");
+          Finding& f = Add("condition-wildcard-non-like", Severity::kWarning, c.position,
+                           c.op.name + " compares \"" + v +
+                               "\" literally: '*' and '?' are wildcards only "
+                               "under StringLike/StringNotLike",
+                           "use StringLike (or remove the wildcard)");
+          std::string like = c.op.name;
+          size_t at = like.find("Equals");
+          like.replace(at, 6, "Like");
+          size_t ic = like.find("IgnoreCase");
+          if (ic != std::string::npos) like.erase(ic, 10);
+          f.corrected = "\"" + like + "\": {\"" + c.key + "\": \"" + v + "\"}";
         }
         bool bad = false;
-        std::string expect;
+        std::string expect, issue;
         if (op >= ConditionOp::kNumericEquals && op <= ConditionOp::kNumericGreaterThanEquals) {
           bad = !ParseNumber(v);
           expect = "a number";
+          issue = "TYPE_MISMATCH_NUMBER";
         } else if (op >= ConditionOp::kDateEquals && op <= ConditionOp::kDateGreaterThanEquals) {
           bad = !ParseDate(v);
           expect = "an ISO 8601 date such as 2025-01-31T00:00:00Z or epoch seconds";
+          issue = "TYPE_MISMATCH_DATE";
         } else if (op == ConditionOp::kBool) {
           bad = Lower(v) != "true" && Lower(v) != "false";
           expect = "true or false";
+          issue = "TYPE_MISMATCH_BOOLEAN";
+        } else if (op == ConditionOp::kBinaryEquals) {
+          bad = !IsBase64(v);
+          expect = "a base64-encoded value";
+          issue = "TYPE_MISMATCH_STRING";
         } else if (op == ConditionOp::kIpAddress || op == ConditionOp::kNotIpAddress) {
           std::string addr = v.substr(0, v.find('/'));
           bad = !IpInCidr(v, addr);
           expect = "an IPv4 or IPv6 address or CIDR such as 203.0.113.0/24";
+          issue = "TYPE_MISMATCH_IP_RANGE";
         } else if (op >= ConditionOp::kArnEquals && op <= ConditionOp::kArnNotLike) {
           CheckArn(v, c.position, "Condition " + c.op.name + " " + c.key);
         }
         if (bad) {
-          Add("condition-value-invalid", Severity::kError, c.position,
-              c.op.name + " " + c.key + " value \"" + v + "\" is not " + expect +
-                  ", so it never matches",
-              "write " + expect);
+          Finding& f = Add("condition-value-invalid", Severity::kWarning, c.position,
+                           c.op.name + " " + c.key + " value \"" + v + "\" is not " + expect +
+                               ", so it never matches",
+                           "write " + expect);
+          SetIssue(f, FindingType::kWarning, issue);
         }
       }
     }
@@ -428,7 +490,13 @@ class Linter {
     std::vector<NamedPolicy> policies = {{"policy", policy_}};
     for (const Operation& op : *ops) {
       if (missing_self_assume_ && op.action == "sts:AssumeRole") continue;
-      Request req("arn:aws:iam::000000000000:role/crossdock", op.action, op.resource);
+      // The role lives in the account of the resources it uses (a KMS key of another account
+      // would need that key's policy too, which this check does not see).
+      std::string account = "000000000000";
+      if (auto arn = ParseArnPattern(op.resource); arn.ok() && IsAccountId(arn->account)) {
+        account = arn->account;
+      }
+      Request req("arn:aws:iam::" + account + ":role/crossdock", op.action, op.resource);
       for (const auto& [k, v] : op.context) req.Set(k, v);
       Decision d = Decide(policies, req);
       if (d == Decision::kAllow) continue;
@@ -537,9 +605,22 @@ LintReport LintPolicy(std::string_view text, const LintOptions& options) {
   PolicyRead read = ReadPolicy(text);
   report.findings = std::move(read.findings);
   report.corrected = std::move(read.corrected);
+  // IAM rejects duplicate Sids in identity and trust policies; resource policies (S3, SQS...)
+  // accept them, so there it is only Access Analyzer's general warning.
+  for (Finding& f : report.findings) {
+    if (f.code != "sid-duplicate") continue;
+    if (options.type == PolicyType::kResource) {
+      f.severity = Severity::kWarning;
+      SetIssue(f, FindingType::kWarning, "UNIQUE_SIDS_RECOMMENDED");
+    } else {
+      f.severity = Severity::kError;
+      SetIssue(f, FindingType::kError, "UNIQUE_SIDS_REQUIRED");
+    }
+  }
   if (read.policy) {
     Linter linter(*read.policy, options, report.findings);
     linter.Run();
+    CheckPolicySize(text, options.type, report.findings);
   }
   std::stable_sort(report.findings.begin(), report.findings.end(),
                    [](const Finding& a, const Finding& b) {
@@ -552,10 +633,19 @@ LintReport LintPolicy(std::string_view text, const LintOptions& options) {
 }
 
 nlohmann::ordered_json ToJson(const LintReport& report) {
+  auto of_type = [&](FindingType t) {
+    return std::count_if(report.findings.begin(), report.findings.end(),
+                         [&](const Finding& f) { return f.type == t; });
+  };
   nlohmann::ordered_json out = {{"ok", !report.has_errors()},
                                 {"errors", report.count(Severity::kError)},
                                 {"warnings", report.count(Severity::kWarning)},
                                 {"suggestions", report.count(Severity::kSuggestion)},
+                                {"finding_types",
+                                 {{"ERROR", of_type(FindingType::kError)},
+                                  {"SECURITY_WARNING", of_type(FindingType::kSecurityWarning)},
+                                  {"WARNING", of_type(FindingType::kWarning)},
+                                  {"SUGGESTION", of_type(FindingType::kSuggestion)}}},
                                 {"findings", ToJson(report.findings)}};
   if (!report.corrected.empty()) out["corrected"] = report.corrected;
   return out;

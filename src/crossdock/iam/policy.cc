@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "crossdock/core/ascii.h"
+#include "crossdock/iam/checks.h"
 
 namespace crossdock::iam {
 namespace {
@@ -128,7 +129,8 @@ class Builder {
  private:
   void Add(std::string code, Severity severity, Position pos, std::string message,
            std::string fix) {
-    findings_.push_back({std::move(code), severity, pos, std::move(message), std::move(fix)});
+    findings_.push_back(
+        MakeFinding(std::move(code), severity, pos, std::move(message), std::move(fix)));
   }
 
   template <size_t N>
@@ -148,9 +150,12 @@ class Builder {
   }
 
   // A string or an array of strings (numbers and booleans accepted as their text when
-  // `scalars` is set, as IAM does for condition values).
+  // `scalars` is set, as IAM does for condition values). An empty array is valid (IAM
+  // accepts it; the element then matches nothing): reported under `empty_code` as a
+  // suggestion, or as an error when `empty_code` is null.
   bool ReadStrings(const JsonValue& v, const std::string& element, bool scalars,
-                   std::vector<std::string>& out, std::vector<Position>* positions) {
+                   std::vector<std::string>& out, std::vector<Position>* positions,
+                   const char* empty_code = nullptr) {
     auto one = [&](const JsonValue& x) {
       if (x.kind == JsonValue::Kind::kString || (scalars && x.kind == JsonValue::Kind::kNumber)) {
         out.push_back(x.text);
@@ -166,6 +171,14 @@ class Builder {
     };
     if (v.kind == JsonValue::Kind::kArray) {
       if (v.items.empty()) {
+        if (empty_code != nullptr) {
+          Add(empty_code, Severity::kSuggestion, v.position,
+              element +
+                  " is an empty array, so it matches nothing and the statement has no "
+                  "effect",
+              "list at least one value or remove " + element);
+          return true;
+        }
         Add("element-type", Severity::kError, v.position, element + " is an empty array",
             "list at least one value or remove " + element);
         return false;
@@ -194,7 +207,8 @@ class Builder {
     for (const JsonMember& m : st.members) {
       if (m.value.get() == v) list.position = m.key_position;
     }
-    ReadStrings(*v, list.negated ? negative : positive, false, list.values, &list.positions);
+    ReadStrings(*v, list.negated ? negative : positive, false, list.values, &list.positions,
+                std::string(positive) == "Action" ? "empty-array-action" : "empty-array-resource");
   }
 
   void ReadPrincipal(const JsonValue& st, Statement& s) {
@@ -239,17 +253,20 @@ class Builder {
         }
         Add("principal-malformed", Severity::kError, m.key_position,
             "unknown principal type \"" + m.key + "\"", fix);
+        SetIssue(findings_.back(), FindingType::kError, "INVALID_PRINCIPAL_KEY");
         continue;
       }
       std::vector<std::string> values;
       std::vector<Position> positions;
-      ReadStrings(*m.value, std::string(name) + "." + m.key, false, values, &positions);
+      ReadStrings(*m.value, std::string(name) + "." + m.key, false, values, &positions,
+                  "empty-array-principal");
       for (size_t i = 0; i < values.size(); ++i) {
         s.principals.push_back({m.key, values[i], positions[i]});
       }
     }
     if (v->members.empty()) {
-      Add("principal-malformed", Severity::kError, v->position, std::string(name) + " is empty",
+      Add("empty-object-principal", Severity::kSuggestion, v->position,
+          std::string(name) + " is an empty object, so the statement has no effect",
           "name at least one principal, e.g. {\"AWS\": \"arn:aws:iam::123456789012:root\"}");
     }
   }
@@ -265,14 +282,29 @@ class Builder {
           "rewrite Condition as an object");
       return;
     }
+    if (c->members.empty()) {
+      Add("empty-object-condition", Severity::kSuggestion, c->position,
+          "the Condition block is empty and does not affect the statement",
+          "remove Condition or add an operator, e.g. {\"StringEquals\": {\"key\": \"value\"}}");
+    }
     for (const JsonMember& opm : c->members) {
       auto op = ParseConditionOperator(opm.key);
       if (!op.ok()) {
         Add("condition-operator-unknown", Severity::kError, opm.key_position, op.error().message(),
             "use one of the operators of the IAM JSON policy reference");
+        if (opm.key.starts_with("Null") || opm.key.find(":Null") != std::string::npos) {
+          SetIssue(findings_.back(), FindingType::kError, "NULL_WITH_IF_EXISTS");
+        }
         continue;
       }
-      if (opm.value->kind != JsonValue::Kind::kObject || opm.value->members.empty()) {
+      if (opm.value->kind == JsonValue::Kind::kObject && opm.value->members.empty()) {
+        Add("empty-object-condition", Severity::kSuggestion, opm.value->position,
+            "operator " + opm.key + " lists no condition keys and does not affect the statement",
+            "remove " + opm.key + " or add a key, e.g. \"" + opm.key +
+                "\": {\"aws:SourceIp\": \"203.0.113.0/24\"}");
+        continue;
+      }
+      if (opm.value->kind != JsonValue::Kind::kObject) {
         Add("condition-malformed", Severity::kError, opm.value->position,
             "operator " + opm.key + " must map condition keys to values",
             "write \"" + opm.key + "\": {\"aws:SourceIp\": \"203.0.113.0/24\"}");
@@ -284,12 +316,24 @@ class Builder {
         cond.key = km.key;
         cond.key_lower = Lower(km.key);
         cond.position = km.key_position;
-        if (!ReadStrings(*km.value, opm.key + " " + km.key, true, cond.values, nullptr)) {
+        if (!ReadStrings(*km.value, opm.key + " " + km.key, true, cond.values, nullptr,
+                         "empty-array-condition")) {
           continue;
+        }
+        if (cond.values.empty()) {
+          // Which Access Analyzer check depends on the qualifier.
+          Finding& f = findings_.back();
+          if (cond.op.set == SetQualifier::kForAllValues) {
+            SetIssue(f, FindingType::kSuggestion, "EMPTY_ARRAY_CONDITION_FORALLVALUES");
+          } else if (cond.op.set == SetQualifier::kForAnyValue) {
+            SetIssue(f, FindingType::kSuggestion, "EMPTY_ARRAY_CONDITION_FORANYVALUE");
+          } else if (cond.op.if_exists) {
+            SetIssue(f, FindingType::kSuggestion, "EMPTY_ARRAY_CONDITION_IFEXISTS");
+          }
         }
         if (cond.op.op == ConditionOp::kNull) {
           for (const std::string& val : cond.values) {
-            if (val != "true" && val != "false") {
+            if (!EqualsIgnoreCase(val, "true") && !EqualsIgnoreCase(val, "false")) {
               Add("condition-malformed", Severity::kError, km.value->position,
                   "Null takes true (key absent) or false (key present), not \"" + val + "\"",
                   "write true or false");
@@ -314,7 +358,9 @@ class Builder {
     Statement s;
     s.position = st.position;
     if (const JsonValue* sid = st.Find("Sid")) {
+      s.sid_position = sid->position;
       if (sid->kind == JsonValue::Kind::kString) {
+        s.has_sid = true;
         s.sid = sid->text;
       } else {
         Add("element-type", Severity::kError, sid->position, "Sid must be a string",
@@ -489,7 +535,8 @@ PolicyRead ReadPolicy(std::string_view text) {
   PolicyRead out;
   JsonDocument doc = ReadJson(text);
   for (const JsonDiagnostic& d : doc.diagnostics) {
-    out.findings.push_back({JsonCode(d.kind), Severity::kError, d.position, d.message, JsonFix(d)});
+    out.findings.push_back(
+        MakeFinding(JsonCode(d.kind), Severity::kError, d.position, d.message, JsonFix(d)));
   }
   // Offer the repaired text only when the repairs made it readable JSON.
   if (!doc.edits.empty() && doc.root) out.corrected = doc.Corrected(text);

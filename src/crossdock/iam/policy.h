@@ -103,6 +103,8 @@ struct ValueList {
 
 struct Statement {
   std::string sid;
+  bool has_sid = false;  // a Sid element is present (possibly "")
+  Position sid_position;
   Effect effect = Effect::kAllow;
   bool has_effect = false;
   Position position;   // of the statement object

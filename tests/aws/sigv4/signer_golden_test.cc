@@ -5,6 +5,7 @@
 // Authentication" (examplebucket, AKIAIOSFODNN7EXAMPLE).
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -259,6 +260,194 @@ TEST(SigV4SuiteTest, PresignedQueryOrderKeyCase) {
             "X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request&"
             "X-Amz-Date=20150830T123600Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&"
             "X-Amz-Signature=86012e2c9ad4d77369f5d81c11f75158aae4f895a085212cc6d3f923d300bed5");
+}
+
+// The suite's cases whose context.json changes a signer setting: "normalize": false (path
+// signed as sent but still encoded twice, no x-amz-content-sha256), "sign_body": true (the
+// x-amz-content-sha256 header), "omit_session_token" (post-sts-header-after) and a session
+// token signed in the header (post-sts-header-before). Each setting is independent of the
+// others, as in aws-c-auth's signing_config.
+// https://github.com/awslabs/aws-c-auth/tree/main/tests/aws-signing-test-suite/v4
+struct SettingsCase {
+  std::string name;
+  std::string method = "GET";
+  std::string target = "/";
+  std::vector<http::Header> headers;
+  std::string body;
+  std::optional<bool> normalize_path;
+  std::optional<bool> signed_body_header;
+  bool unsigned_payload = false;
+  std::string session_token;
+  bool omit_session_token = false;
+  std::string signed_headers;
+  std::string signature;
+};
+
+constexpr const char* kStsToken =
+    "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfI"
+    "eoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/"
+    "kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0w"
+    "q5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+"
+    "scqKmlzm8FDrypNC"
+    "9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
+
+std::vector<SettingsCase> SettingsSuiteCases() {
+  std::vector<SettingsCase> cases;
+  auto unnormalized = [&](const char* name, const char* target, const char* signature) {
+    SettingsCase c;
+    c.name = name;
+    c.target = target;
+    c.normalize_path = false;
+    c.signed_headers = "host;x-amz-date";
+    c.signature = signature;
+    cases.push_back(std::move(c));
+  };
+  unnormalized("get-relative-unnormalized", "/example/..",
+               "eca7ead57bb5aa5c8e28007acd4ff04e1ff9a0ff3b237ec1554a184887ff9282");
+  unnormalized("get-relative-relative-unnormalized", "/example1/example2/../..",
+               "dc33e0856fd4baca4d7aa2146c38958283844764f38c74252a333df5e613003b");
+  unnormalized("get-slash-dot-slash-unnormalized", "/./",
+               "68714168e6557f8f2de0ef956fc24dc2593a4bd2961f8df51898d8a134695145");
+  unnormalized("get-slash-pointless-dot-unnormalized", "/./example",
+               "beb03f223f7deae4146464f06e29eebbee9c8afbe15c290cf07aa8b119e14cff");
+  unnormalized("get-slash-unnormalized", "//",
+               "c88bcd3d312d75078c0cd961d6deae3f4c754924b01669efcfcb439fd5e5b76e");
+  unnormalized("get-slashes-unnormalized", "//example//",
+               "87cca117541a147f6df867677d98a7d80dff226d2bfca9e4ffa899665623c7e5");
+  unnormalized("get-space-unnormalized", "/example space/",
+               "652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741");
+  {
+    SettingsCase c;
+    c.name = "post-x-www-form-urlencoded (sign_body)";
+    c.method = "POST";
+    c.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Content-Length", "13"}};
+    c.body = "Param1=value1";
+    c.signed_body_header = true;
+    c.signed_headers = "content-length;content-type;host;x-amz-content-sha256;x-amz-date";
+    c.signature = "d3875051da38690788ef43de4db0d8f280229d82040bfac253562e56c3f20e0b";
+    cases.push_back(std::move(c));
+  }
+  {
+    SettingsCase c;
+    c.name = "post-unsigned-payload (sign_body, UNSIGNED-PAYLOAD)";
+    c.method = "POST";
+    c.headers = {{"Content-Length", "13"}};
+    c.body = "Param1=value1";
+    c.signed_body_header = true;
+    c.unsigned_payload = true;
+    c.signed_headers = "content-length;host;x-amz-content-sha256;x-amz-date";
+    c.signature = "9fb60e8938d2178a7d63b49e055d1e65d8f6226f38846e8e0293bf43ce29050c";
+    cases.push_back(std::move(c));
+  }
+  {
+    SettingsCase c;
+    c.name = "post-sts-header-before";
+    c.method = "POST";
+    c.session_token = kStsToken;
+    c.signed_headers = "host;x-amz-date;x-amz-security-token";
+    c.signature = "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead";
+    cases.push_back(std::move(c));
+  }
+  {
+    SettingsCase c;
+    c.name = "post-sts-header-after (omit_session_token)";
+    c.method = "POST";
+    c.session_token = kStsToken;
+    c.omit_session_token = true;
+    c.signed_headers = "host;x-amz-date";
+    c.signature = "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b";
+    cases.push_back(std::move(c));
+  }
+  return cases;
+}
+
+TEST(SigV4SuiteTest, SettingsCasesMatchPublishedSignatures) {
+  for (const SettingsCase& c : SettingsSuiteCases()) {
+    SCOPED_TRACE(c.name);
+    http::HttpRequest request;
+    request.method = c.method;
+    request.url = "https://example.amazonaws.com" + c.target;
+    request.headers.emplace_back("Host", "example.amazonaws.com");
+    for (const auto& h : c.headers) request.headers.push_back(h);
+    request.body = c.body;
+    SigningConfig config = SuiteConfig();
+    config.normalize_path = c.normalize_path;
+    config.signed_body_header = c.signed_body_header;
+    config.unsigned_payload = c.unsigned_payload;
+    config.omit_session_token = c.omit_session_token;
+    AwsCredentials creds = SuiteCredentials();
+    creds.session_token = c.session_token;
+    auto result = SignRequest(request, creds, config);
+    ASSERT_TRUE(result.ok()) << result.error().ToString();
+    EXPECT_EQ(result->signed_headers, c.signed_headers) << result->canonical_request;
+    EXPECT_EQ(result->signature, c.signature) << result->canonical_request;
+    EXPECT_EQ(http::FindHeader(request.headers, "x-amz-content-sha256").has_value(),
+              c.signed_headers.find("x-amz-content-sha256") != std::string::npos);
+    if (!c.session_token.empty()) {
+      // Signed or not, the token travels with the request.
+      EXPECT_EQ(http::FindHeader(request.headers, "x-amz-security-token").value_or(""),
+                c.session_token);
+    }
+  }
+}
+
+// post-x-www-form-urlencoded, query-signed with "sign_body": the x-amz-content-sha256 header
+// is signed among the headers and the body hash is the payload line
+// (query-canonical-request.txt, query-signed-request.txt).
+TEST(SigV4SuiteTest, PresignedWithSignedBodyHeader) {
+  http::HttpRequest request;
+  request.method = "POST";
+  request.url = "https://example.amazonaws.com/";
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Host", "example.amazonaws.com"},
+                     {"Content-Length", "13"}};
+  request.body = "Param1=value1";
+  SigningConfig config = SuiteConfig();
+  config.signed_body_header = true;
+  auto result = PresignRequest(request, SuiteCredentials(), config, 3600);
+  ASSERT_TRUE(result.ok()) << result.error().ToString();
+  EXPECT_EQ(result->signed_headers, "content-length;content-type;host;x-amz-content-sha256");
+  EXPECT_EQ(result->signature, "c2348f57d08c84939944d6c878b3f7be56316f8e7fd6817e81eded279a362d69")
+      << result->canonical_request;
+}
+
+// Unnormalized canonical URIs as the suite's canonical requests give them: dot segments and
+// empty segments kept, the path encoded twice.
+TEST(SigV4SuiteTest, UnnormalizedCanonicalUris) {
+  EXPECT_EQ(CanonicalUri("/example/..", false, true), "/example/..");
+  EXPECT_EQ(CanonicalUri("/./example", false, true), "/./example");
+  EXPECT_EQ(CanonicalUri("//", false, true), "//");
+  EXPECT_EQ(CanonicalUri("/example space/", false, true), "/example%20space/");
+  EXPECT_EQ(CanonicalUri("/a%20b", false, true), "/a%2520b");
+  EXPECT_EQ(CanonicalUri("/a%20b", false, false), "/a%20b");
+  EXPECT_EQ(CanonicalUri("/a/./b%20c", true, false), "/a/b%20c");
+  EXPECT_EQ(CanonicalUri("", false, true), "/");
+}
+
+// S3 still implies its defaults, and each can be overridden on its own.
+TEST(SigV4SuiteTest, S3RulesAreDefaultsOfIndependentSettings) {
+  SigningConfig s3 = SuiteConfig("s3");
+  s3.s3_rules = true;
+  EXPECT_FALSE(s3.NormalizesPath());
+  EXPECT_FALSE(s3.DoubleEncodes());
+  EXPECT_TRUE(s3.AddsBodyHeader());
+  s3.signed_body_header = false;
+  EXPECT_FALSE(s3.AddsBodyHeader());
+  EXPECT_FALSE(s3.NormalizesPath());
+  SigningConfig general = SuiteConfig();
+  EXPECT_TRUE(general.NormalizesPath());
+  EXPECT_TRUE(general.DoubleEncodes());
+  EXPECT_FALSE(general.AddsBodyHeader());
+  general.normalize_path = false;
+  EXPECT_TRUE(general.DoubleEncodes());
+  EXPECT_FALSE(general.AddsBodyHeader());
+
+  http::HttpRequest request;
+  request.url = "https://examplebucket.s3.amazonaws.com/a/../b";
+  auto result = SignRequest(request, S3DocCredentials(), s3);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->canonical_request.substr(0, 11), "GET\n/a/../b");
+  EXPECT_FALSE(http::FindHeader(request.headers, "x-amz-content-sha256").has_value());
 }
 
 // The SigV4 documentation's worked example: IAM ListUsers.

@@ -23,8 +23,8 @@ constexpr int kMaxPresignSeconds = 604800;
 constexpr std::array<bool, 256> kUnreserved = [] {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.' || c == '~';
+    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.' || c == '~';
   }
   return t;
 }();
@@ -392,8 +392,8 @@ void ReplaceHeader(http::Headers& headers, std::string_view name, std::string va
 
 std::string BuildCanonicalRequest(std::string_view method, const UrlParts& url,
                                   std::string_view canonical_query, const CanonicalHeaders& ch,
-                                  std::string_view payload_hash, bool s3_rules) {
-  std::string uri = CanonicalUri(url.path, s3_rules);
+                                  std::string_view payload_hash, const SigningConfig& config) {
+  std::string uri = CanonicalUri(url.path, config.NormalizesPath(), config.DoubleEncodes());
   std::string out;
   out.reserve(method.size() + uri.size() + canonical_query.size() + ch.block.size() +
               ch.signed_headers.size() + payload_hash.size() + 8);
@@ -543,18 +543,25 @@ SigningKeyCache& SigningKeyCache::Default() {
   return *cache;
 }
 
-std::string CanonicalUri(std::string_view path, bool s3_rules) {
-  std::string out;
-  if (s3_rules) {
-    if (path.empty()) return "/";
-    out.reserve(path.size() + 16);
-    AppendCanonicalEncoding(out, path, true);
-    return out;
+std::string CanonicalUri(std::string_view path, bool normalize, bool double_encode) {
+  if (path.empty()) return "/";
+  std::string normalized;
+  if (normalize) {
+    normalized = RemoveDotSegments(path);
+    path = normalized;
   }
-  std::string normalized = RemoveDotSegments(path);
-  out.reserve(normalized.size() + 16);
-  AppendUriEncoded(out, normalized, true);
+  std::string out;
+  out.reserve(path.size() + 16);
+  if (double_encode) {
+    AppendUriEncoded(out, path, true);
+  } else {
+    AppendCanonicalEncoding(out, path, true);
+  }
   return out;
+}
+
+std::string CanonicalUri(std::string_view path, bool s3_rules) {
+  return CanonicalUri(path, !s3_rules, !s3_rules);
 }
 
 std::string CanonicalQueryString(std::string_view query) {
@@ -585,7 +592,7 @@ std::string CanonicalRequest(const http::HttpRequest& request, const SigningConf
   const std::string* header_hash = FindHeaderValue(request.headers, "x-amz-content-sha256");
   return BuildCanonicalRequest(request.method, parts,
                                parts.has_query ? CanonicalQueryString(parts.query) : "", ch,
-                               header_hash ? *header_hash : payload_hash, config.s3_rules);
+                               header_hash ? *header_hash : payload_hash, config);
 }
 
 std::string StringToSign(const std::string& canonical_request, const SigningConfig& config) {
@@ -620,18 +627,26 @@ Result<SigningResult> SignRequest(http::HttpRequest& request, const AwsCredentia
   } else {
     ReplaceHeader(headers, "X-Amz-Date", amz_date);
   }
-  if (!credentials.session_token.empty()) {
-    ReplaceHeader(headers, "X-Amz-Security-Token", credentials.session_token);
+  const bool token = !credentials.session_token.empty();
+  if (token) {
+    if (config.omit_session_token) {
+      RemoveHeader(headers, "x-amz-security-token");
+    } else {
+      ReplaceHeader(headers, "X-Amz-Security-Token", credentials.session_token);
+    }
   }
   std::string payload_hash;
-  if (config.unsigned_payload) {
-    payload_hash = kUnsignedPayload;
-    ReplaceHeader(headers, "X-Amz-Content-SHA256", payload_hash);
-  } else if (config.s3_rules) {
-    ASSIGN_OR_RETURN(payload_hash, BodyHash(request, config));
+  if (config.AddsBodyHeader()) {
+    if (config.unsigned_payload) {
+      payload_hash = kUnsignedPayload;
+    } else {
+      ASSIGN_OR_RETURN(payload_hash, BodyHash(request, config));
+    }
     ReplaceHeader(headers, "X-Amz-Content-SHA256", payload_hash);
   } else if (const std::string* given = FindHeaderValue(headers, "x-amz-content-sha256")) {
     payload_hash = *given;
+  } else if (config.unsigned_payload) {
+    payload_hash = kUnsignedPayload;
   } else {
     ASSIGN_OR_RETURN(payload_hash, BodyHash(request, config));
   }
@@ -640,7 +655,7 @@ Result<SigningResult> SignRequest(http::HttpRequest& request, const AwsCredentia
   CanonicalHeaders ch = BuildCanonicalHeaders(headers, url);
   result.canonical_request = BuildCanonicalRequest(
       request.method, url, url.has_query ? CanonicalQueryString(url.query) : std::string(), ch,
-      payload_hash, config.s3_rules);
+      payload_hash, config);
   result.credential_scope = ScopeFor(date_stamp, config);
   result.string_to_sign =
       StringToSignFor(result.canonical_request, amz_date, result.credential_scope);
@@ -660,6 +675,9 @@ Result<SigningResult> SignRequest(http::HttpRequest& request, const AwsCredentia
   auth.append(result.signed_headers);
   auth.append(", Signature=");
   auth.append(result.signature);
+  if (token && config.omit_session_token) {
+    headers.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  }
   headers.emplace_back("Authorization", auth);
   return result;
 }
@@ -691,6 +709,15 @@ Result<SigningResult> PresignRequest(const http::HttpRequest& request,
       ct != nullptr && *ct == "application/x-www-form-urlencoded; charset=utf-8") {
     RemoveHeader(headers, "content-type");
   }
+  // An explicit signed body header is signed as a header here too (aws-c-auth does the same
+  // for query signing); the S3 rule set alone does not add it to presigned URLs.
+  if (config.signed_body_header.value_or(false) && !HasHeader(headers, "x-amz-content-sha256")) {
+    std::string hash = kUnsignedPayload;
+    if (!config.unsigned_payload) {
+      ASSIGN_OR_RETURN(hash, BodyHash(request, config));
+    }
+    headers.emplace_back("X-Amz-Content-SHA256", std::move(hash));
+  }
   CanonicalHeaders ch = BuildCanonicalHeaders(headers, url);
 
   SigningResult result;
@@ -721,7 +748,7 @@ Result<SigningResult> PresignRequest(const http::HttpRequest& request,
   add("X-Amz-Date", amz_date);
   add("X-Amz-Expires", std::to_string(expires_seconds));
   add("X-Amz-SignedHeaders", result.signed_headers);
-  if (!credentials.session_token.empty()) {
+  if (!credentials.session_token.empty() && !config.omit_session_token) {
     add("X-Amz-Security-Token", credentials.session_token);
   }
 
@@ -733,8 +760,8 @@ Result<SigningResult> PresignRequest(const http::HttpRequest& request,
   } else {
     ASSIGN_OR_RETURN(payload_hash, BodyHash(request, config));
   }
-  result.canonical_request = BuildCanonicalRequest(request.method, url, JoinSortedQuery(params), ch,
-                                                   payload_hash, config.s3_rules);
+  result.canonical_request =
+      BuildCanonicalRequest(request.method, url, JoinSortedQuery(params), ch, payload_hash, config);
   result.string_to_sign =
       StringToSignFor(result.canonical_request, amz_date, result.credential_scope);
   auto key = cache.Get(credentials.secret_access_key, date_stamp, config.region, config.service);
@@ -748,6 +775,10 @@ Result<SigningResult> PresignRequest(const http::HttpRequest& request,
   out.append(url.path);
   out.push_back('?');
   out.append(query);
+  if (!credentials.session_token.empty() && config.omit_session_token) {
+    out.append("&X-Amz-Security-Token=");
+    AppendUriEncoded(out, credentials.session_token, false);
+  }
   out.append("&X-Amz-Signature=");
   out.append(result.signature);
   return result;

@@ -1,9 +1,12 @@
 // AWS Signature Version 4: pure functions from (request, credentials, config) to a signature.
 //
 // Every stage is exposed so that tests and `crossdock aws sign` can check each one: the
-// canonical request, the string to sign, the signing key and the signature. Two rule sets:
-// the general one (URI path normalized and each segment URI-encoded twice) and S3's (path
-// used as sent, encoded once, x-amz-content-sha256 always set). Header signing adds
+// canonical request, the string to sign, the signing key and the signature. The settings are
+// independent, as in aws-c-auth's signing_config: path normalization, double URI encoding,
+// the x-amz-content-sha256 (signed body) header and leaving the session token unsigned. Two
+// rule sets give their defaults: the general one (path normalized and encoded twice, no body
+// header) and S3's (path used as sent, encoded once, x-amz-content-sha256 always set); each
+// setting can override its rule set's default. Header signing adds
 // X-Amz-Date, X-Amz-Security-Token (if a session) and Authorization to the request; query
 // signing (presigned URLs) adds the X-Amz-* parameters instead. Nothing here performs I/O or
 // reads a clock: the time is part of SigningConfig. The rules follow botocore's SigV4Auth,
@@ -18,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +50,24 @@ struct SigningConfig {
   // Hex SHA-256 of the body computed by the caller (streamed bodies); when empty and the
   // body is in memory it is hashed here.
   std::string payload_hash;
+
+  // The individual settings; unset means the rule set's default (see the accessors).
+  // Remove dot segments and empty segments from the path (aws-c-auth should_normalize_uri_path).
+  std::optional<bool> normalize_path;
+  // Percent-encode the (already encoded) path again (aws-c-auth use_double_uri_encode); when
+  // false the path is only brought to canonical encoding.
+  std::optional<bool> double_uri_encode;
+  // Add and sign x-amz-content-sha256 with the payload hash (aws-c-auth signed_body_header).
+  std::optional<bool> signed_body_header;
+  // Sign without the session token and add it to the request afterwards (aws-c-auth
+  // omit_session_token), for services that expect the token outside the signature.
+  bool omit_session_token = false;
+
+  // Defaults: normalize and double-encode unless s3_rules; the body header with s3_rules or
+  // unsigned_payload.
+  bool NormalizesPath() const { return normalize_path.value_or(!s3_rules); }
+  bool DoubleEncodes() const { return double_uri_encode.value_or(!s3_rules); }
+  bool AddsBodyHeader() const { return signed_body_header.value_or(s3_rules || unsigned_payload); }
 };
 
 // Headers never signed, as botocore: proxies and clients change them in flight.
@@ -92,10 +114,12 @@ class SigningKeyCache {
   uint64_t derivations_ = 0;
 };
 
-// Canonical URI of a request path as it appears in the URL. General rules: remove dot
-// segments and empty segments (botocore's normalize_url_path), then percent-encode every
-// byte but unreserved characters and '/', so an encoded path ends up encoded twice. S3
-// rules: the path as sent, with only non-canonical bytes encoded.
+// Canonical URI of a request path as it appears in the URL. `normalize`: remove dot segments
+// and empty segments (botocore's normalize_url_path). `double_encode`: percent-encode every
+// byte but unreserved characters and '/', so an encoded path ends up encoded twice;
+// otherwise only non-canonical bytes are encoded. An empty path is "/".
+std::string CanonicalUri(std::string_view path, bool normalize, bool double_encode);
+// The rule sets: general (normalize, double-encode) or S3's (neither).
 std::string CanonicalUri(std::string_view path, bool s3_rules);
 // Canonical query string of a raw query (without '?'): each parameter in canonical encoding,
 // "key" without '=' becomes "key=", sorted by encoded key then value, joined with '&'.
@@ -118,8 +142,9 @@ std::string DeriveSigningKey(const std::string& secret, const std::string& date_
 // Signs in place with headers, as botocore's SigV4Auth (S3SigV4Auth with s3_rules):
 // removes Authorization; sets X-Amz-Date (or, when the request carries a Date header,
 // rewrites Date to the signing time and drops X-Amz-Date); sets X-Amz-Security-Token for
-// session credentials; sets X-Amz-Content-SHA256 (always with S3 rules; UNSIGNED-PAYLOAD
-// with unsigned_payload otherwise); then appends Authorization. Returns every stage.
+// session credentials (after signing with omit_session_token); sets X-Amz-Content-SHA256 when
+// AddsBodyHeader() (the body hash, or UNSIGNED-PAYLOAD with unsigned_payload); then appends
+// Authorization. Returns every stage.
 // Errors: kUnauthenticated for empty credentials, kInvalidArgument for a bad URL or config,
 // a streamed body that cannot be read for hashing.
 Result<SigningResult> SignRequest(http::HttpRequest& request, const AwsCredentials& credentials,
