@@ -57,7 +57,9 @@ TEST(AwsClientBody, StreamedBodyIsHashedOnceAcrossRetries) {
   r.http.method = "PUT";
   r.http.url = "http://127.0.0.1:1/bucket/key";
   r.http.body_source = source;
-  r.signing = {"us-east-1", "s3", {}, true, false, ""};
+  r.signing.region = "us-east-1";
+  r.signing.service = "s3";
+  r.signing.s3_rules = true;
   ASSERT_TRUE(client.Send(r).ok());
   auto sent = transport->sent();
   ASSERT_EQ(sent.size(), 3u);
