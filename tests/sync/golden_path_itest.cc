@@ -17,6 +17,7 @@
 #include "crossdock/connect/service.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/crypto/secretbox.h"
+#include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/operations.h"
 #include "crossdock/store/store.h"
 #include "crossdock/sync/jobs/service.h"
@@ -128,8 +129,9 @@ class GoldenFixture : public ::testing::Test {
     auto service = SyncService::Open(*store_);
     ASSERT_TRUE(service.ok()) << service.error().ToString();
     syncs_ = std::move(*service);
-    recorder_ = crossdock::testing::SharedRecorder();
-    recorder_->Take();
+    // A recorder of its own: these requests are audited against this connection's policies.
+    recorder_ = std::make_shared<crossdock::testing::RecordingTransport>(
+        std::make_shared<http::CurlTransport>());
   }
 
   void TearDown() override {
