@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -26,6 +27,7 @@
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/crypto/secretbox.h"
 #include "crossdock/crypto/token_hash.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/iam/generate.h"
 #include "crossdock/server/demo.h"
 #include "crossdock/server/serve_setup.h"
@@ -49,6 +51,7 @@ struct ServeOptions {
   std::string org = "default";
   std::size_t max_body_bytes = 1 << 20;
   int threads = 32;
+  std::size_t max_connections = 4096;
   int workers = 0;
   bool demo = false;
   bool demo_peers_from_env = false;
@@ -57,6 +60,7 @@ struct ServeOptions {
   std::string sts_endpoint;
   std::string s3_endpoint;
   std::vector<std::string> postgres_hosts;
+  std::vector<std::string> allowed_networks;
 };
 
 std::string Env(const char* name) {
@@ -160,7 +164,17 @@ int Fail(const Error& e) {
   return e.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
 }
 
+// Each connection is a descriptor: take the hard limit so that --max-connections is reachable.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int RunServe(ServeOptions o) {
+  RaiseOpenFileLimit();
   if (o.data_dir.empty()) o.data_dir = DefaultDataDir();
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir, ec);
@@ -243,8 +257,12 @@ int RunServe(ServeOptions o) {
   options.port = o.port;
   options.max_body_bytes = o.max_body_bytes;
   options.threads = o.threads;
+  options.max_connections = o.max_connections;
   options.logger = server::MakeJsonLogger("crossdock");
   options.postgres_hosts = o.postgres_hosts;
+  auto outbound = http::OutboundPolicy::FromStrings(o.allowed_networks, "allow-network");
+  if (!outbound.ok()) return Fail(outbound.error());
+  options.outbound = std::make_shared<const http::OutboundPolicy>(*outbound);
 
   server::ExtraRoutesOptions extra_options;
   extra_options.demo = peers;
@@ -268,6 +286,7 @@ int RunServe(ServeOptions o) {
   connector_options.store = store.get();
   connector_options.s3_endpoint = o.s3_endpoint;
   connector_options.sts_endpoint = o.sts_endpoint;
+  connector_options.tenant_outbound = options.outbound;
   // Warehouse endpoint overrides come from the environment, as for `crossdock worker`.
   if (const char* v = std::getenv("CROSSDOCK_REDSHIFT_DATA_ENDPOINT")) {
     connector_options.redshift_data_endpoint = v;
@@ -344,14 +363,29 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--max-body-bytes", o->max_body_bytes, "Largest request body accepted")
       ->envname("CROSSDOCK_MAX_BODY_BYTES")
       ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "Worker threads")
+  cmd->add_option("--threads", o->threads,
+                  "Threads running request handlers (idle and slow connections hold none)")
       ->envname("CROSSDOCK_THREADS")
       ->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Open connections beyond which new ones are answered 503 and closed")
+      ->envname("CROSSDOCK_MAX_CONNECTIONS")
+      ->check(CLI::Range(16, 1000000))
+      ->capture_default_str();
   cmd->add_option("--allow-postgres-host", o->postgres_hosts,
-                  "A PostgreSQL host that syncs created over the API may read (repeatable; \"*\" "
-                  "for any). Workers connect with their own PGPASSWORD / .pgpass, so the default "
-                  "refuses PostgreSQL sources over the API; the CLI is not limited")
+                  "A PostgreSQL host name that syncs created over the API may read (repeatable; "
+                  "\"*\" for any name). The default refuses PostgreSQL sources over the API; "
+                  "tenants' runs never use the workers' PGPASSWORD / .pgpass; the CLI is not "
+                  "limited")
       ->envname("CROSSDOCK_ALLOW_POSTGRES_HOSTS")
+      ->delimiter(',');
+  cmd->add_option("--allow-network", o->allowed_networks,
+                  "A non-public network (CIDR, e.g. 10.20.0.0/16, or one address) that hosts set "
+                  "by tenants may resolve to (repeatable). By default tenants' PostgreSQL, "
+                  "Databricks and Redshift VPC endpoint hosts must resolve to public addresses: "
+                  "loopback, private, link-local (instance metadata) and reserved ones are "
+                  "refused")
+      ->envname("CROSSDOCK_ALLOW_NETWORKS")
       ->delimiter(',');
   cmd->add_option("--workers", o->workers,
                   "Sync worker threads in this process executing queued runs, as `crossdock "
