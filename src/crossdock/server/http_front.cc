@@ -5,6 +5,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -215,9 +217,15 @@ HttpFront::HttpFront(HttpLimits limits) : limits_(limits) {
   ev.events = EPOLLIN;
   ev.data.fd = wake_fd_;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  // The threads take no signals (they inherit this mask): crossdock serve waits for SIGTERM
+  // on its own thread, whenever the server was built.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
   event_thread_ = std::thread([this] { EventLoop(); });
   int threads = std::max(1, limits_.threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 HttpFront::~HttpFront() {
