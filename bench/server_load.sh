@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark of `crossdock serve` (not a test): wrk with 64 connections for 30 s against
-# GET /v1/connections (10 connections stored, SQLite) and POST /v1/policies/simulate (a
-# trust policy with an External ID condition). Prints wrk's report with latency percentiles;
-# any non-2xx answer is reported by wrk as "Non-2xx or 3xx responses".
+# GET /healthz, GET /v1/connections (10 connections stored, SQLite) and POST
+# /v1/policies/simulate (a trust policy with an External ID condition), then /healthz's
+# latency while 1,000 idle keep-alive and 64 trickling clients hold connections
+# (bench/slow_clients.py). Prints wrk's report with latency percentiles; any non-2xx answer
+# is reported by wrk as "Non-2xx or 3xx responses".
 #
 # usage: bench/server_load.sh [CROSSDOCK_BINARY]     (default: build/crossdock)
 # knobs: DURATION (30s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (64)
@@ -34,6 +36,9 @@ for i in $(seq 1 10); do
     "$base/v1/connections"
 done
 
+echo "== GET /healthz ($conns connections, $duration)"
+wrk -t"$wrk_threads" -c"$conns" -d"$duration" --latency "$base/healthz"
+echo
 echo "== GET /v1/connections ($conns connections, $duration)"
 wrk -t"$wrk_threads" -c"$conns" -d"$duration" --latency \
   -H "Authorization: Bearer $token" "$base/v1/connections"
@@ -41,3 +46,6 @@ echo
 echo "== POST /v1/policies/simulate ($conns connections, $duration)"
 TOKEN=$token wrk -t"$wrk_threads" -c"$conns" -d"$duration" --latency \
   -s "$here/server_simulate.lua" "$base/v1/policies/simulate"
+echo
+echo "== GET /healthz under slow clients"
+python3 "$here/slow_clients.py" "$port" 1000 64 200

@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 export CROSSDOCK_DB="$work/crossdock.db" CROSSDOCK_MASTER_KEY_FILE="$work/master.key"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-"$bin" identity set --account-id "$RGW_VENDOR_ACCOUNT" >/dev/null
+"$bin" identity set --init --account-id "$RGW_VENDOR_ACCOUNT" >/dev/null
 "$bin" connection create --type s3 --name cp-test --auth iam-role --role-arn "$RGW_ROLE_ARN" \
   --region "$RGW_REGION" --bucket "$RGW_BUCKET/$RGW_PREFIX" >/dev/null
 

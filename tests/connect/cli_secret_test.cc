@@ -61,7 +61,7 @@ TEST_F(CliSecretTest, AKnownSecretIsNeverPrintedNorStoredInTheClear) {
   ::setenv("TEST_SECRET_KEY", kKey.c_str(), 1);
   ::setenv("CROSSDOCK_DATABRICKS_TOKEN", kToken.c_str(), 1);
 
-  EXPECT_EQ(Run("connection create --name keyed --type s3 --auth access-key "
+  EXPECT_EQ(Run("connection create --init --name keyed --type s3 --auth access-key "
                 "--access-key-id AKIAIOSFODNN7EXAMPLE --secret-access-key-stdin "
                 "--region us-west-1 --bucket output/customers",
                 "TEST_SECRET_KEY"),

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "crossdock/cli/commands.h"
+#include "crossdock/core/text.h"
 #include "crossdock/crypto/secretbox.h"
 
 namespace crossdock::cli {
@@ -56,7 +57,10 @@ void AddGlobalOptions(CLI::App& group, GlobalOptions& o) {
   group.add_option("--master-key-file", o.master_key_file,
                    "File holding the master key that encrypts secrets (env "
                    "CROSSDOCK_MASTER_KEY_FILE, or the key itself in CROSSDOCK_MASTER_KEY; "
-                   "default master.key next to the database, created on first use)");
+                   "default master.key next to the database, created with it)");
+  group.add_flag("--init", o.init,
+                 "Create the database (and its master key) when it does not exist yet; without "
+                 "it a missing SQLite file is an error, so a mistyped --db creates nothing");
 }
 
 CLI::App* Leaf(CLI::App* command) {
@@ -67,6 +71,17 @@ CLI::App* Leaf(CLI::App* command) {
 Result<Context> OpenContext(const GlobalOptions& o) {
   store::StoreOptions so;
   so.location = o.db.empty() ? DefaultDatabaseLocation() : o.db;
+  bool postgres = so.location.starts_with("postgres://") ||
+                  so.location.starts_with("postgresql://") ||
+                  so.location.find('=') != std::string::npos;
+  std::error_code ec;
+  if (!postgres && !o.init && !std::filesystem::exists(so.location, ec)) {
+    return Error(ErrorCode::kNotFound,
+                 "no crossdock database at " + so.location +
+                     "; check --db (or CROSSDOCK_DB), or create one here with --init "
+                     "(crossdock serve creates its own on first start)",
+                 "db");
+  }
   crypto::MasterKeyOptions ko;
   ko.env_value = Env("CROSSDOCK_MASTER_KEY");
   ko.file_path = o.master_key_file;
@@ -92,8 +107,14 @@ Result<Context> OpenContext(const GlobalOptions& o) {
 }
 
 int ReportError(std::string_view command, const Error& error) {
-  std::cerr << "crossdock " << command << ": " << error.message();
-  if (!error.field().empty()) std::cerr << " [field: " << error.field() << "]";
+  // Messages may quote what a tenant stored (a name, a remote error): on a terminal their
+  // control characters are shown escaped, never interpreted.
+  bool tty = ::isatty(STDERR_FILENO);
+  std::cerr << "crossdock " << command << ": "
+            << (tty ? EscapeForTerminal(error.message()) : error.message());
+  if (!error.field().empty()) {
+    std::cerr << " [field: " << (tty ? EscapeForTerminal(error.field()) : error.field()) << "]";
+  }
   std::cerr << "\n";
   switch (error.code()) {
     case ErrorCode::kInvalidArgument:
@@ -109,7 +130,13 @@ int ReportError(std::string_view command, const Error& error) {
 }
 
 void PrintTable(const std::vector<std::string>& header,
-                const std::vector<std::vector<std::string>>& rows) {
+                const std::vector<std::vector<std::string>>& raw_rows) {
+  // Cells hold names and messages tenants chose: escaped, so none can move the cursor or
+  // break the columns.
+  std::vector<std::vector<std::string>> rows = raw_rows;
+  for (auto& r : rows) {
+    for (auto& cell : r) cell = EscapeForTerminal(cell);
+  }
   std::vector<std::size_t> width(header.size(), 0);
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
   for (const auto& r : rows) {

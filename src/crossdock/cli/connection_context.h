@@ -28,6 +28,7 @@ struct GlobalOptions {
   std::string org;               // --org NAME (env CROSSDOCK_ORG)
   std::string format = "table";  // --format table|json
   std::string master_key_file;   // --master-key-file (env CROSSDOCK_MASTER_KEY_FILE)
+  bool init = false;             // --init: create a missing SQLite database
 };
 
 // Adds the global options to a command group; its subcommands accept them too.

@@ -10,6 +10,7 @@
 
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/connection_context.h"
+#include "crossdock/core/text.h"
 #include "crossdock/core/time_format.h"
 
 namespace crossdock::cli {
@@ -40,7 +41,7 @@ int PrintOrg(const Context& ctx, const store::Organization& org) {
     std::cout << OrgJson(org, *ids).dump(2) << "\n";
     return kExitOk;
   }
-  std::cout << "Organization: " << org.name << " (" << org.id << ")\n"
+  std::cout << "Organization: " << EscapeForTerminal(org.name) << " (" << org.id << ")\n"
             << "Role only:    " << (org.role_only ? "yes (access keys are refused)" : "no") << "\n"
             << "External ID:  " << ids->current << "\n";
   if (ids->previous) {
@@ -78,9 +79,25 @@ int RunCreate(const OrgOptions& o) {
   g.org.clear();  // open with the default organization; the new one is created below
   auto ctx = OpenContext(g);
   if (!ctx.ok()) return ReportError("org create", ctx.error());
+  if (Status printable = CheckDisplayName(o.name, "name"); !printable.ok()) {
+    return ReportError("org create", printable.error());
+  }
   auto org = ctx->service->CreateOrganization(o.name, o.role_only);
   if (!org.ok()) return ReportError("org create", org.error());
-  return PrintOrg(*ctx, *org);
+  // The organization's first API token, shown this once (the store keeps its hash only).
+  auto token = ctx->service->IssueApiToken(org->id, "admin");
+  if (!token.ok()) return ReportError("org create", token.error());
+  if (ctx->json) {
+    auto ids = ctx->service->GetExternalIds(org->id);
+    if (!ids.ok()) return ReportError("org create", ids.error());
+    nlohmann::json out = OrgJson(*org, *ids);
+    out["admin_token"] = token->token;
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  int rc = PrintOrg(*ctx, *org);
+  std::cout << "\nAdmin API token (shown once; keep it secret):\n  " << token->token << "\n";
+  return rc;
 }
 
 int RunShow(const OrgOptions& o) {
@@ -133,7 +150,8 @@ void AddOrgCommands(CLI::App& app) {
   Leaf(group->add_subcommand("list", "List organizations"))->callback([o] {
     ExitWith(RunList(*o));
   });
-  CLI::App* create = Leaf(group->add_subcommand("create", "Create an organization"));
+  CLI::App* create = Leaf(group->add_subcommand(
+      "create", "Create an organization and print its first admin API token (shown once)"));
   create->add_option("NAME", o->name, "Organization name")->required();
   create->add_flag("--role-only", o->role_only, "Allow IAM roles only (no access keys)");
   create->callback([o] { ExitWith(RunCreate(*o)); });

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,6 +28,7 @@
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/crypto/secretbox.h"
 #include "crossdock/crypto/token_hash.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/iam/generate.h"
 #include "crossdock/server/demo.h"
 #include "crossdock/server/serve_setup.h"
@@ -50,6 +52,7 @@ struct ServeOptions {
   std::string org = "default";
   std::size_t max_body_bytes = 1 << 20;
   int threads = 32;
+  std::size_t max_connections = 4096;
   int workers = 0;
   bool demo = false;
   bool demo_peers_from_env = false;
@@ -58,6 +61,7 @@ struct ServeOptions {
   std::string sts_endpoint;
   std::string s3_endpoint;
   std::vector<std::string> postgres_hosts;
+  std::vector<std::string> allowed_networks;
 };
 
 std::string Env(const char* name) {
@@ -161,7 +165,17 @@ int Fail(const Error& e) {
   return e.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
 }
 
+// Each connection is a descriptor: take the hard limit so that --max-connections is reachable.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int RunServe(ServeOptions o) {
+  RaiseOpenFileLimit();
   if (o.data_dir.empty()) o.data_dir = DefaultDataDir();
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir, ec);
@@ -244,8 +258,12 @@ int RunServe(ServeOptions o) {
   options.port = o.port;
   options.max_body_bytes = o.max_body_bytes;
   options.threads = o.threads;
+  options.max_connections = o.max_connections;
   options.logger = server::MakeJsonLogger("crossdock");
   options.postgres_hosts = o.postgres_hosts;
+  auto outbound = http::OutboundPolicy::FromStrings(o.allowed_networks, "allow-network");
+  if (!outbound.ok()) return Fail(outbound.error());
+  options.outbound = std::make_shared<const http::OutboundPolicy>(*outbound);
 
   server::ExtraRoutesOptions extra_options;
   extra_options.demo = peers;
@@ -277,6 +295,7 @@ int RunServe(ServeOptions o) {
   connector_options.redshift_data_endpoint = endpoints.redshift_data;
   connector_options.databricks_endpoint = endpoints.databricks;
   connector_options.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  connector_options.tenant_outbound = options.outbound;
   if (peers) {
     aws::AwsCredentials creds;
     creds.access_key_id = peers->Get("RGW_VENDOR_ACCESS_KEY");
@@ -343,14 +362,29 @@ void RegisterServeCommand(CLI::App& app) {
   cmd->add_option("--max-body-bytes", o->max_body_bytes, "Largest request body accepted")
       ->envname("CROSSDOCK_MAX_BODY_BYTES")
       ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "Worker threads")
+  cmd->add_option("--threads", o->threads,
+                  "Threads running request handlers (idle and slow connections hold none)")
       ->envname("CROSSDOCK_THREADS")
       ->capture_default_str();
+  cmd->add_option("--max-connections", o->max_connections,
+                  "Open connections beyond which new ones are answered 503 and closed")
+      ->envname("CROSSDOCK_MAX_CONNECTIONS")
+      ->check(CLI::Range(16, 1000000))
+      ->capture_default_str();
   cmd->add_option("--allow-postgres-host", o->postgres_hosts,
-                  "A PostgreSQL host that syncs created over the API may read (repeatable; \"*\" "
-                  "for any). Workers connect with their own PGPASSWORD / .pgpass, so the default "
-                  "refuses PostgreSQL sources over the API; the CLI is not limited")
+                  "A PostgreSQL host name that syncs created over the API may read (repeatable; "
+                  "\"*\" for any name). The default refuses PostgreSQL sources over the API; "
+                  "tenants' runs never use the workers' PGPASSWORD / .pgpass; the CLI is not "
+                  "limited")
       ->envname("CROSSDOCK_ALLOW_POSTGRES_HOSTS")
+      ->delimiter(',');
+  cmd->add_option("--allow-network", o->allowed_networks,
+                  "A non-public network (CIDR, e.g. 10.20.0.0/16, or one address) that hosts set "
+                  "by tenants may resolve to (repeatable). By default tenants' PostgreSQL, "
+                  "Databricks and Redshift VPC endpoint hosts must resolve to public addresses: "
+                  "loopback, private, link-local (instance metadata) and reserved ones are "
+                  "refused")
+      ->envname("CROSSDOCK_ALLOW_NETWORKS")
       ->delimiter(',');
   cmd->add_option("--workers", o->workers,
                   "Sync worker threads in this process executing queued runs, as `crossdock "

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/sync/jobs/connector.h"
@@ -19,6 +20,8 @@ struct SyncCliOptions {
   std::string sts_endpoint;            // --sts-endpoint (env CROSSDOCK_STS_ENDPOINT)
   std::string redshift_data_endpoint;  // --redshift-data-endpoint (env ..._REDSHIFT_DATA_ENDPOINT)
   std::string databricks_endpoint;     // --databricks-endpoint (env ..._DATABRICKS_ENDPOINT)
+  // --allow-network (env CROSSDOCK_ALLOW_NETWORKS): what tenants' hosts may resolve to.
+  std::vector<std::string> allowed_networks;
 };
 
 void AddConnectorFlags(CLI::App& app, SyncCliOptions& o);

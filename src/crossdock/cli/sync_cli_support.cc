@@ -18,6 +18,11 @@ void AddConnectorFlags(CLI::App& app, SyncCliOptions& o) {
   app.add_option("--databricks-endpoint", o.databricks_endpoint,
                  "where Databricks API calls go instead of the connection's workspace URL, e.g. "
                  "a private link (env CROSSDOCK_DATABRICKS_ENDPOINT)");
+  app.add_option("--allow-network", o.allowed_networks,
+                 "A non-public network (CIDR or one address) that hosts in syncs created over "
+                 "the API may resolve to (repeatable; as crossdock serve --allow-network)")
+      ->envname("CROSSDOCK_ALLOW_NETWORKS")
+      ->delimiter(',');
 }
 
 Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
@@ -37,6 +42,9 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   co.redshift_data_endpoint = e.redshift_data;
   co.databricks_endpoint = e.databricks;
   co.redshift_serverless_endpoint = e.redshift_serverless;
+  ASSIGN_OR_RETURN(auto outbound,
+                   http::OutboundPolicy::FromStrings(o.allowed_networks, "allow-network"));
+  co.tenant_outbound = std::make_shared<const http::OutboundPolicy>(std::move(outbound));
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <optional>
 
+#include "crossdock/http/outbound_policy.h"
+
 namespace crossdock::http {
 namespace {
 
@@ -55,6 +57,19 @@ int SeekBody(void* userdata, curl_off_t offset, int origin) {
     ex->body_pos = 0;
   }
   return CURL_SEEKFUNC_OK;
+}
+
+// Opens a socket only to an address the request's outbound policy allows.
+curl_socket_t OpenCheckedSocket(void* userdata, curlsocktype purpose, curl_sockaddr* address) {
+  auto* ex = static_cast<Exchange*>(userdata);
+  if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+  auto ip = FromSockaddr(&address->addr);
+  Status allowed = ip.ok() ? ex->request->outbound->CheckAddress(*ip, "url") : Status(ip.error());
+  if (!allowed.ok()) {
+    ex->callback_error = allowed.error();
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
 }
 
 size_t OnHeader(char* data, size_t size, size_t nmemb, void* userdata) {
@@ -210,6 +225,12 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request, const BodyS
     headers = curl_slist_append(headers, "Content-Type:");
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (request.outbound) {
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &ex);
+    curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, 1L);
+  }
 
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);

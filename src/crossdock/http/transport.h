@@ -22,6 +22,8 @@
 
 namespace crossdock::http {
 
+class OutboundPolicy;
+
 using Header = std::pair<std::string, std::string>;
 using Headers = std::vector<Header>;
 
@@ -49,6 +51,10 @@ struct HttpRequest {
   Headers headers;
   std::string body;                         // used when body_source is null
   std::shared_ptr<BodySource> body_source;  // streamed body; its Size() is Content-Length
+  // When set, the transport connects only to addresses this policy allows, checked on the
+  // address actually connected to (after DNS), on a fresh connection: for targets a tenant
+  // chose (outbound_policy.h).
+  std::shared_ptr<const OutboundPolicy> outbound;
 };
 
 struct HttpResponse {

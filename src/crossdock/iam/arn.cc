@@ -1,7 +1,11 @@
 #include "crossdock/iam/arn.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
+#include <utility>
+#include <vector>
 
 namespace crossdock::iam {
 namespace {
@@ -263,43 +267,139 @@ bool IsAccountId(std::string_view text) {
   return true;
 }
 
-bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
-  auto eq = [ignore_case](char a, char b) {
-    if (a == b) return true;
-    if (!ignore_case) return false;
-    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
-    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
-    return a == b;
-  };
-  size_t p = 0, t = 0;
-  size_t star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    bool advanced = false;
-    if (p < pattern.size()) {
-      char c = pattern[p];
-      if (c == kGlobEscape && p + 1 < pattern.size()) {
-        if (eq(pattern[p + 1], text[t])) {
-          p += 2;
-          ++t;
-          advanced = true;
-        }
-      } else if (c == '*') {
-        star = p++;
-        mark = t;
-        continue;
-      } else if (c == '?' || eq(c, text[t])) {
-        ++p;
-        ++t;
-        advanced = true;
-      }
-    }
-    if (advanced) continue;
-    if (star == std::string_view::npos) return false;
-    p = star + 1;
-    t = ++mark;
+namespace {
+
+char Fold(char c, bool ignore_case) {
+  return ignore_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// A segment is pattern text between stars: literal characters, `?`, and kGlobEscape pairs.
+// Visits its tokens as (character, is_any).
+template <typename F>
+bool ForEachToken(std::string_view seg, F&& f) {
+  for (size_t p = 0; p < seg.size(); ++p) {
+    char c = seg[p];
+    bool ok = (c == kGlobEscape && p + 1 < seg.size()) ? f(seg[++p], false) : f(c, c == '?');
+    if (!ok) return false;
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return true;
+}
+
+size_t TokenCount(std::string_view seg) {
+  size_t n = 0;
+  ForEachToken(seg, [&n](char, bool) { return ++n, true; });
+  return n;
+}
+
+bool MatchesAt(std::string_view seg, size_t len, std::string_view text, size_t pos,
+               bool ignore_case) {
+  if (pos > text.size() || text.size() - pos < len) return false;
+  return ForEachToken(seg, [&](char c, bool any) {
+    char t = text[pos++];
+    return any || Fold(c, ignore_case) == Fold(t, ignore_case);
+  });
+}
+
+// Splits `rest` at its first unescaped `*`: returns the text before it and leaves `rest`
+// after the run of stars; `star` says whether one was found.
+std::string_view NextSegment(std::string_view& rest, bool* star) {
+  for (size_t p = 0; p < rest.size(); ++p) {
+    if (rest[p] == kGlobEscape && p + 1 < rest.size()) {
+      ++p;
+    } else if (rest[p] == '*') {
+      std::string_view seg = rest.substr(0, p);
+      size_t q = p;
+      while (q < rest.size() && rest[q] == '*') ++q;
+      rest = rest.substr(q);
+      *star = true;
+      return seg;
+    }
+  }
+  std::string_view seg = rest;
+  rest = {};
+  *star = false;
+  return seg;
+}
+
+// The end of the leftmost occurrence of `seg` (`len` tokens) in text[from, limit), or npos.
+// Short segments are compared in place (at most 64 steps per text position); longer ones run
+// a bit-parallel (shift-and) automaton, ceil(len / 64) words per text character. Either way
+// the cost is linear in the text for a pattern of bounded length.
+size_t FindSegment(std::string_view seg, size_t len, std::string_view text, size_t from,
+                   size_t limit, bool ignore_case) {
+  if (len == 0) return from;
+  if (limit < len || from > limit - len) return std::string_view::npos;
+  if (len <= 64) {
+    for (size_t pos = from; pos + len <= limit; ++pos) {
+      if (MatchesAt(seg, len, text, pos, ignore_case)) return pos + len;
+    }
+    return std::string_view::npos;
+  }
+  // masks[c * words + w]: bit b set when token (w * 64 + b) accepts character c.
+  size_t words = (len + 63) / 64;
+  std::vector<uint64_t> masks(256 * words, 0);
+  size_t index = 0;
+  ForEachToken(seg, [&](char c, bool any) {
+    uint64_t bit = uint64_t{1} << (index % 64);
+    size_t w = index / 64;
+    if (any) {
+      for (size_t ch = 0; ch < 256; ++ch) masks[ch * words + w] |= bit;
+    } else {
+      masks[static_cast<unsigned char>(Fold(c, ignore_case)) * words + w] |= bit;
+    }
+    ++index;
+    return true;
+  });
+  std::vector<uint64_t> state(words, 0);
+  const size_t last = len - 1;
+  for (size_t t = from; t < limit; ++t) {
+    const uint64_t* mask = &masks[static_cast<unsigned char>(Fold(text[t], ignore_case)) * words];
+    uint64_t carry = 1;  // a match may start at every position
+    for (size_t w = 0; w < words; ++w) {
+      uint64_t next_carry = state[w] >> 63;
+      state[w] = ((state[w] << 1) | carry) & mask[w];
+      carry = next_carry;
+    }
+    if ((state[last / 64] >> (last % 64)) & 1) return t + 1;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+// Greedy leftmost matching of the segments between stars: the first segment is anchored at
+// the start, the last at the end, and every middle one is taken at its leftmost occurrence
+// after the previous one (taking it later can never help). No backtracking, so the cost is
+// linear in the text rather than the product of the lengths.
+bool GlobMatch(std::string_view pattern, std::string_view text, bool ignore_case) {
+  std::string_view rest = pattern;
+  bool star = false;
+  std::string_view first = NextSegment(rest, &star);
+  size_t first_len = TokenCount(first);
+  if (!star) return first_len == text.size() && MatchesAt(first, first_len, text, 0, ignore_case);
+  if (!MatchesAt(first, first_len, text, 0, ignore_case)) return false;
+  // The last segment: after the last unescaped star.
+  std::string_view middle = rest;
+  std::string_view last = rest;
+  for (std::string_view scan = rest; !scan.empty();) {
+    size_t before = scan.size();
+    bool more = false;
+    NextSegment(scan, &more);
+    if (more) last = scan;
+    if (scan.size() == before) break;
+  }
+  middle = rest.substr(0, rest.size() - last.size());
+  size_t last_len = TokenCount(last);
+  if (first_len + last_len > text.size()) return false;
+  size_t tail_start = text.size() - last_len;
+  if (!MatchesAt(last, last_len, text, tail_start, ignore_case)) return false;
+  size_t pos = first_len;
+  while (!middle.empty()) {
+    std::string_view seg = NextSegment(middle, &star);
+    pos = FindSegment(seg, TokenCount(seg), text, pos, tail_start, ignore_case);
+    if (pos == std::string_view::npos) return false;
+  }
+  return true;
 }
 
 bool ArnMatch(std::string_view pattern, std::string_view arn) {

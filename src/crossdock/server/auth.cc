@@ -42,6 +42,11 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
     return found.error();
   }
   Principal p{found->org_id, found->id};
+  // last_used_at, coarsely: only on a cache miss (once per token per cache period) and only
+  // when the stored time is over a minute old, so busy tokens cost no write per request.
+  if (!found->last_used_at || now - *found->last_used_at > std::chrono::minutes(1)) {
+    (void)store_.TouchApiToken(found->id);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() > 10000) cache_.clear();
   cache_[hash] = Entry{p, now + ttl_};

@@ -27,11 +27,34 @@ Reply Answer(store::Store& store, const connect::Connection& c, int status) {
   return j.ok() ? JsonReply(*j, status) : FromError(j.error());
 }
 
+// Hosts the tenant set (a Databricks workspace, a Redshift VPC endpoint) must not resolve to
+// the server's own network; checked again at use, where the address is pinned. A name that
+// does not resolve yet is left to that check.
+void CheckOutbound(const ServiceState& state, const connect::Connection& c,
+                   std::vector<Error>& out) {
+  auto check = [&](const std::string& host, const char* field) {
+    if (host.empty()) return;
+    auto resolved = state.outbound->Resolve(host, field);
+    if (!resolved.ok() && resolved.error().code() != ErrorCode::kNotFound) {
+      out.push_back(resolved.error());
+    }
+  };
+  if (c.type == connect::ConnectionType::kDatabricks) {
+    check(http::UrlHost(c.databricks.workspace_url), "databricks.workspace_url");
+  }
+  if (c.type == connect::ConnectionType::kRedshiftServerless &&
+      c.redshift.access == connect::RedshiftAccess::kVpcEndpoint) {
+    check(c.redshift.vpc_endpoint_host, "redshift.vpc_endpoint.host");
+  }
+}
+
 // Every problem at once (the service stops at the first), so forms can mark all fields.
-Result<std::vector<Error>> Validate(store::Store& store, const connect::Connection& c,
+Result<std::vector<Error>> Validate(const ServiceState& state, const connect::Connection& c,
                                     const std::string& org_id) {
-  ASSIGN_OR_RETURN(auto org, store.GetOrganization(org_id));
-  return connect::ValidateConnection(c, connect::OrgPolicy{org.role_only});
+  ASSIGN_OR_RETURN(auto org, state.store->GetOrganization(org_id));
+  std::vector<Error> problems = connect::ValidateConnection(c, connect::OrgPolicy{org.role_only});
+  CheckOutbound(state, c, problems);
+  return problems;
 }
 
 // Keys the API sets itself; a body may carry them (a document read back) but not change them.
@@ -56,7 +79,7 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   c.org_id = ctx.org_id;
   Status applied = connect::ApplyConnectionJson(*body, &c);
   if (!applied.ok()) return BadRequest(applied.error());
-  auto problems = Validate(*state.store, c, ctx.org_id);
+  auto problems = Validate(state, c, ctx.org_id);
   if (!problems.ok()) return FromError(problems.error());
   if (!problems->empty()) return ValidationReply(*problems);
   // The web UI validates a form with the server's own rules: nothing is stored.
@@ -84,7 +107,7 @@ Reply Update(ServiceState& state, RequestContext& ctx) {
                       "the type of a connection cannot change; create a new connection instead",
                       "type");
   }
-  auto problems = Validate(*state.store, c, ctx.org_id);
+  auto problems = Validate(state, c, ctx.org_id);
   if (!problems.ok()) return FromError(problems.error());
   if (!problems->empty()) return ValidationReply(*problems);
   auto stored = state.connections->UpdateConnection(ctx.org_id, c);

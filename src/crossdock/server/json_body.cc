@@ -21,12 +21,43 @@ const nlohmann::json* Member(const nlohmann::json& object, std::string_view key)
 
 }  // namespace
 
+Status CheckJsonNesting(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) {
+        return Error(ErrorCode::kInvalidArgument,
+                     fmt::format("the request body nests objects and arrays deeper than {} "
+                                 "levels (at byte {}); send a flatter document",
+                                 max_depth, i),
+                     "body");
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return OkStatus();
+}
+
 Result<nlohmann::json> ParseJsonObject(std::string_view text) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Error(ErrorCode::kInvalidArgument,
                  "the request body is empty; send a JSON object (Content-Type: application/json)",
                  "body");
   }
+  // Checked before parsing: a deep document must cost neither stack nor memory here or in
+  // anything that walks it later (serialization is recursive).
+  RETURN_IF_ERROR(CheckJsonNesting(text, kMaxJsonDepth));
   try {
     nlohmann::json doc = nlohmann::json::parse(text);
     if (!doc.is_object()) {
@@ -118,9 +149,28 @@ Result<std::string> PolicyText(const nlohmann::json& object, std::string_view ke
         ErrorCode::kInvalidArgument,
         fmt::format("{} is required: a policy document as a JSON object or as text", field), field);
   }
-  if (v->is_string()) return v->get<std::string>();
-  if (v->is_object()) return v->dump(2);
-  return TypeError(field, "a policy document (a JSON object or a string of JSON text)", *v);
+  std::string text;
+  if (v->is_string()) {
+    text = v->get<std::string>();
+  } else if (v->is_object()) {
+    text = v->dump(2);
+  } else {
+    return TypeError(field, "a policy document (a JSON object or a string of JSON text)", *v);
+  }
+  // IAM counts characters other than whitespace; the largest document it stores is a role's
+  // inline policies together (10,240). Whitespace is bounded too, so indentation cannot
+  // make a document arbitrarily large.
+  size_t counted = 0;
+  for (char c : text) counted += (c != ' ' && c != '\t' && c != '\n' && c != '\r');
+  if (counted > kMaxPolicyChars || text.size() > 8 * kMaxPolicyChars) {
+    return Error(ErrorCode::kInvalidArgument,
+                 fmt::format("{} is {} characters without whitespace; IAM accepts at most {} "
+                             "(a role's inline policies together; 6,144 for a managed policy, "
+                             "2,048 for a trust policy by default)",
+                             field, counted, kMaxPolicyChars),
+                 field);
+  }
+  return text;
 }
 
 }  // namespace crossdock::server

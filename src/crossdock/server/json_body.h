@@ -18,7 +18,19 @@
 
 namespace crossdock::server {
 
-// Parses `text` as one JSON object. Empty text is an error ("body": "send a JSON object").
+// Deepest nesting of objects and arrays a request body may have (IAM documents need ~6).
+inline constexpr int kMaxJsonDepth = 64;
+// Largest policy document, in characters other than whitespace (IAM's largest: a role's
+// inline policies together).
+inline constexpr size_t kMaxPolicyChars = 10240;
+
+// kInvalidArgument ("body") when objects and arrays in `text` nest deeper than `max_depth`.
+// One pass, no recursion and no allocation; strings are skipped. Not a validator: malformed
+// JSON is left to the parser.
+Status CheckJsonNesting(std::string_view text, int max_depth = kMaxJsonDepth);
+
+// Parses `text` as one JSON object, at most kMaxJsonDepth deep. Empty text is an error
+// ("body": "send a JSON object").
 Result<nlohmann::json> ParseJsonObject(std::string_view text);
 
 // "prefix.key" or "key" when prefix is empty.
@@ -46,7 +58,8 @@ Result<std::string> RequiredString(const nlohmann::json& object, std::string_vie
                                    std::string_view prefix = {});
 
 // A policy document given either as JSON text (a string: kept verbatim so findings point at
-// the caller's lines) or as a JSON object (serialized with 2-space indentation).
+// the caller's lines) or as a JSON object (serialized with 2-space indentation); at most
+// kMaxPolicyChars characters other than whitespace.
 Result<std::string> PolicyText(const nlohmann::json& object, std::string_view key,
                                std::string_view prefix = {});
 

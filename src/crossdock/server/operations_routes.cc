@@ -28,12 +28,13 @@ void AddOperationsRoutes(ServiceState& state, RouteTable& routes) {
       .response_schema = {{"type", "object"}, {"properties", {{"status", {{"type", "string"}}}}}},
       .error_statuses = {503},
       .handler = [&store](RequestContext&) {
+        // Public: says ready or not and nothing about the store (no path, no error text;
+        // the server log has them).
         auto version = store.SchemaVersion("core");
         if (!version.ok()) {
-          return ErrorReply(503, "unavailable",
-                            "the store does not answer: " + version.error().message());
+          return JsonReply(nlohmann::ordered_json{{"status", "not ready"}}, 503);
         }
-        return JsonReply(nlohmann::ordered_json{{"status", "ready"}, {"store", store.Describe()}});
+        return JsonReply(nlohmann::ordered_json{{"status", "ready"}});
       }});
   routes.push_back(
       Route{.method = "GET",

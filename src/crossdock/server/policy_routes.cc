@@ -78,6 +78,17 @@ Reply Check(store::Store& store, RequestContext& ctx) {
   return JsonReply(iam::ToJson(report));
 }
 
+// IAM's limits: an ARN is at most 2,048 characters; context values are held to the same.
+constexpr size_t kMaxArnChars = 2048;
+constexpr size_t kMaxSimulatedPolicies = 32;
+
+Error TooLong(const std::string& field) {
+  return Error(
+      ErrorCode::kInvalidArgument,
+      fmt::format("{} is longer than {} characters (IAM's limit for an ARN)", field, kMaxArnChars),
+      field);
+}
+
 Reply Simulate(RequestContext& ctx) {
   auto body = ParseJsonObject(ctx.body);
   if (!body.ok()) return BadRequest(body.error());
@@ -100,6 +111,13 @@ Reply Simulate(RequestContext& ctx) {
     if (!list.is_array()) {
       return BadRequest(Error(ErrorCode::kInvalidArgument,
                               "policies must be an array of {\"name\", \"document\"}", "policies"));
+    }
+    if (list.size() > kMaxSimulatedPolicies) {
+      return BadRequest(Error(ErrorCode::kInvalidArgument,
+                              fmt::format("policies has {} documents; simulate at most {} (IAM "
+                                          "attaches at most 20 managed policies to a role)",
+                                          list.size(), kMaxSimulatedPolicies),
+                              "policies"));
     }
     for (size_t i = 0; i < list.size(); ++i) {
       std::string prefix = fmt::format("policies[{}]", i);
@@ -129,6 +147,12 @@ Reply Simulate(RequestContext& ctx) {
   if (!action.ok()) return BadRequest(action.error());
   auto resource = OptionalString(*body, "resource");
   if (!resource.ok()) return BadRequest(resource.error());
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::optional<std::string>*>{"principal", &*principal},
+        {"resource", &*resource}}) {
+    if (*value && (*value)->size() > kMaxArnChars) return BadRequest(TooLong(field));
+  }
+  if (action->size() > kMaxArnChars) return BadRequest(TooLong("action"));
   nlohmann::json context = nlohmann::json::object();
   if (body->contains("context") && !(*body)["context"].is_null()) {
     context = (*body)["context"];
@@ -137,6 +161,17 @@ Reply Simulate(RequestContext& ctx) {
                               "context must be an object of condition key -> string or array "
                               "of strings",
                               "context"));
+    }
+    for (const auto& [key, value] : context.items()) {
+      bool too_long =
+          key.size() > kMaxArnChars ||
+          (value.is_string() && value.get_ref<const std::string&>().size() > kMaxArnChars) ||
+          (value.is_array() && value.size() > 1000);
+      for (const auto& v : value.is_array() ? value : nlohmann::json::array()) {
+        too_long =
+            too_long || (v.is_string() && v.get_ref<const std::string&>().size() > kMaxArnChars);
+      }
+      if (too_long) return BadRequest(TooLong("context." + key));
     }
   }
   auto request =

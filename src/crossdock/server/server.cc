@@ -5,11 +5,13 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "crossdock/core/metrics.h"
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/random.h"
+#include "crossdock/server/http_front.h"
 #include "crossdock/server/routes.h"
 
 namespace crossdock::server {
@@ -44,9 +46,23 @@ void DescribeMetrics() {
   r.Describe(metrics::kConnectionTests, "Connection tests by outcome (pass, fail, error)");
 }
 
+// The method as a metric label: one of a fixed set, so made-up methods add no series.
+const char* MethodLabel(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == known) return known;
+  }
+  return "OTHER";
+}
+
 void WriteReply(const Reply& reply, const std::string& request_id, httplib::Response& res) {
   res.status = reply.status;
-  for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+  bool cache_set = false;
+  for (const auto& [k, v] : reply.headers) {
+    res.set_header(k, v);
+    cache_set = cache_set || k == "Cache-Control";
+  }
+  // API answers (a new token, a connection with its External ID) must not be kept by caches.
+  if (!cache_set) res.set_header("Cache-Control", "no-store");
   res.set_header("X-Request-Id", request_id);
   res.set_header("X-Content-Type-Options", "nosniff");
   if (reply.status != 204) res.set_content(reply.body, reply.content_type.c_str());
@@ -90,8 +106,15 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
                                  ojson{{"error", opened.error().ToString()}}, clock->Now()));
     }
   }
-  state_ = ServiceState{&store_,          connections_.get(),     clock, auth_.get(), syncs,
-                        options_.version, options_.postgres_hosts};
+  if (!options_.outbound) options_.outbound = std::make_shared<const http::OutboundPolicy>();
+  state_ = ServiceState{&store_,
+                        connections_.get(),
+                        clock,
+                        auth_.get(),
+                        syncs,
+                        options_.version,
+                        options_.postgres_hosts,
+                        options_.outbound};
   RouteTable routes;
   AddOperationsRoutes(state_, routes);
   AddIdentityRoutes(state_, routes);
@@ -110,27 +133,32 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
 Server::~Server() { Stop(); }
 
 void Server::Install() {
-  http_ = std::make_unique<httplib::Server>();
-  int threads = options_.threads > 0 ? options_.threads : 8;
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  HttpLimits limits;
+  limits.threads = options_.threads > 0 ? options_.threads : 8;
+  limits.header_timeout = std::chrono::milliseconds(options_.header_timeout_ms);
+  limits.request_timeout = std::chrono::milliseconds(options_.request_timeout_ms);
+  limits.idle_timeout = std::chrono::milliseconds(options_.idle_timeout_ms);
+  limits.max_connections = options_.max_connections;
+  limits.max_body_bytes = options_.max_body_bytes;
+  http_ = std::make_unique<HttpFront>(limits);
   http_->set_payload_max_length(options_.max_body_bytes);
-  http_->set_keep_alive_max_count(100000);
-  http_->set_keep_alive_timeout(5);
-  http_->set_read_timeout(30);
-  http_->set_write_timeout(30);
+  // Only for the Keep-Alive header cpp-httplib writes; HttpFront enforces both.
+  http_->set_keep_alive_max_count(limits.max_requests_per_connection);
+  http_->set_keep_alive_timeout(std::max(1, options_.idle_timeout_ms / 1000));
 
   auto record = [this](const std::string& route, const std::string& method, int status,
                        double seconds, const std::string& request_id, const std::string& org_id,
                        const std::string& error_code) {
     auto& reg = metrics::Registry::Global();
+    const char* method_label = MethodLabel(method);
     reg.GetCounter(metrics::kHttpRequests,
-                   {{"route", route}, {"method", method}, {"status", std::to_string(status)}})
+                   {{"route", route}, {"method", method_label}, {"status", std::to_string(status)}})
         .Increment();
-    reg.GetHistogram(metrics::kHttpDuration, {{"route", route}, {"method", method}})
+    reg.GetHistogram(metrics::kHttpDuration, {{"route", route}, {"method", method_label}})
         .Observe(seconds);
     ojson fields;
     fields["request_id"] = request_id;
-    fields["method"] = method;
+    fields["method"] = method.size() > 16 ? method.substr(0, 16) : method;
     fields["route"] = route;
     fields["status"] = status;
     fields["duration_ms"] = std::round(seconds * 1e5) / 100.0;
@@ -141,7 +169,8 @@ void Server::Install() {
         JsonLogLine(status >= 500 ? "error" : "info", "request", fields, options_.clock->Now()));
   };
 
-  auto dispatch = [this, record](const httplib::Request& req, httplib::Response& res) {
+  auto dispatch = [this, record](const httplib::Request& req, httplib::Response& res,
+                                 const std::string& body) {
     auto start = std::chrono::steady_clock::now();
     RequestContext ctx;
     ctx.method = req.method;
@@ -186,7 +215,7 @@ void Server::Install() {
         }
       }
       if (allowed) {
-        ctx.body = req.body;
+        ctx.body = body;
         try {
           reply = r.handler(ctx);
         } catch (const std::exception& e) {
@@ -211,12 +240,40 @@ void Server::Install() {
     record(route, req.method, reply.status, seconds, ctx.request_id, ctx.org_id, error_code);
   };
 
-  http_->Get(".*", dispatch);
-  http_->Post(".*", dispatch);
-  http_->Put(".*", dispatch);
-  http_->Patch(".*", dispatch);
-  http_->Delete(".*", dispatch);
-  http_->Options(".*", dispatch);
+  auto without_body = [dispatch](const httplib::Request& req, httplib::Response& res) {
+    dispatch(req, res, req.body);
+  };
+  // Bodies are read here, whatever their Content-Type: a JSON document sent as
+  // application/x-www-form-urlencoded (curl -d) is still JSON, and cpp-httplib would otherwise
+  // parse it as a form with a fixed 8 KiB limit. The size limit (413) still applies.
+  auto with_body = [dispatch, record](const httplib::Request& req, httplib::Response& res,
+                                      const httplib::ContentReader& reader) {
+    if (req.is_multipart_form_data()) {
+      Reply reply = ErrorReply(415, "unsupported_media_type",
+                               "send the request body as a JSON document "
+                               "(Content-Type: application/json), not multipart form data",
+                               "body");
+      std::string request_id = crypto::RandomId("req");
+      WriteReply(reply, request_id, res);
+      record("unmatched", req.method, reply.status, 0.0, request_id, "", "");
+      return;
+    }
+    std::string body;
+    if (!reader([&body](const char* data, size_t n) {
+          body.append(data, n);
+          return true;
+        })) {
+      return;  // unreadable or over the limit: the error handler answers
+    }
+    dispatch(req, res, body);
+  };
+  http_->Get(".*", without_body);
+  http_->Post(".*", with_body);
+  http_->Put(".*", with_body);
+  http_->Patch(".*", with_body);
+  http_->Delete(".*", without_body);  // DELETE without Content-Length
+  http_->Delete(".*", with_body);
+  http_->Options(".*", without_body);
 
   // Errors cpp-httplib answers itself (413 body too large, 400 unreadable request, 414):
   // give them the error shape, a request id and a log line.
@@ -278,6 +335,7 @@ void Server::Run() {
       ojson{{"address", fmt::format("{}:{}", options_.host, port_)}, {"store", store_.Describe()}},
       options_.clock->Now()));
   http_->listen_after_bind();
+  http_->Shutdown();  // requests in flight finish, then every connection closes
   running_ = false;
   logger_->info(JsonLogLine("info", "stopped", ojson::object(), options_.clock->Now()));
 }
@@ -303,6 +361,7 @@ void Server::Stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (thread_.joinable()) thread_.join();
+  http_->Shutdown();
 }
 
 }  // namespace crossdock::server

@@ -27,17 +27,22 @@
 #include "crossdock/server/service_state.h"
 #include "crossdock/store/store.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace crossdock::server {
+
+class HttpFront;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                       // 0: any free port (see Server::port())
   std::size_t max_body_bytes = 1 << 20;  // larger bodies get 413
-  int threads = 32;                      // worker threads (each serves one connection at a time)
+  int threads = 32;  // threads running handlers (on complete requests; see http_front.h)
+  // Deadlines: the headers within header_timeout_ms of a request's first byte, the whole
+  // request within request_timeout_ms; an idle keep-alive connection closes after
+  // idle_timeout_ms. Beyond max_connections open connections new ones get 503.
+  int header_timeout_ms = 10000;
+  int request_timeout_ms = 30000;
+  int idle_timeout_ms = 5000;
+  std::size_t max_connections = 4096;
   std::string version = "0.1.0";
   // Where access and error logs go as JSON lines; null: spdlog's default logger.
   std::shared_ptr<spdlog::logger> logger;
@@ -45,10 +50,12 @@ struct ServerOptions {
   // Backs /v1/syncs; must share the server's store and outlive the server. Null: the server
   // opens its own on the store (applying the "sync" migrations).
   sync::SyncService* syncs = nullptr;
-  // PostgreSQL hosts a sync created over the API may read ("*": any). Workers log in with
-  // their own PGPASSWORD / .pgpass, so a tenant may only name hosts the operator approved;
-  // empty: PostgreSQL sources are refused over the API (the CLI is not affected).
+  // PostgreSQL hosts a sync created over the API may read ("*": any name); empty: PostgreSQL
+  // sources are refused over the API (the CLI is not affected).
   std::vector<std::string> postgres_hosts;
+  // What any host a tenant sets (PostgreSQL source, Databricks workspace, Redshift VPC
+  // endpoint) may resolve to; null: public addresses only (outbound_policy.h).
+  std::shared_ptr<const http::OutboundPolicy> outbound;
 };
 
 class Server {
@@ -83,7 +90,7 @@ class Server {
   std::unique_ptr<sync::SyncService> own_syncs_;  // when options_.syncs is null
   ServiceState state_;
   std::unique_ptr<Router> router_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<HttpFront> http_;
   std::shared_ptr<spdlog::logger> logger_;
   int port_ = 0;
   std::thread thread_;

@@ -18,6 +18,7 @@
 #include "crossdock/connect/service.h"
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/server/auth.h"
 #include "crossdock/server/reply.h"
 #include "crossdock/store/store.h"
@@ -35,6 +36,8 @@ struct ServiceState {
   sync::SyncService* syncs = nullptr;
   std::string version;
   std::vector<std::string> postgres_hosts;  // ServerOptions::postgres_hosts
+  // What tenant-set hosts may resolve to (ServerOptions::outbound); never null once served.
+  std::shared_ptr<const http::OutboundPolicy> outbound;
 };
 
 // The organization's External IDs that trust policies should accept: current first, then the

@@ -12,9 +12,10 @@
 
 #include <charconv>
 
-#include "crossdock/core/ascii.h"
+#include "crossdock/core/text.h"
 #include "crossdock/server/json_body.h"
 #include "crossdock/server/routes.h"
+#include "crossdock/sync/sources/postgres_target.h"
 
 namespace crossdock::server {
 namespace {
@@ -81,47 +82,13 @@ Status CheckWarehouseConnection(connect::ConnectionService& connections, const s
   return OkStatus();
 }
 
-// The host of a libpq URL (postgresql://user@host:port/db) or key=value string (host=...);
-// "localhost" when none is given (libpq's default socket).
-std::string PostgresHost(const std::string& conninfo) {
-  size_t scheme = conninfo.find("://");
-  if (scheme != std::string::npos) {
-    std::string rest = conninfo.substr(scheme + 3);
-    rest = rest.substr(0, rest.find_first_of("/?"));
-    size_t at = rest.rfind('@');
-    if (at != std::string::npos) rest = rest.substr(at + 1);
-    if (!rest.empty() && rest[0] == '[') return rest.substr(1, rest.find(']') - 1);
-    rest = rest.substr(0, rest.find(':'));
-    return rest.empty() ? "localhost" : rest;
-  }
-  size_t key = conninfo.find("host=");
-  if (key == std::string::npos || (key > 0 && conninfo[key - 1] != ' ')) return "localhost";
-  std::string value = conninfo.substr(key + 5);
-  value = value.substr(0, value.find(' '));
-  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
-    value = value.substr(1, value.size() - 2);
-  }
-  return value.empty() ? "localhost" : value;
-}
-
 // What a tenant may not ask a worker to touch (see the header comment).
 Status CheckApiSpec(const ServiceState& state, const std::string& org_id,
                     const sync::SyncSpec& spec) {
   connect::ConnectionService& connections = *state.connections;
   if (spec.source.type == sync::SourceType::kPostgres) {
-    std::string host = PostgresHost(spec.source.url);
-    bool allowed = false;
-    for (const std::string& h : state.postgres_hosts) {
-      allowed = allowed || h == "*" || EqualsIgnoreCase(h, host);
-    }
-    if (!allowed) {
-      return Refused("source.url",
-                     fmt::format("PostgreSQL host \"{}\" is not one this server lets API syncs "
-                                 "read (workers log in with their own credentials); the "
-                                 "operator allows it with crossdock serve "
-                                 "--allow-postgres-host {}",
-                                 host, host));
-    }
+    RETURN_IF_ERROR(sync::CheckTenantPostgres(spec.source.url, state.postgres_hosts,
+                                              *state.outbound, "source.url"));
   }
   const char* local =
       "local paths are on the server's own disk and are accepted only from the CLI (crossdock "
@@ -165,10 +132,16 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   if (!body.ok()) return BadRequest(body.error());
   auto name = RequiredString(*body, "name");
   if (!name.ok()) return BadRequest(name.error());
+  Status printable = CheckDisplayName(*name, "name");
+  if (!printable.ok()) return FromError(printable.error());
+  if (body->contains("origin")) {
+    return FromError(Refused("origin", "is set by the server; leave it out"));
+  }
   nlohmann::json spec_json = *body;
   spec_json.erase("name");
   auto spec = sync::SyncSpecFromJson(spec_json);
   if (!spec.ok()) return FromError(spec.error());
+  spec->tenant = true;
   Status allowed = CheckApiSpec(state, ctx.org_id, *spec);
   if (!allowed.ok()) return FromError(allowed.error());
   auto created = state.syncs->Create(ctx.org_id, *name, *spec);
@@ -206,7 +179,7 @@ ojson SyncInputSchema() {
   return ojson::parse(R"({"type": "object", "required": ["name", "source", "destination"],
     "properties": {
       "name": {"type": "string", "description": "unique in the organization, 1 to 100 characters"},
-      "source": {"type": "object", "description": "{\"type\": \"postgres\", \"url\", \"table\" | \"query\"} (the URL without a password: workers use PGPASSWORD or .pgpass) or {\"type\": \"s3\", \"connection\", \"prefix\", \"format\"} or {\"type\": \"redshift\", \"connection\", \"table\" | \"query\", \"unload\"}"},
+      "source": {"type": "object", "description": "{\"type\": \"postgres\", \"url\", \"table\" | \"query\"} (the URL without a password; one host the operator allowed, reached without the workers' own credentials) or {\"type\": \"s3\", \"connection\", \"prefix\", \"format\"} or {\"type\": \"redshift\", \"connection\", \"table\" | \"query\", \"unload\"}"},
       "destination": {"type": "object", "description": "{\"type\": \"s3\", \"connection\": name or id, \"path\"} or {\"type\": \"redshift\" | \"databricks\", \"connection\", \"table\", \"mode\": \"append\" | \"merge\" | \"replace\", \"merge_keys\"}"},
       "format": {"type": "string", "enum": ["csv", "jsonl"]},
       "compression": {"type": "string", "enum": ["zstd", "gzip", "none"]},

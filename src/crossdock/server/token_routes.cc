@@ -1,5 +1,6 @@
 // API tokens of the caller's organization: list (hints only), issue (the token is shown once),
 // revoke.
+#include "crossdock/core/text.h"
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/server/json_body.h"
@@ -72,6 +73,9 @@ void AddTokenRoutes(ServiceState& state, RouteTable& routes) {
         if (!name.ok()) return BadRequest(name.error());
         if (name->size() > 100) {
           return ErrorReply(422, "invalid_argument", "name must be at most 100 characters", "name");
+        }
+        if (Status printable = CheckDisplayName(*name, "name"); !printable.ok()) {
+          return FromError(printable.error());
         }
         crypto::IssuedToken issued = crypto::IssueToken();
         store::ApiToken token;

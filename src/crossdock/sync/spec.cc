@@ -29,6 +29,31 @@ Status CheckKeys(const json& j, const std::string& path, std::initializer_list<c
   return OkStatus();
 }
 
+// A path inside a bucket or folder: relative, no ".", ".." or empty segments, no control
+// characters; a trailing "/" is allowed where it means "this folder".
+Status CheckRelativePath(const std::string& path, const std::string& field, bool trailing_slash) {
+  if (path.empty()) return OkStatus();
+  if (path.size() > 1024) return Bad(field, "must be at most 1024 characters");
+  for (unsigned char c : path) {
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      return Bad(field, "must not contain control characters or backslashes");
+    }
+  }
+  if (path.front() == '/') return Bad(field, "must be relative (no leading /)");
+  std::string_view rest = path;
+  if (trailing_slash && rest.back() == '/') rest.remove_suffix(1);
+  while (true) {
+    size_t slash = rest.find('/');
+    std::string_view seg = rest.substr(0, slash);
+    if (seg.empty() || seg == "." || seg == "..") {
+      return Bad(field, "must not contain empty, \".\" or \"..\" segments");
+    }
+    if (slash == std::string_view::npos) break;
+    rest = rest.substr(slash + 1);
+  }
+  return OkStatus();
+}
+
 Result<S3Target> ParseTarget(const json& j, const std::string& path) {
   S3Target t;
   ASSIGN_OR_RETURN(t.connection, Str(j, "connection", path));
@@ -118,7 +143,11 @@ Result<SourceSpec> ParseSource(const json& j) {
   }
   s.format = format;
   ASSIGN_OR_RETURN(s.prefix, Str(j, "prefix", "source"));
+  RETURN_IF_ERROR(CheckRelativePath(s.prefix, "source.prefix", /*trailing_slash=*/true));
   if (type == "s3") {
+    RETURN_IF_ERROR(CheckKeys(j, "source",
+                              {"type", "connection", "bucket", "region", "endpoint", "sts_endpoint",
+                               "role_arn", "external_id", "prefix", "format"}));
     s.type = SourceType::kS3;
     ASSIGN_OR_RETURN(s.s3, ParseTarget(j, "source"));
     return s;
@@ -139,7 +168,11 @@ Result<DestinationSpec> ParseDestination(const json& j) {
   DestinationSpec d;
   ASSIGN_OR_RETURN(std::string type, Str(j, "type", "destination"));
   ASSIGN_OR_RETURN(d.path, Str(j, "path", "destination"));
+  RETURN_IF_ERROR(CheckRelativePath(d.path, "destination.path", /*trailing_slash=*/true));
   if (type == "s3" || type.empty()) {
+    RETURN_IF_ERROR(CheckKeys(j, "destination",
+                              {"type", "connection", "bucket", "region", "endpoint", "sts_endpoint",
+                               "role_arn", "external_id", "path"}));
     d.type = DestinationType::kS3;
     ASSIGN_OR_RETURN(d.s3, ParseTarget(j, "destination"));
     return d;
@@ -206,7 +239,7 @@ Result<SyncSpec> SyncSpecFromJson(const json& j) {
   if (!j.is_object()) return Bad("spec", "must be a JSON object");
   RETURN_IF_ERROR(CheckKeys(j, "",
                             {"source", "destination", "format", "compression", "compression_level",
-                             "file_size", "incremental", "copy"}));
+                             "file_size", "incremental", "copy", "origin"}));
   SyncSpec spec;
   if (!j.contains("source")) return Bad("source", "is required");
   if (!j.contains("destination")) return Bad("destination", "is required");
@@ -221,20 +254,30 @@ Result<SyncSpec> SyncSpecFromJson(const json& j) {
     ASSIGN_OR_RETURN(spec.output.compression, ParseCompression(c));
   }
   if (j.contains("compression_level")) {
-    if (!j["compression_level"].is_number_integer()) {
-      return Bad("compression_level", "must be an integer");
+    const json& level = j["compression_level"];
+    if (!level.is_number_integer()) return Bad("compression_level", "must be an integer");
+    if (level.is_number_unsigned() ? level.get<uint64_t>() > 19
+                                   : (level.get<int64_t>() < 0 || level.get<int64_t>() > 19)) {
+      return Bad("compression_level",
+                 "is out of range; use 0 (the default), 1 to 19 for zstd or 1 to 9 for gzip");
     }
-    spec.output.compression_level = j["compression_level"].get<int>();
+    spec.output.compression_level = static_cast<int>(level.get<int64_t>());
   }
   if (j.contains("file_size")) {
-    if (!j["file_size"].is_number_integer() || j["file_size"].get<int64_t>() < 0) {
+    const json& size = j["file_size"];
+    if (!size.is_number_integer() || (!size.is_number_unsigned() && size.get<int64_t>() < 0)) {
       return Bad("file_size", "must be a byte count");
     }
-    spec.output.file_size = j["file_size"].get<uint64_t>();
+    spec.output.file_size = size.get<uint64_t>();
+  }
+  if (j.contains("origin")) {
+    if (j["origin"] != "api") return Bad("origin", "is set by the server");
+    spec.tenant = true;
   }
   if (j.contains("incremental")) {
     const json& inc = j["incremental"];
     if (!inc.is_object()) return Bad("incremental", "must be an object");
+    RETURN_IF_ERROR(CheckKeys(inc, "incremental", {"cursor_column"}));
     ASSIGN_OR_RETURN(spec.cursor_column, Str(inc, "cursor_column", "incremental"));
     if (spec.cursor_column.empty()) {
       return Bad("incremental.cursor_column", "name the monotonically increasing column");
@@ -327,6 +370,7 @@ json SyncSpecToJson(const SyncSpec& spec) {
   j["file_size"] = spec.output.file_size;
   if (!spec.cursor_column.empty()) j["incremental"] = {{"cursor_column", spec.cursor_column}};
   if (spec.copy) j["copy"] = true;
+  if (spec.tenant) j["origin"] = "api";
   return j;
 }
 

@@ -89,6 +89,10 @@ struct SyncSpec {
   // Files copied byte for byte (copy_runner.h): S3 or local files to S3 or local; format,
   // compression and incremental do not apply.
   bool copy = false;
+  // A tenant's sync (created over the REST API; "origin": "api" in the stored JSON): its
+  // outbound targets are checked against the workers' outbound policy at run time and its
+  // PostgreSQL source never gets the worker's own credentials (sources/postgres_target.h).
+  bool tenant = false;
 };
 
 Result<SyncSpec> SyncSpecFromJson(const nlohmann::json& j);

@@ -191,7 +191,7 @@ Result<warehouse::RedshiftTarget> Connector::RedshiftFor(const std::string& org_
 
 Result<std::unique_ptr<Source>> Connector::MakeRedshiftWireSource(
     const connect::Connection& conn, const warehouse::RedshiftSourceOptions& data_api,
-    const SourceSpec& spec) {
+    const SourceSpec& spec, std::shared_ptr<const http::OutboundPolicy> outbound) {
   aws::redshift::RedshiftServerlessOptions so;
   so.region = conn.region;
   so.endpoint_override = options_.redshift_serverless_endpoint;
@@ -211,7 +211,14 @@ Result<std::unique_ptr<Source>> Connector::MakeRedshiftWireSource(
   params.workgroup_name = conn.redshift.workgroup;
   params.db_name = conn.redshift.database;
   w.credentials = [serverless, params] { return serverless.GetCredentials(params); };
+  w.outbound = std::move(outbound);
   return std::unique_ptr<Source>(new warehouse::RedshiftWireSource(std::move(w)));
+}
+
+std::shared_ptr<const http::OutboundPolicy> Connector::TenantOutbound(const SyncSpec& spec) const {
+  if (!spec.tenant) return nullptr;
+  if (options_.tenant_outbound) return options_.tenant_outbound;
+  return std::make_shared<const http::OutboundPolicy>();
 }
 
 Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
@@ -227,6 +234,7 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
       o.query = s.query;
       o.cursor_column = spec.cursor_column;
       o.cursor_after = cursor;
+      o.tenant_policy = TenantOutbound(spec);
       return std::unique_ptr<Source>(new PostgresSource(o));
     }
     case SourceType::kS3: {
@@ -248,7 +256,7 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
       o.cursor_after = cursor;
       o.unload = s.unload.value_or(conn.redshift.unload_enabled);
       if (!o.unload && conn.redshift.access == connect::RedshiftAccess::kVpcEndpoint) {
-        return MakeRedshiftWireSource(conn, o, spec.source);
+        return MakeRedshiftWireSource(conn, o, spec.source, TenantOutbound(spec));
       }
       if (o.unload) {
         // The connection's unload bucket, or else its staging bucket.
@@ -318,7 +326,11 @@ Result<std::unique_ptr<Destination>> Connector::MakeDestination(const std::strin
     dbo.token = r.connection.databricks.token.value.value_or("");
     dbo.warehouse_id = r.connection.databricks.warehouse_id;
     ASSIGN_OR_RETURN(auto client,
-                     databricks::StatementClient::Create(options_.transport, *options_.clock, dbo));
+                     databricks::StatementClient::Create(
+                         options_.databricks_endpoint.empty() && spec.tenant
+                             ? http::WithOutboundPolicy(options_.transport, TenantOutbound(spec))
+                             : options_.transport,
+                         *options_.clock, dbo));
     warehouse::DatabricksTarget target;
     target.client = std::make_shared<databricks::StatementClient>(std::move(client));
     target.credential = r.connection.databricks.storage_credential;

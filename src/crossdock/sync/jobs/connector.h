@@ -31,6 +31,7 @@
 #include "crossdock/connect/connection_runtime.h"
 #include "crossdock/core/clock.h"
 #include "crossdock/databricks/statement_client.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/http/transport.h"
 #include "crossdock/store/store.h"
 #include "crossdock/sync/destinations/destination.h"
@@ -69,6 +70,10 @@ struct ConnectorOptions {
   aws::RetryOptions retry;
   // Shared by all clients; null: a new CurlTransport.
   std::shared_ptr<http::HttpTransport> transport;
+  // What a tenant's sync (SyncSpec::tenant) may reach: its PostgreSQL source, Databricks
+  // workspace and Redshift VPC endpoint are resolved and checked against this at run time.
+  // Null: public addresses only.
+  std::shared_ptr<const http::OutboundPolicy> tenant_outbound;
   // Time for signing and credential expiry; null: the system clock.
   Clock* clock = nullptr;
 };
@@ -102,7 +107,9 @@ class Connector {
   // The VPC endpoint path of a Redshift source: libpq with GetCredentials' password.
   Result<std::unique_ptr<Source>> MakeRedshiftWireSource(
       const connect::Connection& conn, const warehouse::RedshiftSourceOptions& data_api,
-      const SourceSpec& spec);
+      const SourceSpec& spec, std::shared_ptr<const http::OutboundPolicy> outbound);
+  // The outbound policy for a tenant's sync; null for the operator's.
+  std::shared_ptr<const http::OutboundPolicy> TenantOutbound(const SyncSpec& spec) const;
   Result<warehouse::RedshiftTarget> RedshiftFor(const std::string& org_id,
                                                 const std::string& connection,
                                                 connect::Connection* resolved);

@@ -2,11 +2,13 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
 #include "crossdock/store/sql.h"
 #include "crossdock/sync/sources/pg_types.h"
+#include "crossdock/sync/sources/postgres_target.h"
 
 namespace crossdock::sync {
 namespace {
@@ -47,16 +49,50 @@ Status PostgresSource::Exec(const std::string& sql) {
   return OkStatus();
 }
 
+Status PostgresSource::ConnectTenant() {
+  ASSIGN_OR_RETURN(PinnedConninfo pinned,
+                   PinTenantConninfo(options_.conninfo, *options_.tenant_policy, "source.url"));
+  auto add_default = [&pinned](const char* key, std::string value) {
+    if (std::find(pinned.keys.begin(), pinned.keys.end(), key) != pinned.keys.end()) return;
+    pinned.keys.push_back(key);
+    pinned.values.push_back(std::move(value));
+  };
+  add_default("connect_timeout", std::to_string(options_.connect_timeout_s));
+  add_default("application_name", "crossdock-sync");
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  for (size_t i = 0; i < pinned.keys.size(); ++i) {
+    keys.push_back(pinned.keys[i].c_str());
+    values.push_back(pinned.values[i].c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    // libpq's text names addresses and ports; a tenant sees only the category.
+    Error e(ErrorCode::kUnavailable,
+            ConnectFailureCategory(conn_ ? PQerrorMessage(conn_) : "out of memory"), "source.url");
+    PQfinish(conn_);
+    conn_ = nullptr;
+    return e;
+  }
+  return OkStatus();
+}
+
 Result<Schema> PostgresSource::Open() {
   if (options_.table.empty() == options_.query.empty()) {
     return Error(ErrorCode::kInvalidArgument,
                  "a PostgreSQL source needs exactly one of table or query", "source.table");
   }
-  std::string conninfo = options_.conninfo;
-  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
-  std::string timeout = std::to_string(options_.connect_timeout_s);
-  const char* values[] = {conninfo.c_str(), timeout.c_str(), "crossdock-sync", nullptr};
-  conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (options_.tenant_policy) {
+    RETURN_IF_ERROR(ConnectTenant());
+  } else {
+    std::string conninfo = options_.conninfo;
+    const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
+    std::string timeout = std::to_string(options_.connect_timeout_s);
+    const char* values[] = {conninfo.c_str(), timeout.c_str(), "crossdock-sync", nullptr};
+    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  }
   if (PQstatus(conn_) != CONNECTION_OK) {
     Error e =
         PgError(ErrorCode::kUnavailable,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/sync/sources/copy_text.h"
 #include "crossdock/sync/sources/source.h"
 
@@ -35,6 +36,11 @@ struct PostgresSourceOptions {
   std::string cursor_column;
   std::optional<std::string> cursor_after;
   int connect_timeout_s = 10;
+  // Set for a tenant's source (a sync created over the API): the connection goes only to an
+  // address this policy allows, pinned once resolved, without the worker's password, password
+  // file or client key, and connection failures are reported as a category
+  // (postgres_target.h).
+  std::shared_ptr<const http::OutboundPolicy> tenant_policy;
 };
 
 class PostgresSource final : public Source {
@@ -53,6 +59,7 @@ class PostgresSource final : public Source {
 
  private:
   Status Exec(const std::string& sql);
+  Status ConnectTenant();
   Error PgError(ErrorCode code, const std::string& what) const;
 
   PostgresSourceOptions options_;

@@ -73,8 +73,21 @@ Result<Schema> RedshiftWireSource::Open() {
   }
   std::string port = std::to_string(o_.port);
   std::string timeout = std::to_string(o_.connect_timeout_s);
-  const char* keys[] = {"host",     "port",    "dbname",          "user",
-                        "password", "sslmode", "connect_timeout", "application_name",
+  std::string hostaddr;
+  if (o_.outbound) {
+    auto addrs = o_.outbound->Resolve(o_.host, "redshift.vpc_endpoint.host");
+    if (!addrs.ok()) return addrs.error();
+    hostaddr = addrs->front().ToString();
+  }
+  const char* keys[] = {"host",
+                        "port",
+                        "dbname",
+                        "user",
+                        "password",
+                        "sslmode",
+                        "connect_timeout",
+                        "application_name",
+                        hostaddr.empty() ? nullptr : "hostaddr",
                         nullptr};
   const char* values[] = {o_.host.c_str(),
                           port.c_str(),
@@ -84,6 +97,7 @@ Result<Schema> RedshiftWireSource::Open() {
                           o_.sslmode.c_str(),
                           timeout.c_str(),
                           "crossdock-sync",
+                          hostaddr.c_str(),
                           nullptr};
   conn_ = PQconnectdbParams(keys, values, 0);
   if (PQstatus(conn_) != CONNECTION_OK) {

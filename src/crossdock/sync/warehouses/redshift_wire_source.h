@@ -14,11 +14,13 @@
 #include <libpq-fe.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "crossdock/aws/redshift/serverless_client.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/sync/sources/copy_text.h"
 #include "crossdock/sync/sources/source.h"
 
@@ -37,6 +39,9 @@ struct RedshiftWireOptions {
   std::optional<std::string> cursor_after;
   std::string sslmode = "prefer";  // libpq's; Redshift offers TLS on every endpoint
   int connect_timeout_s = 10;
+  // When set (the host came from a tenant's connection), the host is resolved once, every
+  // address checked against this policy and the connection pinned to the first (hostaddr).
+  std::shared_ptr<const http::OutboundPolicy> outbound;
 };
 
 // Value kind and conversion of a result column by its type OID (PostgreSQL's and Redshift's

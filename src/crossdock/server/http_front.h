@@ -1,0 +1,102 @@
+// HttpFront: cpp-httplib's request parser and router behind a connection manager that slow,
+// idle or numerous clients cannot starve.
+//
+// cpp-httplib gives each connection a pool thread for its whole life, so a few clients that
+// trickle their headers, or many idle keep-alive connections, hold every thread while
+// /healthz waits. Here one event thread (epoll) owns every connection while it is idle or
+// still sending its request: it reads without blocking until the headers (and a body with a
+// Content-Length) are complete, and only then hands the connection to a fixed pool of
+// worker threads that run cpp-httplib's process_request on the buffered bytes. Deadlines
+// bound each phase: headers within header_timeout of the request's first byte, the whole
+// request within request_timeout, an idle keep-alive connection closes after idle_timeout,
+// and a write stalls at most write_timeout. Beyond max_connections new connections get 503
+// and are closed. Sockets get TCP_NODELAY (small answers are not held for the peer's delayed
+// ACK). Chunked bodies and `Expect: 100-continue` are handed over after the headers and read
+// by the worker under the request deadline. What this does not do: TLS, HTTP/2, or limits
+// per client address.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace crossdock::server {
+
+struct HttpLimits {
+  int threads = 8;  // workers running handlers on complete requests
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds request_timeout{30000};
+  std::chrono::milliseconds idle_timeout{5000};
+  std::chrono::milliseconds write_timeout{30000};
+  size_t max_connections = 4096;
+  size_t max_requests_per_connection = 100000;
+  size_t max_header_bytes = 16384;
+  size_t max_body_bytes = 1 << 20;  // bodies up to this size are buffered before dispatch
+};
+
+class HttpFront : public httplib::Server {
+ public:
+  explicit HttpFront(HttpLimits limits);
+  ~HttpFront() override;
+  HttpFront(const HttpFront&) = delete;
+  HttpFront& operator=(const HttpFront&) = delete;
+
+  // Stops accepting work: the event thread closes idle and incomplete connections, workers
+  // finish the requests they run, then every socket is closed. Call after the listener
+  // stopped (stop() and the end of listen_after_bind()); idempotent.
+  void Shutdown();
+
+  // Open connections (for tests and metrics).
+  size_t open_connections() const { return open_.load(); }
+
+  struct Connection;
+
+ private:
+  // cpp-httplib calls this for each accepted socket (through an inline task queue): the
+  // socket joins the event loop instead of occupying a thread.
+  bool process_and_close_socket(socket_t sock) override;
+
+  void EventLoop();
+  void WorkerLoop();
+  void Register(std::unique_ptr<Connection> c);
+  void OnReadable(Connection& c);
+  // Decides what a connection with new bytes needs: more bytes (re-armed), a worker, or
+  // closing. Runs on the event thread.
+  void Evaluate(Connection& c);
+  void Arm(Connection& c);
+  bool RequestComplete(const Connection& c) const;
+  void Dispatch(Connection& c);
+  void CloseConnection(int fd);
+  void Wake();
+  void Serve(Connection& c);
+
+  HttpLimits limits_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::atomic<bool> stopping_{false};
+  std::atomic<size_t> open_{0};
+  std::thread event_thread_;
+  std::vector<std::thread> workers_;
+
+  // Owned by the event thread, except connections handed to a worker (in_worker).
+  std::map<int, std::unique_ptr<Connection>> connections_;
+
+  std::mutex mu_;  // guards the three queues below
+  std::condition_variable work_cv_;
+  std::vector<std::unique_ptr<Connection>> incoming_;  // accepted, to register
+  std::vector<Connection*> returned_;                  // served, back to the event thread
+  std::vector<int> finished_;                          // served and to be closed
+  std::deque<Connection*> work_;                       // complete requests for workers
+  bool shut_down_ = false;
+};
+
+}  // namespace crossdock::server
