@@ -180,7 +180,7 @@ TEST_F(Jobs, TwentyRunsThroughInjectedFaultsMatchTheSource) {
   }
   http::CurlTransport t;
   auto stats =
-      t.Send(http::HttpRequest{"GET", Env("CROSSDOCK_FAULT_CONTROL") + "/stats", {}, "", nullptr});
+      t.Send(http::HttpRequest{"GET", Env("CROSSDOCK_FAULT_CONTROL") + "/stats", {}, "", nullptr, {}});
   Control("DELETE", "/faults");
   EXPECT_EQ(succeeded, 20);
   ASSERT_TRUE(stats.ok());
