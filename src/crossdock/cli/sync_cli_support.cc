@@ -1,6 +1,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/cli/demo_settings.h"
 #include "crossdock/cli/sync_cli.h"
 
 namespace crossdock::cli {
@@ -39,6 +41,18 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   co.redshift_data_endpoint = EnvOr(o.redshift_data_endpoint, "CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
   co.databricks_endpoint = EnvOr(o.databricks_endpoint, "CROSSDOCK_DATABRICKS_ENDPOINT");
   co.redshift_serverless_endpoint = EnvOr({}, "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
+  // While `crossdock serve --demo` runs on this store: its peers and pretend vendor keys,
+  // unless endpoints were given.
+  if (auto demo = FindDemoSettings(ctx.base.store_location);
+      demo && co.sts_endpoint.empty() && co.s3_endpoint.empty()) {
+    co.sts_endpoint = demo->sts_endpoint;
+    co.s3_endpoint = demo->s3_endpoint;
+    aws::AwsCredentials creds;
+    creds.access_key_id = demo->vendor_access_key_id;
+    creds.secret_access_key = demo->vendor_secret_access_key;
+    co.vendor_credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
+    UseDemoPostgresPassword(*demo);
+  }
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

@@ -30,9 +30,21 @@ Status S3Destination::Prepare(const RunInfo& run) {
 }
 
 Result<std::optional<Manifest>> S3Destination::FindCommitted(const RunInfo& run) {
-  auto body = staging_.bucket().GetAsString(OutputFolder(run) + kManifestName);
+  std::string key = OutputFolder(run) + kManifestName;
+  auto body = staging_.bucket().GetAsString(key);
   if (!body.ok()) {
     if (body.error().code() == ErrorCode::kNotFound) return std::optional<Manifest>();
+    // S3 answers GetObject of a missing key with 403, not 404, when the caller may list the
+    // bucket only under a prefix (s3:ListBucket with an s3:prefix condition, as the generated
+    // policies grant): a listing of the key itself tells a missing manifest from a denial.
+    if (body.error().code() == ErrorCode::kAccessDenied) {
+      auto listed = staging_.bucket().List(key);
+      if (listed.ok()) {
+        bool found = false;
+        for (const auto& o : *listed) found = found || o.key == key;
+        if (!found) return std::optional<Manifest>();
+      }
+    }
     return body.error();
   }
   ASSIGN_OR_RETURN(Manifest m, ParseManifest(*body));
