@@ -42,6 +42,8 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
     return found.error();
   }
   Principal p{found->org_id, found->id};
+  // "Last used" for the token list, at most once per cache period per token; best effort.
+  (void)store_.TouchApiToken(found->id);
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() > 10000) cache_.clear();
   cache_[hash] = Entry{p, now + ttl_};
