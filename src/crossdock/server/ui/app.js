@@ -713,10 +713,12 @@ function renderReport(report, at) {
   h('td', {}, h('div', {}, k.title || k.id),
     k.status === 'fail' && k.message ? h('div', {class: 'check-detail'}, k.message + (k.aws_code ? ` (${k.aws_code})` : '')) : null)));
   const causes = new Map();
+  // The probe objects' names differ per check; the cause they share does not.
+  const same = (t) => (t || '').replace(/crossdock-connection-test-[0-9a-z]+(-multipart)?/g, 'crossdock-connection-test-*');
   for (const k of report.checks) {
     if (k.status !== 'fail') continue;
-    const key = (k.diagnosis || '') + '\n' + (k.fix || k.message || '');
-    if (!causes.has(key)) causes.set(key, {diagnosis: k.diagnosis, fix: k.fix || k.message, checks: []});
+    const key = same(k.diagnosis) + '\n' + same(k.fix || k.message);
+    if (!causes.has(key)) causes.set(key, {diagnosis: same(k.diagnosis), fix: same(k.fix || k.message), checks: []});
     causes.get(key).checks.push(k.title || k.id);
   }
   const fixes = [...causes.values()].map((c) => h('li', {'data-testid': 'fix'},
@@ -745,6 +747,8 @@ async function runTest(c, button, area) {
     const at = new Date().toISOString();
     rememberTest(c, report, at);
     area.replaceChildren(...renderReport(report, at));
+    const badge = document.querySelector('[data-testid=connection-status]');
+    if (badge) badge.replaceWith(statusBadge(lastTest(c)));
     announce(report.ok ? 'Connection test passed.' : 'Connection test failed.');
   } catch (e) {
     area.replaceChildren(h('p', {class: 'form-error'}, humanize(e.message, e.field)));
