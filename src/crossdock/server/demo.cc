@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <vector>
 
 #include "crossdock/aws/aws_client.h"
 #include "crossdock/aws/credentials/static_provider.h"
@@ -86,14 +87,31 @@ std::map<std::string, std::string> ParseExportLines(std::string_view text) {
 namespace {
 
 // The error of a script that did not succeed: how it ended, its log's last lines and a fix.
-Error ScriptError(const std::string& what, const ScriptRun& run, const std::string& log_path) {
+Error ScriptError(const std::string& what, const ScriptRun& run, const std::string& log_path,
+                  const std::string& detail_log = "") {
   if (run.interrupted) {
     return Error(ErrorCode::kCancelled,
                  fmt::format("{} was interrupted by signal {}", what, run.signal_received), "demo");
   }
-  std::string tail = TailOfFile(log_path, 6);
+  // The log's last lines, without the clean-up's "stopped ..." lines that follow a failure.
+  std::string tail;
+  std::string all = TailOfFile(log_path, 40);
+  std::vector<std::string> kept;
+  for (size_t start = 0; start < all.size();) {
+    size_t end = all.find('\n', start);
+    std::string line = all.substr(start, end - start);
+    start = end == std::string::npos ? all.size() : end + 1;
+    if (!line.starts_with("[peers] stopped ")) kept.push_back(line);
+  }
+  for (size_t i = kept.size() > 6 ? kept.size() - 6 : 0; i < kept.size(); ++i)
+    tail += kept[i] + "\n";
+  // PostgreSQL says why it did not start only in its own log.
+  if (!detail_log.empty() && all.find("postgresql failed") != std::string::npos) {
+    tail += TailOfFile(detail_log, 3);
+  }
   std::string hint = "see " + log_path + " and scripts/peers/README.md";
-  if (tail.find("already in use") != std::string::npos) {
+  if (tail.find("already in use") != std::string::npos ||
+      tail.find("could not bind") != std::string::npos) {
     hint =
         "another program (or an earlier demo) holds the port: stop it, or choose other "
         "ports with RGW_PORT, RGW_MON_PORT, CROSSDOCK_FRONT_PORT, CROSSDOCK_FAULT_PORT, "
@@ -126,7 +144,8 @@ Result<DemoPeers> StartDemoPeers(const std::string& scripts_dir, const std::stri
   DemoPeers peers;
   peers.env = ParseExportLines(run.output);
   if (!run.ok() || peers.Get("CROSSDOCK_STS_ENDPOINT").empty()) {
-    return ScriptError("the demo peers did not start: " + script, run, log_path);
+    return ScriptError("the demo peers did not start: " + script, run, log_path,
+                       data_dir + "/log/postgresql.log");
   }
   return peers;
 }
