@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -27,6 +28,18 @@ namespace fs = std::filesystem;
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p);
   return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+// Runs a shell command; its stdout.
+std::string Capture(const std::string& command) {
+  std::string out;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  ::pclose(pipe);
+  return out;
 }
 
 std::string Cmdline(pid_t pid) {
@@ -201,6 +214,17 @@ TEST_F(DemoBinaryTest, FreshHomeWholeFlowThenSigtermStopsEveryPeer) {
     EXPECT_EQ(run.value("status", ""), "succeeded") << spec["name"] << ": " << run.dump(2);
     EXPECT_GT(run.value("rows", 0), 0) << run.dump(2);
   }
+
+  // Other commands on the same (default) store reach the demo without copied keys: its
+  // organization, its peers and the pretend vendor's keys.
+  std::string cli =
+      "env -u CROSSDOCK_STS_ENDPOINT -u CROSSDOCK_S3_ENDPOINT -u CROSSDOCK_DB "
+      "-u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_PROFILE HOME='" +
+      (dir / "home").string() + "' " + CROSSDOCK_BINARY;
+  std::string creds = Capture(cli + " credentials --connection demo-s3");
+  EXPECT_NE(creds.find("\"AccessKeyId\""), std::string::npos) << creds;
+  std::string runs = Capture(cli + " sync runs sample-table");
+  EXPECT_NE(runs.find("succeeded"), std::string::npos) << runs;
 
   // Every peer the demo started, by the PIDs it saved and by command line.
   std::set<pid_t> peers;
