@@ -618,6 +618,9 @@ async function viewConnection(id) {
           try {
             await api('POST', `/v1/connections/${c.id}/demo-apply`);
             status.textContent = 'Applied to the demo account: the role now has both policies.';
+            // Earlier results describe the role before this change.
+            localStorage.removeItem(TEST_KEY + c.id);
+            testArea.replaceChildren(h('p', {class: 'hint'}, 'The role changed: test again.'));
           } catch (e) { status.textContent = e.message; } finally { ev.target.disabled = false; }
         }}, 'Apply to the demo account'), status);
       }
@@ -859,6 +862,8 @@ async function viewSync(id) {
   const [s, runs] = await Promise.all([api('GET', `/v1/syncs/${encodeURIComponent(id)}`),
     api('GET', `/v1/syncs/${encodeURIComponent(id)}/runs?limit=20`)]);
   const active = runs.runs.some((r) => ['queued', 'running', 'committing'].includes(r.status));
+  // A run queued for a while: no worker is free (or none runs).
+  const waiting = runs.runs.some((r) => r.status === 'queued' && Date.now() - new Date(r.created_at).getTime() > 5000);
   const runRows = runs.runs.map((r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
     h('td', {}, h('code', {}, r.id)),
     h('td', {}, h('span', {class: `status ${r.status}`, 'data-testid': 'run-status'}, r.status)),
@@ -890,7 +895,7 @@ async function viewSync(id) {
       h('dt', {}, 'Cursor'), h('dd', {}, s.cursor || 'none'))),
     policyBlock('Definition', s.spec, 'sync-spec'),
     h('h2', {}, 'Run history'),
-    active && !(apiInfo && apiInfo.workers) ? h('p', {class: 'hint', id: 'queued-hint'},
+    waiting ? h('p', {class: 'hint', id: 'queued-hint'},
       'Queued runs start when a worker is free: crossdock serve --workers N, or crossdock worker on the same store.') : null,
     runRows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'runs-table'},
       h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Run'), h('th', {scope: 'col'}, 'Status'),
