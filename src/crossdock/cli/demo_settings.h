@@ -2,8 +2,9 @@
 // 0600), so that `crossdock worker`, `crossdock credentials` and `crossdock sync` on the same
 // store reach the pretend AWS account without hand-copied keys: the demo organization, the
 // STS and S3 endpoints of the local peers, the pretend vendor's access key, and a libpq
-// password file for the sample PostgreSQL. Only the demo writes it, and it removes it when it stops; the keys are those of a local
-// test peer, never real AWS keys. Explicit flags and environment variables always win.
+// password file for the sample PostgreSQL. Only the demo writes it, and it removes it when it
+// stops; the keys are those of a local test peer, never real AWS keys. Explicit flags and
+// environment variables always win.
 #pragma once
 
 #include <optional>

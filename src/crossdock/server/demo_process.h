@@ -3,7 +3,8 @@
 // signals unblocked (a terminal's Ctrl-C reaches crossdock only, which then stops the peers
 // in order), its stdout is captured (the `export NAME=value` lines) and its stderr appended
 // to a log file. While a child runs, a pending SIGTERM or SIGINT of this process interrupts
-// it: the child's group is terminated and the result says so. It does not interpret the scripts' output and never runs a shell: argv is executed as is.
+// it: the child's group is terminated and the result says so. It does not interpret the scripts'
+// output and never runs a shell: argv is executed as is.
 #pragma once
 
 #include <signal.h>

@@ -3,7 +3,8 @@
 // can already be assumed with the new (current) External ID alone. Each connection's role
 // is assumed once through STS, with the vendor's credentials; nothing else is touched. A
 // connection listed with "accepts_new_id": false would break on Confirm: its role's trust
-// policy must list the new ID first. It does not test S3 access (the connection test does) and changes nothing.
+// policy must list the new ID first. It does not test S3 access (the connection test does) and
+// changes nothing.
 #pragma once
 
 #include <memory>
