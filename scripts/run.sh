@@ -5,8 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/scripts/install-deps.sh"
-BUILD_DIR="$root/build-release" bash "$root/scripts/build.sh" -DCMAKE_BUILD_TYPE=Release \
-  -DCROSSDOCK_BENCH=OFF
+bash "$root/scripts/build-release.sh"
 bin="$root/build-release/crossdock"
 if [ "$#" -gt 0 ]; then exec "$bin" "$@"; fi
 if "$bin" serve --help >/dev/null 2>&1; then exec "$bin" serve; fi

@@ -4,7 +4,7 @@
 # ID STS front, the fault-injecting proxy, PostgreSQL) on loopback ports of their own, runs
 # unit and integration tests with CROSSDOCK_REQUIRE_PEERS=1 (a missing peer fails, never
 # skips), stops the peers, then builds again with AddressSanitizer + UBSan and runs the unit
-# tests under them.
+# tests under them, and finally builds `crossdock` exactly as scripts/run.sh does.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,8 +14,9 @@ stamp() { echo "[test] $* (+$(( $(date +%s) - started ))s)" >&2; }
 bash scripts/install-deps.sh
 stamp "dependencies ready"
 # -O2 without debug information: the test build is compiled from scratch on CI's two cores.
+# Warnings are errors here (and only where developers and CI build, never in run.sh).
 BUILD_DIR="$root/build" bash scripts/build.sh -DCMAKE_BUILD_TYPE=Release \
-  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
+  "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" -DCROSSDOCK_WERROR=ON
 stamp "build done"
 
 # Ports of their own so that a developer's peers on the default ports do not collide.
@@ -58,3 +59,9 @@ stamp "sanitizer build done"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -L unit --output-on-failure -j2 --timeout 900
 stamp "sanitizer unit tests passed"
+
+# Last, the README's main command's build exactly as scripts/run.sh does it (release, -O3):
+# a compiler complaint only at -O3 must not break `bash scripts/run.sh` unseen.
+bash scripts/build-release.sh
+"$root/build-release/crossdock" --help >/dev/null
+stamp "release build (scripts/run.sh's) done"

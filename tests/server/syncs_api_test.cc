@@ -157,6 +157,31 @@ TEST_F(SyncsApiTest, InvalidDefinitionsNameTheFieldAndCreateNothing) {
   EXPECT_EQ(Json(Call("GET", "/v1/syncs", token_a_))["syncs"].size(), 2u);
 }
 
+TEST_F(SyncsApiTest, PatchReplacesTheDefinitionButNotWhileARunIsActive) {
+  std::string id = CreateSync(token_a_, Spec("orders"))["id"];
+  CreateSync(token_a_, Spec("accounts"));
+  json edited = Spec("orders-daily");
+  edited["destination"]["path"] = "daily";
+  edited["format"] = "csv";
+  auto patched = Call("PATCH", "/v1/syncs/" + id, token_a_, edited.dump());
+  ASSERT_EQ(patched->status, 200) << patched->body;
+  json got = Json(Call("GET", "/v1/syncs/" + id, token_a_));
+  EXPECT_EQ(got["name"], "orders-daily");
+  EXPECT_EQ(got["spec"]["destination"]["path"], "daily");
+  EXPECT_EQ(got["spec"]["format"], "csv");
+  ExpectError(Call("GET", "/v1/syncs/orders", token_a_), 404);
+
+  // Judged as on create: a name taken by another sync, a refused host, a foreign sync.
+  ExpectError(Call("PATCH", "/v1/syncs/" + id, token_a_, Spec("accounts").dump()), 409, "name");
+  json other_db = Spec("orders-daily");
+  other_db["source"]["url"] = "host=store.internal dbname=crossdock user=app";
+  ExpectError(Call("PATCH", "/v1/syncs/" + id, token_a_, other_db.dump()), 422, "source.url");
+  ExpectError(Call("PATCH", "/v1/syncs/" + id, token_b_, edited.dump()), 404);
+
+  StartRun(token_a_, id);
+  ExpectError(Call("PATCH", "/v1/syncs/" + id, token_a_, edited.dump()), 409, "sync");
+}
+
 TEST_F(SyncsApiTest, RunsAreQueuedListedCancelledAndBlockDeletion) {
   std::string id = CreateSync(token_a_, Spec("orders"))["id"];
   auto started = Call("POST", "/v1/syncs/orders/runs", token_a_);

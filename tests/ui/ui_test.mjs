@@ -1,22 +1,28 @@
 // Browser test of the crossdock web UI: headless system Chromium driven by playwright-core.
 //
 // Starts `crossdock serve --demo --demo-peers-from-env` (the peers the test command started:
-// Ceph RGW behind the External ID front), signs in with the admin token it prints, creates an
-// S3 IAM-role connection, reads the External ID from the page, applies the generated policies
-// to the pretend account, runs the connection test (when the server offers it) and expects
-// every check to pass; then enters a bad role ARN and a duplicate name and expects the field
-// errors. Screenshots of the main pages go to the directory given as the second argument.
+// Ceph RGW behind the External ID front, PostgreSQL; the demo seeds its sample data there and
+// runs two sync workers in-process) and walks what a newcomer does: sign in with the token it
+// prints; add the pre-filled S3 connection (vendor principal and External ID shown first)
+// with Save & test; edit it to a path the role does not allow and re-test (fixes only for
+// failures, grouped, timed), then back; create the sample sync from the page and run it to
+// success; a failing run's error wraps; rotate the External ID, with the pre-check blocking
+// Confirm until the role accepts the new ID; create and revoke an API token; an expired
+// token's message; signing out hides the navigation. Every page is checked with axe-core (no
+// serious or critical violation) and for horizontal overflow at 390 px, and saved as
+// full-page screenshots at 1280 and 390 px in the directory given as the second argument.
 //
-// usage: node ui_test.mjs CROSSDOCK_BINARY SCREENSHOT_DIR
+// usage: node ui_test.mjs CROSSDOCK_BINARY ARTIFACT_DIR
 // Exit codes: 0 pass, 1 fail, 77 skipped (peers not configured and not required).
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
+import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import {chromium} from 'playwright-core';
 
-const [binary, shotsDir = path.join(process.cwd(), 'ui-screenshots')] = process.argv.slice(2);
+const [binary, shotsDir = path.join(process.cwd(), 'ui-artifacts')] = process.argv.slice(2);
 const needed = ['CROSSDOCK_STS_ENDPOINT', 'RGW_CUSTOMER_ACCESS_KEY', 'RGW_VENDOR_ACCESS_KEY',
   'RGW_BUCKET', 'RGW_VENDOR_ACCOUNT'];
 const missing = needed.filter((n) => !process.env[n]);
@@ -68,130 +74,248 @@ async function step(name, fn) {
   }
 }
 
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crossdock-ui-'));
 const serve = await startServe(dataDir);
 const browser = await chromium.launch({executablePath: chromiumPath, headless: true,
-  args: ['--no-sandbox', '--disable-dev-shm-usage']});
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run']});
+const authed = (method, p, body) => fetch(serve.base + p, {method,
+  headers: {Authorization: 'Bearer ' + serve.token, 'Content-Type': 'application/json'},
+  body: body === undefined ? undefined : JSON.stringify(body)});
 let failed = false;
 try {
-  const page = await browser.newPage({viewport: {width: 1200, height: 900}});
-  const shot = (name) => page.screenshot({path: path.join(shotsDir, `${name}.png`), fullPage: true});
+  // bypassCSP: only so that axe-core can be injected; the app itself runs under its CSP.
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}, bypassCSP: true});
+  const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const uniq = Date.now().toString(36);
+  const axeFindings = [];
 
-  await step('sign in with the admin token', async () => {
+  // Full-page screenshots at 1280 and 390 px, the 390 px layout without horizontal overflow,
+  // and axe-core's serious and critical violations.
+  async function audit(name) {
+    await page.waitForTimeout(150);
+    await page.screenshot({path: path.join(shotsDir, `${name}-1280.png`), fullPage: true});
+    await page.evaluate(axeSource);
+    const found = await page.evaluate(async () => {
+      const r = await window.axe.run(document, {resultTypes: ['violations']});
+      return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    });
+    for (const f of found) axeFindings.push(`${name}: ${f}`);
+    await page.setViewportSize({width: 390, height: 844});
+    await page.waitForTimeout(150);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    await page.screenshot({path: path.join(shotsDir, `${name}-390.png`), fullPage: true});
+    await page.setViewportSize({width: 1280, height: 900});
+    assert.ok(width <= 390, `${name}: the page is ${width} px wide at 390 px`);
+  }
+
+  await step('sign in with the token the demo printed', async () => {
     await page.goto(serve.base + '/');
     await page.waitForSelector('#token-input');
-    await shot('01-sign-in');
+    assert.ok(await page.isHidden('#nav'), 'no navigation before signing in');
+    await audit('01-sign-in');
     await page.fill('#token-input', serve.token);
     await page.click('#token-submit');
     await page.waitForSelector('#add-connection');
-    await shot('02-connections-empty');
+    assert.ok(await page.isVisible('#nav'));
+    await audit('02-connections-empty');
   });
 
-  let externalId = '';
-  await step('create an S3 IAM-role connection against the local RGW', async () => {
+  const connName = `ui-s3-${uniq}`;
+  await step('add the pre-filled connection: principal and External ID first, Save & test', async () => {
     await page.click('#add-connection');
-    await page.click('#type-s3');
-    await page.waitForSelector('#role_arn');
-    // Demo mode pre-fills the prepared role, bucket and region of the pretend account.
-    assert.match(await page.inputValue('#role_arn'), /^arn:aws:iam::\d{12}:role\/crossdock-demo$/);
-    assert.equal(await page.inputValue('#auth_method'), 'iam-role');
-    await page.fill('#name', `ui-s3-${uniq}`);
-    await shot('03-add-connection');
-    await page.click('#save-connection');
-    await page.waitForSelector('#external-id');
-    externalId = (await page.textContent('#external-id')).trim();
-    assert.match(externalId, /^cdx-[a-z2-7]{26}$/);
-    const trust = await page.textContent('[data-testid=trust-policy]');
-    assert.ok(trust.includes(externalId), 'the trust policy on the page names the External ID');
-    assert.ok(trust.includes('sts:ExternalId'));
-    const identity = await (await fetch(serve.base + '/v1/identity',
-      {headers: {Authorization: 'Bearer ' + serve.token}})).json();
-    assert.equal(externalId, identity.external_id, 'the page shows the organization\'s External ID');
-    await shot('04-connection-policies');
-  });
-
-  await step('apply the generated policies to the pretend account', async () => {
-    await page.click('#apply-demo');
-    // A selector, not waitForFunction: the page's Content-Security-Policy forbids eval.
-    await page.waitForSelector('#apply-status:has-text("Applied")', {timeout: 60000});
-  });
-
-  const canTest = await page.$('#test-connection');
-  if (canTest) {
-    await step('run the connection test: every check passes', async () => {
-      await page.click('#test-connection');
-      await page.waitForSelector('#test-summary', {timeout: 120000});
-      const rows = await page.$$eval('[data-testid=check-row]',
-        (els) => els.map((e) => ({id: e.dataset.check, status: e.dataset.status})));
-      assert.ok(rows.length >= 5, `expected the checks, got ${JSON.stringify(rows)}`);
-      const failedChecks = rows.filter((r) => r.status === 'fail');
-      assert.deepEqual(failedChecks, [], 'no check fails');
-      assert.equal((await page.textContent('#test-summary')).trim(), 'Every check passed.');
-      await shot('05-connection-test');
+    await page.waitForSelector('#new-external-id');
+    const identity = await (await authed('GET', '/v1/identity')).json();
+    assert.equal((await page.textContent('#new-external-id')).trim(), identity.external_id);
+    assert.match(await page.textContent('#vendor-principal'), /^arn:aws:iam::\d{12}:/);
+    assert.ok(await page.isVisible('#download-cloudformation'));
+    assert.ok(await page.isVisible('#download-terraform'));
+    // The identity comes before the role and bucket fields.
+    const order = await page.evaluate(() => {
+      const a = document.getElementById('new-external-id');
+      const b = document.getElementById('role_arn');
+      return !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
     });
-  } else {
-    results.push('skip connection test: the server does not offer POST /v1/connections/{id}/test');
-  }
+    assert.ok(order, 'External ID shown before the role ARN field');
+    assert.match(await page.inputValue('#role_arn'), /^arn:aws:iam::\d{12}:role\/crossdock-demo$/);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download-terraform')]);
+    assert.match(fs.readFileSync(await dl.path(), 'utf8'), /sts:ExternalId/);
+    await page.fill('#name', connName);
+    await audit('03-add-connection');
+    await page.click('#save-connection');
+    await page.waitForSelector('#test-summary', {timeout: 120000});
+    assert.equal((await page.textContent('#test-summary')).trim(), 'Every check passed.');
+    assert.equal(await page.locator('[data-testid=fix]').count(), 0, 'no fix when nothing failed');
+    assert.ok(await page.isVisible('#test-time time'));
+    await audit('04-connection-tested');
+  });
 
-  await step('a bad role ARN shows the field error', async () => {
+  await step('edit the connection to a path the role does not allow, re-test, edit back', async () => {
+    await page.click('#edit-connection');
+    const demo = await (await authed('GET', '/v1/demo')).json();
+    const bucketName = demo.bucket.split('/')[0];
+    await page.fill('#edit-bucket', `${bucketName}/elsewhere`);
+    await page.click('#save-and-test');
+    await page.waitForSelector('#test-summary', {timeout: 120000});
+    assert.equal((await page.textContent('#test-summary')).trim(), 'Some checks failed: see the fixes below.');
+    const failedChecks = await page.locator('[data-testid=check-row][data-status=fail]').count();
+    const fixes = await page.locator('[data-testid=fix]').count();
+    assert.ok(fixes >= 1 && fixes <= failedChecks, `${fixes} fixes for ${failedChecks} failed checks`);
+    const passFix = await page.locator('[data-testid=check-row][data-status=pass] .check-fix').count();
+    assert.equal(passFix, 0, 'no fix on a passed check');
+    await audit('05-connection-retest-failed');
+    await page.click('#edit-connection');
+    await page.fill('#edit-bucket', demo.bucket);
+    await page.click('#save-and-test');
+    await page.waitForSelector('#test-summary:has-text("Every check passed.")', {timeout: 120000});
+    await page.goto(serve.base + '/#/connections');
+    await page.waitForSelector('#connections-table');
+    const row = page.locator('[data-testid=connection-row]', {hasText: connName});
+    assert.equal((await row.locator('[data-testid=connection-status]').textContent()).trim(), 'Passed');
+    await audit('06-connections');
+  });
+
+  await step('the field errors speak the form\'s words', async () => {
     await page.goto(serve.base + '/#/connections/new');
-    await page.click('#type-s3');
+    await page.waitForSelector('#role_arn');
     await page.fill('#name', `ui-bad-${uniq}`);
     await page.fill('#role_arn', 'arn:aws:iam:::123456789012:role/demo-role');
     await page.click('#save-connection');
     const err = await page.waitForSelector('[data-testid="error-role_arn"]');
-    assert.match(await err.textContent(), /role_arn/);
-    await shot('06-bad-role-arn');
+    assert.match(await err.textContent(), /^IAM Role ARN/);
+    assert.equal(await page.getAttribute('#role_arn', 'aria-invalid'), 'true');
+    assert.match(await page.getAttribute('#role_arn', 'aria-describedby'), /role_arn-error/);
+    await audit('07-field-errors');
   });
 
-  await step('the API\'s field errors are shown next to the field', async () => {
-    await page.fill('#role_arn', 'arn:aws:iam::111122223333:role/crossdock-demo');
-    await page.fill('#name', `ui-s3-${uniq}`); // taken: the API answers 409 naming "name"
-    await page.click('#save-connection');
-    const err = await page.waitForSelector('[data-testid="error-name"]');
-    assert.ok((await err.textContent()).length > 0);
-    await shot('07-duplicate-name');
-  });
-
-  await step('the connections list shows the new connection', async () => {
-    await page.goto(serve.base + '/#/connections');
-    await page.waitForSelector('#connections-table');
-    const names = await page.$$eval('[data-testid=connection-row] td:first-child', (t) => t.map((x) => x.textContent));
-    assert.ok(names.includes(`ui-s3-${uniq}`));
-    await shot('08-connections');
-  });
-
-  await step('a sync: listed, run from the page, the queued run cancelled', async () => {
-    // Created through the API on the new connection (a copy sync of an empty prefix); this
-    // server runs no workers, so the run stays queued until the page cancels it.
-    const res = await fetch(serve.base + '/v1/syncs', {method: 'POST',
-      headers: {Authorization: 'Bearer ' + serve.token, 'Content-Type': 'application/json'},
-      body: JSON.stringify({name: `ui-sync-${uniq}`, copy: true,
-        source: {type: 's3', connection: `ui-s3-${uniq}`, prefix: `incoming-${uniq}/`},
-        destination: {type: 's3', connection: `ui-s3-${uniq}`, path: 'copies'}})});
-    assert.equal(res.status, 201, await res.text());
+  await step('create the sample sync on the page and run it to success', async () => {
     await page.goto(serve.base + '/#/syncs');
-    await page.waitForSelector('#syncs-table');
-    const names = await page.$$eval('[data-testid=sync-row] td:first-child', (t) => t.map((x) => x.textContent));
-    assert.ok(names.includes(`ui-sync-${uniq}`), `syncs listed: ${names}`);
-    await page.click(`text=ui-sync-${uniq}`);
+    await page.click('#new-sync');
+    await page.waitForSelector('#sync-form');
+    await page.fill('#sync-name', `ui-sample-${uniq}`);
+    await page.selectOption('#source-connection', connName);
+    await page.selectOption('#destination-connection', connName);
+    assert.ok((await page.inputValue('#source-prefix')).length > 0, 'the sample prefix is pre-filled');
+    await page.fill('#destination-path', `exports/ui-${uniq}`);
+    await audit('08-new-sync');
+    await page.click('#save-sync');
     await page.waitForSelector('#run-now');
-    assert.match(await page.textContent('[data-testid=sync-spec]'), /"copy": true/);
     await page.click('#run-now');
-    await page.waitForSelector('[data-testid=run-row][data-status=queued]');
-    assert.ok(await page.isDisabled('#run-now'), 'no second run while one is queued');
-    await shot('09-sync-queued');
-    await page.click('[data-testid=cancel-run]');
-    await page.waitForSelector('[data-testid=run-row][data-status=cancelled]');
-    assert.ok(!(await page.isDisabled('#run-now')), 'a new run can start once it ended');
-    await shot('10-sync-cancelled');
+    await page.waitForSelector('[data-testid=run-row][data-status=succeeded]', {timeout: 120000});
+    await audit('09-sync-succeeded');
+    await page.click('#edit-sync');
+    await page.waitForSelector('#sync-form');
+    await page.fill('#destination-path', `exports/ui-${uniq}-2`);
+    await page.click('#save-sync');
+    await page.waitForSelector('#run-now');
+    assert.match(await page.textContent('[data-testid=sync-spec]'), new RegExp(`ui-${uniq}-2`));
   });
 
-  await step('no script errors and no secrets in the logs', async () => {
+  await step('a failing run\'s error wraps; a queued run can be cancelled', async () => {
+    const res = await authed('POST', '/v1/syncs', {name: `ui-missing-${uniq}`, copy: true,
+      source: {type: 's3', connection: connName, prefix: `missing-${uniq}-${'x'.repeat(120)}/`},
+      destination: {type: 's3', connection: connName, path: 'copies'}});
+    const created = await res.text();
+    assert.equal(res.status, 201, created);
+    const sync = JSON.parse(created);
+    await page.goto(serve.base + `/#/syncs/${sync.id}`);
+    await page.click('#run-now');
+    await page.waitForSelector('[data-testid=run-row][data-status=failed]', {timeout: 120000});
+    assert.ok((await page.textContent('[data-testid=run-error]')).length > 0);
+    await audit('10-run-failed');
+    // Cancelling: a run queued through the API is cancelled on the page if still queued.
+    const run = await (await authed('POST', `/v1/syncs/${sync.id}/runs`)).json();
+    await page.goto(serve.base + `/#/syncs/${sync.id}`);
+    await page.waitForSelector('[data-testid=run-row]');
+    const cancel = page.locator('[data-testid=cancel-run]');
+    if (await cancel.count()) {
+      await cancel.first().click();
+      await page.waitForSelector(`[data-testid=run-row]:not([data-status=queued]):not([data-status=running])`);
+    }
+    let final = null;
+    for (let i = 0; i < 300; i++) {
+      final = await (await authed('GET', `/v1/syncs/${sync.id}/runs/${run.id}`)).json();
+      if (['cancelled', 'failed', 'succeeded'].includes(final.status)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(['cancelled', 'failed'].includes(final.status), final.status);
+  });
+
+  await step('rotation: confirmation, and Confirm only once the role accepts the new ID', async () => {
+    await page.goto(serve.base + '/#/identity');
+    await page.click('#rotate');
+    await page.waitForSelector('#rotate-yes');
+    await audit('11-rotate-confirmation');
+    await page.click('#rotate-yes');
+    await page.waitForSelector('#rotation-state:has-text("in progress")');
+    await page.click('#confirm-rotation');
+    await page.waitForSelector('#precheck', {timeout: 120000});
+    const blocked = await page.locator('[data-testid=precheck-blocked-connection]').allTextContents();
+    assert.ok(blocked.some((t) => t.includes(connName)), `blocked: ${blocked}`);
+    assert.ok(await page.isDisabled('#confirm-yes'), 'Confirm is not allowed yet');
+    await audit('12-rotation-precheck-blocked');
+    // The demo's Apply puts both IDs in the role's trust policy.
+    const conns = (await (await authed('GET', '/v1/connections')).json()).connections;
+    for (const c of conns.filter((x) => x.auth_method === 'iam-role')) {
+      const r = await authed('POST', `/v1/connections/${c.id}/demo-apply`);
+      assert.equal(r.status, 200, await r.text());
+    }
+    await page.click('#precheck-again');
+    await page.waitForSelector('#precheck-ok', {timeout: 120000});
+    assert.ok(!(await page.isDisabled('#confirm-yes')));
+    await page.click('#confirm-yes');
+    await page.waitForSelector('#rotation-state:has-text("none")');
+    await audit('13-identity');
+  });
+
+  await step('API tokens: create (shown once), last used, revoke', async () => {
+    await page.goto(serve.base + '/#/tokens');
+    await page.waitForSelector('#tokens-table');
+    await page.fill('#token-name', `ui-token-${uniq}`);
+    await page.click('#create-token');
+    await page.waitForSelector('#new-token');
+    const newToken = (await page.textContent('#new-token')).trim();
+    assert.match(newToken, /^cdx_/);
+    const r = await fetch(serve.base + '/v1/identity', {headers: {Authorization: 'Bearer ' + newToken}});
+    assert.equal(r.status, 200);
+    await audit('14-tokens');
+    await page.goto(serve.base + '/#/connections');
+    await page.goto(serve.base + '/#/tokens');
+    const row = page.locator(`[data-testid=token-row][data-name="ui-token-${uniq}"]`);
+    await row.waitFor();
+    assert.notEqual((await row.locator('td').nth(3).textContent()).trim(), 'never');
+    page.once('dialog', (d) => d.accept());
+    await row.locator('[data-testid=revoke-token]').click();
+    await page.waitForSelector(`[data-testid=token-row][data-name="ui-token-${uniq}"]`, {state: 'detached'});
+    const after = await fetch(serve.base + '/v1/identity', {headers: {Authorization: 'Bearer ' + newToken}});
+    assert.equal(after.status, 401);
+  });
+
+  await step('an expired token says so; signing out hides the navigation', async () => {
+    const t = await (await authed('POST', '/v1/tokens', {name: `ui-expiring-${uniq}`})).json();
+    const other = await context.newPage();
+    await other.goto(serve.base + '/');
+    await other.fill('#token-input', t.token);
+    await other.click('#token-submit');
+    await other.waitForSelector('#add-connection');
+    await authed('DELETE', `/v1/tokens/${t.id}`);
+    await other.goto(serve.base + '/#/syncs');
+    await other.waitForSelector('#token-error:has-text("expired or was revoked")');
+    assert.ok(await other.isHidden('#nav'));
+    await other.close();
+    await page.click('#sign-out');
+    await page.waitForSelector('#token-input');
+    assert.ok(await page.isHidden('#nav'), 'navigation hidden after signing out');
+    assert.ok(await page.isHidden('#sign-out'));
+  });
+
+  await step('no script errors, no serious accessibility violations, no secrets in the logs', async () => {
     assert.deepEqual(pageErrors, []);
+    assert.deepEqual(axeFindings, []);
     assert.ok(!serve.logs().includes(serve.token), 'the token is not logged');
     assert.ok(!serve.logs().includes(process.env.RGW_VENDOR_SECRET_KEY));
     assert.ok(!serve.logs().includes(process.env.RGW_CUSTOMER_SECRET_KEY));
@@ -207,4 +331,5 @@ try {
 }
 console.log(results.join('\n'));
 console.log(`screenshots: ${shotsDir}`);
+if (failed) console.log(results.join('\n'));
 process.exit(failed ? 1 : 0);

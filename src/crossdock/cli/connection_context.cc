@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "crossdock/cli/commands.h"
+#include "crossdock/cli/demo_settings.h"
 #include "crossdock/core/text.h"
 #include "crossdock/crypto/secretbox.h"
 
@@ -19,23 +20,32 @@ std::string Env(const char* name) {
   return v ? v : "";
 }
 
-std::string DataDir() {
-  std::string xdg = Env("XDG_DATA_HOME");
-  if (!xdg.empty()) return (std::filesystem::path(xdg) / "crossdock").string();
-  std::string home = Env("HOME");
-  if (!home.empty()) {
-    return (std::filesystem::path(home) / ".local" / "share" / "crossdock").string();
-  }
-  return ".";
-}
-
 }  // namespace
+
+std::string DefaultDataDir() {
+  std::string env = Env("CROSSDOCK_HOME");
+  if (!env.empty()) return env;
+  std::string home = Env("HOME");
+  if (home.empty()) return ".crossdock";
+  std::filesystem::path primary = std::filesystem::path(home) / ".crossdock";
+  // The folder the CLI used before serve and the CLI shared one: still read when it holds a
+  // database and ~/.crossdock does not exist.
+  std::string xdg = Env("XDG_DATA_HOME");
+  std::filesystem::path legacy = (xdg.empty() ? std::filesystem::path(home) / ".local" / "share"
+                                              : std::filesystem::path(xdg)) /
+                                 "crossdock";
+  std::error_code ec;
+  if (!std::filesystem::exists(primary, ec) &&
+      std::filesystem::exists(legacy / "crossdock.db", ec)) {
+    return legacy.string();
+  }
+  return primary.string();
+}
 
 std::string DefaultDatabaseLocation() {
   std::string env = Env("CROSSDOCK_DB");
   if (!env.empty()) return env;
-  std::string dir = DataDir();
-  return dir == "." ? "crossdock.db" : (std::filesystem::path(dir) / "crossdock.db").string();
+  return (std::filesystem::path(DefaultDataDir()) / "crossdock.db").string();
 }
 
 std::string DefaultMasterKeyFile(const std::string& db_location) {
@@ -45,13 +55,13 @@ std::string DefaultMasterKeyFile(const std::string& db_location) {
     std::filesystem::path p(file);
     return (p.parent_path() / "master.key").string();
   }
-  return (std::filesystem::path(DataDir()) / "master.key").string();
+  return (std::filesystem::path(DefaultDataDir()) / "master.key").string();
 }
 
 void AddGlobalOptions(CLI::App& group, GlobalOptions& o) {
   group.add_option("--db", o.db,
                    "SQLite file or PostgreSQL URL (env CROSSDOCK_DB; default "
-                   "~/.local/share/crossdock/crossdock.db)");
+                   "~/.crossdock/crossdock.db, as `crossdock serve`)");
   group.add_option("--org", o.org, "Organization name (env CROSSDOCK_ORG; default \"default\")");
   group.add_option("--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
   group.add_option("--master-key-file", o.master_key_file,
@@ -94,9 +104,14 @@ Result<Context> OpenContext(const GlobalOptions& o) {
   }
   so.secret_box = std::move(key.box);
   Context ctx;
+  ctx.store_location = so.location;
   ASSIGN_OR_RETURN(ctx.store, store::OpenStore(std::move(so)));
   ctx.service = std::make_unique<connect::ConnectionService>(*ctx.store);
   std::string org = o.org.empty() ? Env("CROSSDOCK_ORG") : o.org;
+  if (org.empty()) {
+    // While `crossdock serve --demo` runs on this store, its organization is the default.
+    if (auto demo = FindDemoSettings(ctx.store_location)) org = demo->org;
+  }
   if (org.empty() || org == connect::kDefaultOrganization) {
     ASSIGN_OR_RETURN(ctx.org, ctx.service->EnsureOrganization(connect::kDefaultOrganization));
   } else {

@@ -3,12 +3,13 @@
 // master key and the organization, printing tables and errors, and the exit codes of
 // commands.h. Internal to the cli target.
 //
-// Defaults: the database is $CROSSDOCK_DB, else ${XDG_DATA_HOME:-~/.local/share}/crossdock/
-// crossdock.db (./crossdock.db when there is no home directory). The master key is
+// Defaults: the database is $CROSSDOCK_DB, else DefaultDataDir()/crossdock.db, the store
+// `crossdock serve` uses too. The master key is
 // CROSSDOCK_MASTER_KEY (the key itself), else --master-key-file / CROSSDOCK_MASTER_KEY_FILE,
 // else master.key next to a SQLite database (or in the data directory for PostgreSQL),
-// created with mode 0600 on first use. The organization is --org / CROSSDOCK_ORG, else
-// "default", which is created on first use; other organizations are made with `org create`.
+// created with mode 0600 on first use. The organization is --org / CROSSDOCK_ORG, else the
+// running demo's (demo_settings.h), else "default", which is created on first use; other
+// organizations are made with `org create`.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -41,6 +42,7 @@ struct Context {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<connect::ConnectionService> service;
   store::Organization org;
+  std::string store_location;  // the --db it opened (or the default)
   bool json = false;
 };
 
@@ -48,6 +50,10 @@ struct Context {
 // organization (the default one is created on first use; others must exist).
 Result<Context> OpenContext(const GlobalOptions& options);
 
+// The one default data directory of every command: $CROSSDOCK_HOME, else ~/.crossdock; the
+// CLI's earlier ${XDG_DATA_HOME:-~/.local/share}/crossdock when it holds a database and
+// ~/.crossdock does not exist; .crossdock without a home directory.
+std::string DefaultDataDir();
 std::string DefaultDatabaseLocation();
 std::string DefaultMasterKeyFile(const std::string& db_location);
 

@@ -17,9 +17,11 @@
 
 #include "crossdock/aws/credentials/container_credentials.h"
 #include "crossdock/aws/credentials/credential_process.h"
+#include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/cli/credentials_options.h"
+#include "crossdock/cli/demo_settings.h"
 #include "crossdock/connect/connection_check.h"
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/connection_runtime.h"
@@ -75,8 +77,21 @@ Result<connect::VendorAccess> Vendor(const Options& o, const Context& ctx,
   CredentialsOptions co;
   co.profile = o.profile;
   co.endpoint_url = o.endpoint_url;
-  ASSIGN_OR_RETURN(v.credentials, MakeCredentialsProvider(co, transport, SystemClock::Instance()));
-  v.sts_endpoint = o.endpoint_url;
+  // While `crossdock serve --demo` runs on this store and nothing names other credentials:
+  // the pretend vendor's keys and the demo's STS endpoint.
+  auto demo = FindDemoSettings(ctx.store_location);
+  if (demo && o.profile.empty() && o.endpoint_url.empty() && !std::getenv("AWS_ACCESS_KEY_ID") &&
+      !std::getenv("AWS_PROFILE")) {
+    aws::AwsCredentials creds;
+    creds.access_key_id = demo->vendor_access_key_id;
+    creds.secret_access_key = demo->vendor_secret_access_key;
+    v.credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
+    co.endpoint_url = demo->sts_endpoint;
+  } else {
+    ASSIGN_OR_RETURN(v.credentials,
+                     MakeCredentialsProvider(co, transport, SystemClock::Instance()));
+  }
+  v.sts_endpoint = co.endpoint_url;
   v.transport = std::move(transport);
   v.principal_arn = o.vendor_principal;
   if (v.principal_arn.empty()) {
@@ -122,6 +137,7 @@ int RunTest(const Options& o) {
     if (!vendor.ok()) return ReportError("connection test", vendor.error());
     env.vendor_credentials = vendor->credentials;
     env.vendor_principal_arn = vendor->principal_arn;
+    if (env.sts_endpoint.empty()) env.s3_endpoint = env.sts_endpoint = vendor->sts_endpoint;
   }
   auto identity = ctx->store->GetVendorIdentity();
   if (identity.ok() && *identity) env.vendor_account = (*identity)->account_id;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -23,6 +24,8 @@
 
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/cli/commands.h"
+#include "crossdock/cli/connection_context.h"
+#include "crossdock/cli/demo_settings.h"
 #include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/policy_spec.h"
@@ -53,7 +56,7 @@ struct ServeOptions {
   std::size_t max_body_bytes = 1 << 20;
   int threads = 32;
   std::size_t max_connections = 4096;
-  int workers = 0;
+  int workers = -1;  // -1: 2 with --demo, else 0
   bool demo = false;
   bool demo_peers_from_env = false;
   std::string scripts_dir;
@@ -69,9 +72,61 @@ std::string Env(const char* name) {
   return v ? v : "";
 }
 
-std::string DefaultDataDir() {
-  std::string home = Env("HOME");
-  return home.empty() ? ".crossdock" : home + "/.crossdock";
+// The demo's peers directory: under the data directory, except as root, where PostgreSQL
+// runs as the postgres user and cannot traverse root's home (mode 0700).
+std::string DefaultPeersDir(const std::string& data_dir) {
+  if (::geteuid() != 0) return data_dir + "/peers";
+  const char* tmp = std::getenv("TMPDIR");
+  return fmt::format("{}/crossdock-demo-peers-{}", tmp && *tmp ? tmp : "/tmp", ::geteuid());
+}
+
+// Stops the peers this process started, on every way out of RunServe.
+class PeersGuard {
+ public:
+  PeersGuard() = default;
+  PeersGuard(const PeersGuard&) = delete;
+  PeersGuard& operator=(const PeersGuard&) = delete;
+  ~PeersGuard() { Stop(); }
+  void Arm(std::string scripts_dir, std::string peers_dir, std::string settings_file) {
+    scripts_dir_ = std::move(scripts_dir);
+    peers_dir_ = std::move(peers_dir);
+    settings_file_ = std::move(settings_file);
+  }
+  void Stop() {
+    std::error_code ec;
+    if (!settings_file_.empty()) std::filesystem::remove(settings_file_, ec);
+    settings_file_.clear();
+    if (peers_dir_.empty()) return;
+    std::cerr << "crossdock serve --demo: stopping the demo peers in " << peers_dir_ << "\n";
+    Status st = server::StopDemoPeers(scripts_dir_, peers_dir_);
+    if (!st.ok()) std::cerr << "crossdock serve --demo: " << st.error().message() << "\n";
+    peers_dir_.clear();
+  }
+
+ private:
+  std::string scripts_dir_;
+  std::string peers_dir_;
+  std::string settings_file_;
+};
+
+// A libpq password file for the demo's sample PostgreSQL (mode 0600), for the workers.
+Result<std::string> WriteDemoPgpass(const std::string& data_dir, const server::DemoPeers& peers) {
+  std::string host = peers.PostgresHost();
+  size_t colon = host.rfind(':');
+  std::string path = data_dir + "/demo.pgpass";
+  if (host.empty() || colon == std::string::npos) return std::string();
+  std::string line = fmt::format("{}:{}:*:*:{}\n", host.substr(0, colon), host.substr(colon + 1),
+                                 peers.PostgresPassword());
+  std::filesystem::remove(path);
+  std::ofstream out(path);
+  out << line;
+  out.close();
+  std::error_code ec;
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      std::filesystem::perm_options::replace, ec);
+  if (!out || ec) return Error(ErrorCode::kUnavailable, "cannot write " + path, "data_dir");
+  return path;
 }
 
 // scripts/ next to the binary's source tree: <bin>/../scripts, <bin>/../../scripts, or the
@@ -160,6 +215,32 @@ class EmbeddedWorkers {
   std::atomic<bool> stop_{false};
 };
 
+// What a newcomer sees once the demo serves: where, with which token, and what to try.
+void PrintDemoWelcome(const ServeOptions& o, int port, const std::string& token,
+                      const server::DemoPeers& peers) {
+  std::string url =
+      fmt::format("http://{}:{}/", o.listen == "0.0.0.0" ? "127.0.0.1" : o.listen, port);
+  std::cout << fmt::format(
+                   "\nThe demo is ready.\n"
+                   "  Web UI and API: {}\n"
+                   "  Admin token:    {}\n"
+                   "  Sample data:    s3://{}/{}/{} (files) and table {} in {}\n"
+                   "Next, try:\n"
+                   "  1. Open {} , sign in with the token, Add connection (pre-filled for the "
+                   "pretend account) and press Save & test: the demo applies the generated "
+                   "policies to its role first.\n"
+                   "  2. Create a sync from the sample files (or the sample table) to that "
+                   "connection and press Run: {} in-process workers run it.\n"
+                   "  3. From another terminal, on the same store: crossdock credentials "
+                   "--connection NAME   (the connection's temporary AWS keys), or crossdock "
+                   "worker   (one more worker).\n"
+                   "Stop with Ctrl-C: every demo peer stops with it.\n\n",
+                   url, token, peers.Get("RGW_BUCKET"), server::DemoPeers::kPrefix,
+                   peers.SamplesPrefix(), peers.SamplesPostgresTable(), peers.SamplesPostgresUrl(),
+                   url, o.workers)
+            << std::flush;
+}
+
 int Fail(const Error& e) {
   std::cerr << "crossdock serve: " << e.message() << "\n";
   return e.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
@@ -177,6 +258,16 @@ void RaiseOpenFileLimit() {
 int RunServe(ServeOptions o) {
   RaiseOpenFileLimit();
   if (o.data_dir.empty()) o.data_dir = DefaultDataDir();
+  if (o.workers < 0) o.workers = o.demo ? 2 : 0;
+  // Stop signals are blocked from the start and taken by one thread with sigwait later, so
+  // that a signal during the demo's start-up still stops what was started.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  PeersGuard peers_guard;
   std::error_code ec;
   std::filesystem::create_directories(o.data_dir, ec);
   if (ec) {
@@ -217,14 +308,27 @@ int RunServe(ServeOptions o) {
                      "binary; pass --scripts-dir (or CROSSDOCK_SCRIPTS_DIR)\n";
         return kExitUsage;
       }
-      if (o.peers_dir.empty()) o.peers_dir = o.data_dir + "/peers";
+      if (o.peers_dir.empty()) o.peers_dir = DefaultPeersDir(o.data_dir);
       std::cerr << "crossdock serve --demo: starting the pretend customer AWS account (Ceph "
-                   "RGW, the External ID front) in "
+                   "RGW, the External ID front, PostgreSQL) in "
                 << o.peers_dir << " (about a minute the first time)...\n";
-      auto started = server::StartDemoPeers(o.scripts_dir, o.peers_dir);
+      // Armed first: a failed or interrupted start stops whatever did start.
+      peers_guard.Arm(o.scripts_dir, o.peers_dir, DemoSettingsPath(o.data_dir));
+      auto started = server::StartDemoPeers(o.scripts_dir, o.peers_dir, &signals);
       if (!started.ok()) return Fail(started.error());
       peers = std::make_shared<server::DemoPeers>(std::move(*started));
     }
+    if (o.scripts_dir.empty()) o.scripts_dir = FindScriptsDir();
+    if (o.scripts_dir.empty()) {
+      std::cerr << "crossdock serve --demo: no scripts/peers/seed_demo.py found; the demo has "
+                   "no sample data (pass --scripts-dir)\n";
+    } else {
+      Status seeded =
+          server::SeedDemoSamples(o.scripts_dir, o.data_dir + "/demo-seed.log", *peers, &signals);
+      if (!seeded.ok()) return Fail(seeded.error());
+    }
+    std::string host = peers->PostgresHost();
+    if (!host.empty()) o.postgres_hosts.push_back(host.substr(0, host.rfind(':')));
     if (o.vendor_account.empty()) o.vendor_account = peers->Get("RGW_VENDOR_ACCOUNT");
     if (o.sts_endpoint.empty()) o.sts_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
     if (o.s3_endpoint.empty()) o.s3_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
@@ -243,9 +347,39 @@ int RunServe(ServeOptions o) {
               << initial->admin_token << "\n"
               << std::flush;
   }
+  std::string demo_token = initial->admin_token;
   if (peers) {
     Status prepared = server::PrepareDemoRole(*store, initial->org_id, *peers);
     if (!prepared.ok()) return Fail(prepared.error());
+    if (demo_token.empty()) {
+      auto issued = server::IssueDemoToken(*store, initial->org_id);
+      if (!issued.ok()) return Fail(issued.error());
+      demo_token = *issued;
+      std::cout << "Demo admin token for organization \"" << o.org
+                << "\" (a new one at every demo start):\n"
+                << demo_token << "\n"
+                << std::flush;
+    }
+    // `crossdock worker`, `crossdock credentials` and `crossdock sync` on this store find the
+    // demo's peers and keys here while it runs (cli/demo_settings.h).
+    auto pgpass = WriteDemoPgpass(o.data_dir, *peers);
+    if (!pgpass.ok()) return Fail(pgpass.error());
+    DemoSettings settings;
+    settings.org = o.org;
+    if (auto orgs = store->ListOrganizations(); orgs.ok()) {
+      for (const auto& org : *orgs) {
+        if (org.id == initial->org_id) settings.org = org.name;
+      }
+    }
+    settings.sts_endpoint = o.sts_endpoint;
+    settings.s3_endpoint = o.s3_endpoint;
+    settings.vendor_access_key_id = peers->Get("RGW_VENDOR_ACCESS_KEY");
+    settings.vendor_secret_access_key = peers->Get("RGW_VENDOR_SECRET_KEY");
+    settings.pgpass_file = *pgpass;
+    Status written = WriteDemoSettings(o.data_dir, settings);
+    if (!written.ok()) return Fail(written.error());
+    if (o.demo_peers_from_env) peers_guard.Arm("", "", DemoSettingsPath(o.data_dir));
+    UseDemoPostgresPassword(settings);
   }
 
   // The sync definitions and runs behind /v1/syncs, shared with the embedded workers.
@@ -271,17 +405,11 @@ int RunServe(ServeOptions o) {
   extra_options.s3_endpoint = o.s3_endpoint;
   server::Server srv(*store, options, server::ExtraRoutes(*store, extra_options));
 
-  // Signals are taken by one thread with sigwait so that Stop() runs outside a handler.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
   Status bound = srv.Bind();
   if (!bound.ok()) return Fail(bound.error());
   std::cerr << fmt::format("crossdock serve: listening on http://{}:{}/ (store: {})\n", o.listen,
                            srv.port(), store->Describe());
+  if (peers) PrintDemoWelcome(o, srv.port(), demo_token, *peers);
 
   sync::ConnectorOptions connector_options;
   connector_options.store = store.get();
@@ -319,6 +447,7 @@ int RunServe(ServeOptions o) {
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   workers.StopAndJoin();
+  peers_guard.Stop();
   return kExitOk;
 }
 
@@ -338,7 +467,8 @@ void RegisterServeCommand(CLI::App& app) {
       ->envname("CROSSDOCK_PORT")
       ->capture_default_str();
   cmd->add_option("--data-dir", o->data_dir,
-                  "Directory for the default database and master key file (default ~/.crossdock)")
+                  "Directory for the default database and master key file (default ~/.crossdock, "
+                  "shared with every crossdock command)")
       ->envname("CROSSDOCK_HOME");
   cmd->add_option("--db", o->db,
                   "SQLite file (default DATA_DIR/crossdock.db) or PostgreSQL URL "
@@ -388,10 +518,10 @@ void RegisterServeCommand(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--workers", o->workers,
                   "Sync worker threads in this process executing queued runs, as `crossdock "
-                  "worker` does (0: leave them to `crossdock worker` processes on the same --db)")
+                  "worker` does (0: leave them to `crossdock worker` processes on the same "
+                  "--db; default 0, 2 with --demo)")
       ->envname("CROSSDOCK_WORKERS")
-      ->check(CLI::Range(0, 64))
-      ->capture_default_str();
+      ->check(CLI::Range(0, 64));
   cmd->add_option("--sts-endpoint", o->sts_endpoint,
                   "STS endpoint for connection tests and --workers (default: AWS's regional "
                   "endpoint)")
@@ -410,7 +540,8 @@ void RegisterServeCommand(CLI::App& app) {
                 "--demo: use peers already started with eval \"$(scripts/peers/start.sh)\" "
                 "(RGW_* and CROSSDOCK_* variables) instead of starting them");
   cmd->add_option("--peers-dir", o->peers_dir,
-                  "--demo: data directory of the peers (default DATA_DIR/peers)")
+                  "--demo: data directory of the peers (default DATA_DIR/peers; as root "
+                  "/tmp/crossdock-demo-peers-0, which the postgres user can reach)")
       ->envname("CROSSDOCK_DEMO_PEERS_DIR");
   cmd->footer(
       "Environment: every option can also be set by the variable shown next to it.\n"

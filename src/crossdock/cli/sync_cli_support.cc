@@ -1,6 +1,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/cli/demo_settings.h"
 #include "crossdock/cli/sync_cli.h"
 #include "crossdock/connect/connection_runtime.h"
 
@@ -45,6 +47,18 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   ASSIGN_OR_RETURN(auto outbound,
                    http::OutboundPolicy::FromStrings(o.allowed_networks, "allow-network"));
   co.tenant_outbound = std::make_shared<const http::OutboundPolicy>(std::move(outbound));
+  // While `crossdock serve --demo` runs on this store: its peers and pretend vendor keys,
+  // unless endpoints were given.
+  if (auto demo = FindDemoSettings(ctx.base.store_location);
+      demo && co.sts_endpoint.empty() && co.s3_endpoint.empty()) {
+    co.sts_endpoint = demo->sts_endpoint;
+    co.s3_endpoint = demo->s3_endpoint;
+    aws::AwsCredentials creds;
+    creds.access_key_id = demo->vendor_access_key_id;
+    creds.secret_access_key = demo->vendor_secret_access_key;
+    co.vendor_credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
+    UseDemoPostgresPassword(*demo);
+  }
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

@@ -14,6 +14,17 @@ Error ArnError(std::string_view component, std::string message) {
   return Error(ErrorCode::kInvalidArgument, std::move(message), "arn." + std::string(component));
 }
 
+// `"text"` built by appending: GCC 12 at -O3 reports a false -Wrestrict for the
+// `"\"" + std::string(...)` form (operator+(const char*, string&&) inserts at the front).
+std::string Quoted(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  out.append(text);
+  out += '"';
+  return out;
+}
+
 bool HasWildcard(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
 
 // Splits on the first five colons. Returns false when there are fewer than six parts.
@@ -134,8 +145,8 @@ Status CheckServiceRules(const Arn& arn, bool pattern) {
       size_t slash = bucket.find('/');
       if (slash != std::string_view::npos) bucket = bucket.substr(0, slash);
       if (!wild(std::string(bucket)) && !IsBucketName(bucket)) {
-        return ArnError("resource", "\"" + std::string(bucket) +
-                                        "\" is not a valid S3 bucket name (3 to 63 lower-case "
+        return ArnError("resource", Quoted(bucket) +
+                                        " is not a valid S3 bucket name (3 to 63 lower-case "
                                         "letters, digits, dots and hyphens, starting and ending "
                                         "with a letter or digit)");
       }
@@ -170,13 +181,13 @@ Result<Arn> Parse(std::string_view text, bool pattern) {
   if (text.empty()) return ArnError("prefix", "the ARN is empty; expected arn:PARTITION:...");
   if (!text.starts_with("arn:")) {
     if (IsAccountId(text)) {
-      return ArnError("prefix", "\"" + std::string(text) +
-                                    "\" is an account id, not an ARN; an account's ARN is "
+      return ArnError("prefix", Quoted(text) +
+                                    " is an account id, not an ARN; an account's ARN is "
                                     "arn:aws:iam::" +
                                     std::string(text) + ":root");
     }
-    return ArnError("prefix", "\"" + std::string(text) +
-                                  "\" is not an ARN: it must start with \"arn:\" (lower case)");
+    return ArnError("prefix",
+                    Quoted(text) + " is not an ARN: it must start with \"arn:\" (lower case)");
   }
   for (char c : text) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
@@ -187,8 +198,8 @@ Result<Arn> Parse(std::string_view text, bool pattern) {
   }
   std::array<std::string_view, 6> parts;
   if (!SplitArn(text, parts)) {
-    return ArnError("resource", "\"" + std::string(text) +
-                                    "\" has fewer than six colon-separated components "
+    return ArnError("resource", Quoted(text) +
+                                    " has fewer than six colon-separated components "
                                     "(arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)");
   }
   Arn arn{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]),
@@ -224,8 +235,8 @@ Result<Arn> Parse(std::string_view text, bool pattern) {
                     "name");
   }
   if (!pattern && HasWildcard(text)) {
-    return ArnError("resource", "\"" + std::string(text) +
-                                    "\" contains a wildcard; a concrete ARN is needed here");
+    return ArnError("resource",
+                    Quoted(text) + " contains a wildcard; a concrete ARN is needed here");
   }
   RETURN_IF_ERROR(CheckServiceRules(arn, pattern));
   return arn;
@@ -251,8 +262,7 @@ bool IsKnownPartition(std::string_view partition) {
 Result<std::string> PartitionForRegion(std::string_view region) {
   if (!IsRegion(region)) {
     return Error(ErrorCode::kInvalidArgument,
-                 "\"" + std::string(region) + "\" is not an AWS region; use e.g. us-east-1",
-                 "region");
+                 Quoted(region) + " is not an AWS region; use e.g. us-east-1", "region");
   }
   if (region.starts_with("cn-")) return std::string("aws-cn");
   if (region.starts_with("us-gov-")) return std::string("aws-us-gov");

@@ -3,9 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <memory>
+#include <vector>
 
 #include "crossdock/aws/aws_client.h"
 #include "crossdock/aws/credentials/static_provider.h"
@@ -13,23 +12,12 @@
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/generate.h"
+#include "crossdock/server/demo_process.h"
 
 namespace crossdock::server {
 namespace {
 
 using ojson = nlohmann::ordered_json;
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
 
 Result<http::HttpResponse> IamCall(aws::AwsClient& client, const DemoPeers& peers,
                                    const std::string& action, const std::string& params) {
@@ -56,6 +44,24 @@ std::string DemoPeers::RoleArn() const {
   return fmt::format("arn:aws:iam::{}:role/{}", Get("RGW_CUSTOMER_ACCOUNT"), kRoleName);
 }
 
+std::string DemoPeers::PostgresPassword() const {
+  std::string url = Get("CROSSDOCK_PG_URL");
+  size_t scheme = url.find("://");
+  size_t at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return "";
+  std::string userinfo = url.substr(scheme + 3, at - scheme - 3);
+  size_t colon = userinfo.find(':');
+  return colon == std::string::npos ? "" : userinfo.substr(colon + 1);
+}
+
+std::string DemoPeers::PostgresHost() const {
+  std::string url = SamplesPostgresUrl();
+  size_t at = url.find('@');
+  if (at == std::string::npos) return "";
+  size_t slash = url.find('/', at);
+  return url.substr(at + 1, slash == std::string::npos ? std::string::npos : slash - at - 1);
+}
+
 std::map<std::string, std::string> ParseExportLines(std::string_view text) {
   std::map<std::string, std::string> out;
   size_t start = 0;
@@ -78,29 +84,90 @@ std::map<std::string, std::string> ParseExportLines(std::string_view text) {
   return out;
 }
 
-Result<DemoPeers> StartDemoPeers(const std::string& scripts_dir, const std::string& data_dir) {
-  std::string script = scripts_dir + "/peers/start.sh";
-  std::string command = fmt::format("bash {} {} 2>{}", ShellQuote(script), ShellQuote(data_dir),
-                                    ShellQuote(data_dir + ".start.log"));
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) {
-    return Error(ErrorCode::kUnavailable, "cannot run " + script, "demo");
+namespace {
+
+// The error of a script that did not succeed: how it ended, its log's last lines and a fix.
+Error ScriptError(const std::string& what, const ScriptRun& run, const std::string& log_path,
+                  const std::string& detail_log = "") {
+  if (run.interrupted) {
+    return Error(ErrorCode::kCancelled,
+                 fmt::format("{} was interrupted by signal {}", what, run.signal_received), "demo");
   }
-  std::string output;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
-  int rc = ::pclose(pipe);
+  // The log's last lines, without the clean-up's "stopped ..." lines that follow a failure.
+  std::string tail;
+  std::string all = TailOfFile(log_path, 40);
+  std::vector<std::string> kept;
+  for (size_t start = 0; start < all.size();) {
+    size_t end = all.find('\n', start);
+    std::string line = all.substr(start, end - start);
+    start = end == std::string::npos ? all.size() : end + 1;
+    if (!line.starts_with("[peers] stopped ")) kept.push_back(line);
+  }
+  for (size_t i = kept.size() > 6 ? kept.size() - 6 : 0; i < kept.size(); ++i)
+    tail += kept[i] + "\n";
+  // PostgreSQL says why it did not start only in its own log.
+  if (!detail_log.empty() && all.find("postgresql failed") != std::string::npos) {
+    tail += TailOfFile(detail_log, 3);
+  }
+  std::string hint = "see " + log_path + " and scripts/peers/README.md";
+  if (tail.find("already in use") != std::string::npos ||
+      tail.find("could not bind") != std::string::npos) {
+    hint =
+        "another program (or an earlier demo) holds the port: stop it, or choose other "
+        "ports with RGW_PORT, RGW_MON_PORT, CROSSDOCK_FRONT_PORT, CROSSDOCK_FAULT_PORT, "
+        "CROSSDOCK_FAULT_CONTROL_PORT and CROSSDOCK_PG_PORT; " +
+        hint;
+  } else if (tail.find("Permission denied") != std::string::npos ||
+             tail.find("permission denied") != std::string::npos) {
+    hint =
+        "a peer cannot reach its data directory (PostgreSQL runs as the postgres user "
+        "when crossdock runs as root): choose one every user can traverse with "
+        "--peers-dir; " +
+        hint;
+  } else if (tail.find("not root") != std::string::npos) {
+    hint = "install the packages it names once as root (bash scripts/install-deps.sh); " + hint;
+  }
+  return Error(ErrorCode::kUnavailable,
+               fmt::format("{} {}{}\n{}", what, DescribeWaitStatus(run.wait_status),
+                           tail.empty() ? "" : "; its last lines:\n" + tail, "fix: " + hint),
+               "demo");
+}
+
+}  // namespace
+
+Result<DemoPeers> StartDemoPeers(const std::string& scripts_dir, const std::string& data_dir,
+                                 const sigset_t* stop_signals) {
+  std::string script = scripts_dir + "/peers/start.sh";
+  std::string log_path = data_dir + ".start.log";
+  ASSIGN_OR_RETURN(ScriptRun run,
+                   RunScript({"bash", script, data_dir}, {}, log_path, stop_signals));
   DemoPeers peers;
-  peers.env = ParseExportLines(output);
-  if (rc != 0 || peers.Get("CROSSDOCK_STS_ENDPOINT").empty()) {
-    return Error(ErrorCode::kUnavailable,
-                 fmt::format("the demo peers did not start ({} exited with {}); see {} and "
-                             "scripts/peers/README.md",
-                             script, rc, data_dir + ".start.log"),
-                 "demo");
+  peers.env = ParseExportLines(run.output);
+  if (!run.ok() || peers.Get("CROSSDOCK_STS_ENDPOINT").empty()) {
+    return ScriptError("the demo peers did not start: " + script, run, log_path,
+                       data_dir + "/log/postgresql.log");
   }
   return peers;
+}
+
+Status SeedDemoSamples(const std::string& scripts_dir, const std::string& log_path,
+                       DemoPeers& peers, const sigset_t* stop_signals) {
+  std::string script = scripts_dir + "/peers/seed_demo.py";
+  std::map<std::string, std::string> env = peers.env;
+  env["DEMO_PREFIX"] = DemoPeers::kPrefix;
+  ASSIGN_OR_RETURN(ScriptRun run,
+                   RunScript({"/usr/bin/python3", script}, env, log_path, stop_signals));
+  if (!run.ok()) return ScriptError("the demo's sample data: " + script, run, log_path);
+  for (auto& [k, v] : ParseExportLines(run.output)) peers.env[k] = v;
+  return OkStatus();
+}
+
+Status StopDemoPeers(const std::string& scripts_dir, const std::string& data_dir) {
+  std::string script = scripts_dir + "/peers/stop.sh";
+  std::string log_path = data_dir + ".start.log";
+  ASSIGN_OR_RETURN(ScriptRun run, RunScript({"bash", script, data_dir}, {}, log_path, nullptr));
+  if (!run.ok()) return ScriptError("stopping the demo peers: " + script, run, log_path);
+  return OkStatus();
 }
 
 Result<DemoPeers> DemoPeersFromEnvironment() {
@@ -137,7 +204,8 @@ std::string RoleNameFromArn(std::string_view arn) {
 }
 
 Status ApplyRolePolicies(const DemoPeers& peers, const std::string& role_name,
-                         const std::string& trust_policy, const std::string& permission_policy) {
+                         const std::string& trust_policy, const std::string& permission_policy,
+                         const std::string& policy_name) {
   aws::AwsCredentials creds;
   creds.access_key_id = peers.Get("RGW_CUSTOMER_ACCESS_KEY");
   creds.secret_access_key = peers.Get("RGW_CUSTOMER_SECRET_KEY");
@@ -162,8 +230,8 @@ Status ApplyRolePolicies(const DemoPeers& peers, const std::string& role_name,
     }
   }
   auto put = IamCall(client, peers, "PutRolePolicy",
-                     "&RoleName=" + name + "&PolicyName=crossdock&PolicyDocument=" +
-                         aws::sts::FormEncode(permission_policy));
+                     "&RoleName=" + name + "&PolicyName=" + aws::sts::FormEncode(policy_name) +
+                         "&PolicyDocument=" + aws::sts::FormEncode(permission_policy));
   if (!put.ok()) return std::move(put).error().WithContext("demo: PutRolePolicy " + role_name);
   return OkStatus();
 }
@@ -179,13 +247,26 @@ void AddDemoRoutes(ServiceState& state, std::shared_ptr<const DemoPeers> peers,
             .tag = "demo",
             .response_schema = ojson::parse(R"({"type": "object", "properties": {
         "account_id": {"type": "string"}, "role_arn": {"type": "string"},
-        "bucket": {"type": "string"}, "region": {"type": "string"}}})"),
+        "bucket": {"type": "string"}, "region": {"type": "string"},
+        "samples": {"type": "object", "properties": {
+          "s3_prefix": {"type": "string"},
+          "postgres": {"type": "object", "properties": {
+            "url": {"type": "string"}, "table": {"type": "string"}}}}}}})"),
             .handler = [peers](RequestContext&) {
               ojson j;
               j["account_id"] = peers->Get("RGW_CUSTOMER_ACCOUNT");
               j["role_arn"] = peers->RoleArn();
               j["bucket"] = peers->Get("RGW_BUCKET") + "/" + DemoPeers::kPrefix;
               j["region"] = peers->Get("RGW_REGION");
+              // Sample data for a first sync: files under s3_prefix of the demo connection's
+              // bucket/path, and a table in a PostgreSQL whose host the server allows.
+              ojson samples = ojson::object();
+              samples["s3_prefix"] = peers->SamplesPrefix();
+              if (!peers->SamplesPostgresUrl().empty()) {
+                samples["postgres"] = {{"url", peers->SamplesPostgresUrl()},
+                                       {"table", peers->SamplesPostgresTable()}};
+              }
+              j["samples"] = samples;
               return JsonReply(j);
             }});
   routes.push_back(Route{
@@ -223,7 +304,7 @@ void AddDemoRoutes(ServiceState& state, std::shared_ptr<const DemoPeers> peers,
         if (!policies.ok()) return FromError(policies.error());
         Status st =
             ApplyRolePolicies(*peers, RoleNameFromArn(c->role_arn), policies->trust_policy.dump(),
-                              policies->permission_policy.dump());
+                              policies->permission_policy.dump(), "crossdock-" + c->id);
         if (!st.ok()) return FromError(st.error());
         return JsonReply(ojson{{"role_arn", c->role_arn}, {"applied", true}});
       }});

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/crypto/token_hash.h"
@@ -56,6 +58,26 @@ Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& option
   result.org_id = org.id;
   result.admin_token = issued.token;
   return result;
+}
+
+Result<std::string> IssueDemoToken(store::Store& store, const std::string& org_id) {
+  ASSIGN_OR_RETURN(auto tokens, store.ListApiTokens(org_id));
+  for (const auto& t : tokens) {
+    if (t.name.starts_with("demo-") && !t.revoked_at) {
+      RETURN_IF_ERROR(store.RevokeApiToken(org_id, t.id));
+    }
+  }
+  crypto::IssuedToken issued = crypto::IssueToken();
+  store::ApiToken token;
+  token.org_id = org_id;
+  token.name = fmt::format("demo-{}", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+  token.token_hash = issued.hash;
+  token.hint = issued.hint;
+  ASSIGN_OR_RETURN(auto stored, store.CreateApiToken(token));
+  (void)stored;
+  return issued.token;
 }
 
 Status PrepareDemoRole(store::Store& store, const std::string& org_id, const DemoPeers& peers) {

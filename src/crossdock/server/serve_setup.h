@@ -37,6 +37,10 @@ Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& option
 // External ID(s).
 Status PrepareDemoRole(store::Store& store, const std::string& org_id, const DemoPeers& peers);
 
+// Demo: a new admin token for the organization, named "demo-<unix ms>", revoking earlier
+// demo tokens, so that every demo start prints one a newcomer can use. Returns the token.
+Result<std::string> IssueDemoToken(store::Store& store, const std::string& org_id);
+
 struct ExtraRoutesOptions {
   std::shared_ptr<const DemoPeers> demo;  // demo routes when set
   std::string sts_endpoint;               // connection tests: STS endpoint override

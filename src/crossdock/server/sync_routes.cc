@@ -151,6 +151,29 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   return r;
 }
 
+// PATCH: the whole definition again (name optional: the current one), judged as on create.
+Reply Update(ServiceState& state, RequestContext& ctx) {
+  auto body = ParseJsonObject(ctx.body);
+  if (!body.ok()) return BadRequest(body.error());
+  auto current = state.syncs->Get(ctx.org_id, ctx.Param("id"));
+  if (!current.ok()) return FromError(current.error());
+  std::string name = current->name;
+  if (body->contains("name")) {
+    auto given = RequiredString(*body, "name");
+    if (!given.ok()) return BadRequest(given.error());
+    name = *given;
+  }
+  nlohmann::json spec_json = *body;
+  spec_json.erase("name");
+  auto spec = sync::SyncSpecFromJson(spec_json);
+  if (!spec.ok()) return FromError(spec.error());
+  Status allowed = CheckApiSpec(state, ctx.org_id, *spec);
+  if (!allowed.ok()) return FromError(allowed.error());
+  auto updated = state.syncs->Update(ctx.org_id, current->id, name, *spec);
+  if (!updated.ok()) return FromError(updated.error());
+  return JsonReply(sync::SyncToJson(*updated));
+}
+
 // The run {run} of the sync {id}, both of the caller's organization; kNotFound otherwise
 // (also for a run of another sync of the same organization).
 Result<sync::SyncRun> RunOfSync(sync::SyncService& syncs, RequestContext& ctx) {
@@ -243,6 +266,19 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
       .error_statuses = {409, 422},
       .handler = WithSyncs(state, [&state](sync::SyncService&, RequestContext& ctx) {
         return Create(state, ctx);
+      })});
+  routes.push_back(Route{
+      .method = "PATCH",
+      .path = "/v1/syncs/{id}",
+      .operation_id = "updateSync",
+      .summary = "Replace a sync's definition (source, destination, format...; name optional) "
+                 "while no run of it is active",
+      .tag = "syncs",
+      .request_schema = SyncInputSchema(),
+      .response_schema = SyncSchema(),
+      .error_statuses = {404, 409, 422},
+      .handler = WithSyncs(state, [&state](sync::SyncService&, RequestContext& ctx) {
+        return Update(state, ctx);
       })});
   routes.push_back(
       Route{.method = "GET",

@@ -8,6 +8,7 @@
 #include "crossdock/core/metrics.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/server/json_body.h"
+#include "crossdock/server/rotation_precheck.h"
 #include "crossdock/server/routes.h"
 #include "crossdock/server/serve_setup.h"
 
@@ -111,6 +112,12 @@ RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
           "fix": {"type": "string"}, "aws_code": {"type": "string"}}}}}})"),
             .error_statuses = {404, 409, 422},
             .handler = [&store, env](RequestContext& ctx) { return RunTest(store, *env, ctx); }});
+  AddRotationPrecheckRoute(store,
+                           PrecheckAccess{.vendor_credentials = env->vendor_credentials,
+                                          .vendor_principal_arn = env->vendor_principal_arn,
+                                          .sts_endpoint = env->sts_endpoint,
+                                          .transport = env->transport},
+                           routes);
   if (options.demo) {
     ServiceState state;
     state.store = &store;

@@ -1,13 +1,20 @@
 // crossdock web UI: a single page over the /v1 REST API, no framework and no build step.
 // Views (hash routes): #/token, #/connections, #/connections/new, #/connections/{id},
-// #/syncs, #/syncs/{id}, #/identity. The API token is kept in sessionStorage only (gone when
-// the tab closes).
-// Forms check what the API checks before sending, and show the API's field errors next to
-// the field they name.
+// #/syncs, #/syncs/new, #/syncs/{id}, #/syncs/{id}/edit, #/tokens, #/identity. The API token
+// is kept in sessionStorage only (gone when the tab closes).
+// Forms show the API's field errors next to the field they name, in the field's own words
+// (FIELD_LABELS), with aria-invalid and aria-describedby; status changes are announced in the
+// aria-live region #status. The last connection test of each connection is kept in
+// localStorage with the connection's updated_at, so a change clears it.
 'use strict';
 
 const TOKEN_KEY = 'crossdock.token';
-const main = () => document.getElementById('main');
+const EXPIRED_KEY = 'crossdock.expired';
+const TEST_KEY = 'crossdock.test.';
+const mainEl = () => document.getElementById('main');
+// The page's content; null and false children are left out.
+const main = () => ({replaceChildren: (...nodes) =>
+  mainEl().replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false))});
 let apiInfo = null; // {demo: {...}|null, canTest: bool}
 
 // ---------- small helpers ----------
@@ -37,6 +44,50 @@ function toast(text) {
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ''; }
 
+// Announces a status change to screen readers (and shows it in the status line).
+function announce(text) {
+  const s = document.getElementById('status');
+  if (s) s.textContent = text;
+}
+
+function timeAgo(iso) {
+  if (!iso) return 'never';
+  const t = new Date(iso);
+  const s = Math.round((Date.now() - t.getTime()) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return t.toLocaleString();
+}
+
+// The words a person reads for each API field name.
+const FIELD_LABELS = {
+  'name': 'Name', 'type': 'Type', 'auth_method': 'Authentication method',
+  'role_arn': 'IAM Role ARN', 'region': 'Bucket region', 'bucket': 'Bucket', 'path': 'Path',
+  'access_key_id': 'AWS Access Key ID', 'secret_access_key': 'AWS Secret Access Key',
+  'databricks.workspace_url': 'Workspace URL', 'databricks.warehouse_id': 'SQL warehouse ID',
+  'databricks.token': 'Access token', 'redshift.workgroup': 'Workgroup',
+  'redshift.database': 'Database', 'redshift.vpc_endpoint.host': 'VPC endpoint host',
+  'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
+  'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
+  'source.url': 'PostgreSQL URL', 'source.table': 'Table', 'source.query': 'Query',
+  'destination': 'Destination', 'destination.connection': 'Destination connection',
+  'destination.path': 'Destination path', 'format': 'File format', 'compression': 'Compression',
+};
+
+// An API message that starts with the field's API name, in human words: "role_arn is
+// required" -> "IAM Role ARN is required".
+function humanize(message, fieldName) {
+  if (!message) return '';
+  let out = message;
+  for (const [api, label] of Object.entries(FIELD_LABELS)) {
+    if (api === fieldName || out.startsWith(api + ' ')) {
+      if (out.startsWith(api + ' ')) out = label + out.slice(api.length);
+    }
+  }
+  return out.charAt(0).toUpperCase() + out.slice(1);
+}
+
 class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
@@ -57,6 +108,8 @@ async function api(method, path, body, raw) {
   }
   const res = await fetch(path, init);
   if (res.status === 401) {
+    // The token expired or was revoked: say so on the sign-in page.
+    if (token()) sessionStorage.setItem(EXPIRED_KEY, '1');
     sessionStorage.removeItem(TOKEN_KEY);
     location.hash = '#/token';
     throw new ApiError(401, await res.json().catch(() => null));
@@ -79,8 +132,8 @@ function copyButton(getText, testid) {
     }}, 'Copy');
 }
 
-async function download(path, fallbackName) {
-  const res = await api('GET', path, undefined, true);
+async function download(path, fallbackName, body) {
+  const res = await api(body ? 'POST' : 'GET', path, body, true);
   const cd = res.headers.get('Content-Disposition') || '';
   const m = /filename="([^"]+)"/.exec(cd);
   const blob = await res.blob();
@@ -89,6 +142,9 @@ async function download(path, fallbackName) {
 }
 
 // ---------- validation, as the API does it (connect/validation.cc) ----------
+// HOOK: the server is to publish these rules; validateConnection() is the one place that
+// checks a connection before it is sent, so replacing its body with rules fetched from the
+// server (loadApiInfo) changes nothing else. The API's answer always has the last word.
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/([\w+=,.@\-/]*\/)?[\w+=,.@-]{1,64}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
@@ -158,23 +214,38 @@ function showFieldErrors(form, errors) {
   form.querySelectorAll('.field').forEach((f) => {
     f.classList.remove('invalid');
     const e = f.querySelector('.field-error'); if (e) e.remove();
+    const input = f.querySelector('input, select, textarea');
+    if (input) {
+      input.removeAttribute('aria-invalid');
+      const hint = f.querySelector('.hint');
+      if (hint) input.setAttribute('aria-describedby', hint.id); else input.removeAttribute('aria-describedby');
+    }
   });
   const general = form.querySelector('.form-error');
   general.textContent = '';
-  let unplaced = [];
+  const unplaced = [];
   for (const err of errors) {
     // A path is typed into the bucket field ("output/customers"): show its errors there.
     const name = {'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field;
     const field = name && form.querySelector(`.field[data-field="${name}"]`);
+    const message = humanize(err.message, err.field);
     if (field && !field.hidden) {
       if (field.querySelector('.field-error')) continue;
       field.classList.add('invalid');
-      field.append(h('div', {class: 'field-error', 'data-testid': 'error-' + err.field}, err.message));
+      const input = field.querySelector('input, select, textarea');
+      const id = (input ? input.id : name) + '-error';
+      field.append(h('div', {class: 'field-error', id, 'data-testid': 'error-' + err.field}, message));
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        const hint = field.querySelector('.hint');
+        input.setAttribute('aria-describedby', hint ? `${id} ${hint.id}` : id);
+      }
     } else {
-      unplaced.push(err.message);
+      unplaced.push(message);
     }
   }
   if (unplaced.length) general.textContent = unplaced.join(' ');
+  if (errors.length) announce(`${errors.length === 1 ? 'One field needs' : errors.length + ' fields need'} attention.`);
   const first = form.querySelector('.field.invalid input, .field.invalid select');
   if (first) first.focus();
 }
@@ -183,7 +254,10 @@ function showFieldErrors(form, errors) {
 function viewToken() {
   const input = h('input', {type: 'password', id: 'token-input', autocomplete: 'off',
     placeholder: 'cdx_...'});
-  const err = h('div', {class: 'form-error', id: 'token-error'});
+  const expired = sessionStorage.getItem(EXPIRED_KEY) === '1';
+  sessionStorage.removeItem(EXPIRED_KEY);
+  const err = h('div', {class: 'form-error', id: 'token-error', role: 'alert'},
+    expired ? 'Your session ended: the API token expired or was revoked. Sign in again with a valid token.' : '');
   const form = h('form', {class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     sessionStorage.setItem(TOKEN_KEY, input.value.trim());
@@ -200,6 +274,8 @@ function viewToken() {
   h('p', {}, 'Enter an API token of your organization. ',
     h('code', {}, 'crossdock serve'), ' prints the admin token once, when it first starts.'),
   h('label', {for: 'token-input'}, 'API token'), input, err,
+  h('p', {class: 'hint'}, 'Trying the demo? ', h('code', {}, 'crossdock serve --demo'),
+    ' prints a token at every start.'),
   h('div', {class: 'row'}, h('button', {type: 'submit', id: 'token-submit'}, 'Continue')));
   main().replaceChildren(form);
   input.focus();
@@ -210,7 +286,8 @@ async function loadApiInfo() {
   const doc = await (await fetch('/openapi.json')).json();
   const paths = doc.paths || {};
   apiInfo = {canTest: !!paths['/v1/connections/{id}/test'], demo: null,
-    canApply: !!paths['/v1/connections/{id}/demo-apply']};
+    canApply: !!paths['/v1/connections/{id}/demo-apply'],
+    canPrecheck: !!paths['/v1/organization/external-id/precheck']};
   if (paths['/v1/demo']) {
     try { apiInfo.demo = await api('GET', '/v1/demo'); } catch (_) { apiInfo.demo = null; }
   }
@@ -218,24 +295,50 @@ async function loadApiInfo() {
   return apiInfo;
 }
 
+// The last test of a connection, while the connection is unchanged since: {ok, at, failed}.
+function lastTest(c) {
+  if (c.last_test) return c.last_test; // when the server keeps it
+  try {
+    const t = JSON.parse(localStorage.getItem(TEST_KEY + c.id) || 'null');
+    return t && t.updated_at === c.updated_at ? t : null;
+  } catch (_) { return null; }
+}
+
+function rememberTest(c, report, at) {
+  const failed = report.checks.filter((k) => k.status === 'fail').length;
+  localStorage.setItem(TEST_KEY + c.id,
+    JSON.stringify({ok: !!report.ok, at, failed, updated_at: c.updated_at}));
+}
+
+function statusBadge(t) {
+  if (!t) return h('span', {class: 'status skip', 'data-testid': 'connection-status'}, 'Not tested');
+  return h('span', {class: 'status ' + (t.ok ? 'pass' : 'fail'), 'data-testid': 'connection-status'},
+    t.ok ? 'Passed' : `Failed (${t.failed})`);
+}
+
 async function viewConnections() {
   const [list, identity] = await Promise.all([api('GET', '/v1/connections'),
     api('GET', '/v1/identity')]);
-  const rows = list.connections.map((c) => h('tr', {'data-testid': 'connection-row'},
-    h('td', {}, h('a', {href: `#/connections/${c.id}`}, c.name)),
-    h('td', {}, typeLabel(c.type)),
-    h('td', {}, c.auth_method === 'iam-role' ? 'IAM role' : 'Access key'),
-    h('td', {}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
-    h('td', {}, c.region)));
+  const rows = list.connections.map((c) => {
+    const t = lastTest(c);
+    return h('tr', {'data-testid': 'connection-row'},
+      h('td', {}, h('a', {href: `#/connections/${c.id}`}, c.name)),
+      h('td', {}, typeLabel(c.type)),
+      h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
+      h('td', {}, c.region),
+      h('td', {}, statusBadge(t)),
+      h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
+  });
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, 'Connections'), h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: '#/connections/new', id: 'add-connection'}, 'Add connection')),
     h('p', {class: 'hint'}, 'Organization ', h('b', {}, identity.organization.name),
       '. Your External ID: ', h('code', {class: 'value'}, identity.external_id)),
-    rows.length ? h('table', {id: 'connections-table'},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Type'),
-        h('th', {}, 'Authentication'), h('th', {}, 'Bucket'), h('th', {}, 'Region'))),
-      h('tbody', {}, rows))
+    rows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'connections-table'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Type'),
+        h('th', {scope: 'col'}, 'Bucket'), h('th', {scope: 'col'}, 'Region'),
+        h('th', {scope: 'col'}, 'Status'), h('th', {scope: 'col'}, 'Last tested'))),
+      h('tbody', {}, rows)))
       : h('div', {class: 'card empty'}, 'No connections yet. Add one to connect an S3 bucket, ' +
         'a Databricks workspace or a Redshift Serverless workgroup.'));
 }
@@ -245,17 +348,61 @@ function typeLabel(t) {
 }
 
 function field(name, label, input, hint) {
+  const hintId = hint ? input.id + '-hint' : null;
+  if (hintId) input.setAttribute('aria-describedby', hintId);
   return h('div', {class: 'field', 'data-field': name},
-    h('label', {for: input.id}, label), input, hint ? h('div', {class: 'hint'}, hint) : null);
+    h('label', {for: input.id}, label), input, hint ? h('div', {class: 'hint', id: hintId}, hint) : null);
 }
 
 function text(id, attrs) {
   return h('input', Object.assign({type: 'text', id, name: id, autocomplete: 'off'}, attrs || {}));
 }
 
+// Steps 1 and 2 of a new connection: who the customer lets in, and what to click in the AWS
+// console, with the policies ready to deploy for the bucket typed in step 3.
+function consoleSteps(identity, formValues) {
+  const principal = identity.vendor ? identity.vendor.principal : '';
+  const account = (/^arn:[^:]+:iam::(\d{12}):/.exec(principal) || [])[1] || '';
+  const dl = (format, label, file) => h('button', {type: 'button', class: 'secondary',
+    id: `download-${format}`, onclick: async () => {
+      const v = formValues();
+      if (!v.bucket) { announce('Enter the bucket in step 3 first.'); toast('Enter the bucket in step 3 first'); return; }
+      const body = {type: v.type || 's3', buckets: [v.bucket], format};
+      if (v.region) body.region = v.region;
+      if (v.role_arn) body.role_arn = v.role_arn;
+      try { await download('/v1/policies/generate', file, body); } catch (e) { toast(humanize(e.message, e.field)); }
+    }}, label);
+  return [
+    h('section', {class: 'card', 'aria-labelledby': 'who-title'},
+      h('h2', {id: 'who-title'}, '1. Who you let in'),
+      h('p', {class: 'hint'}, 'Your role will trust this principal, and only when it presents ' +
+        'your organization\'s External ID.'),
+      h('dl', {class: 'kv'},
+        h('dt', {}, 'Vendor principal'),
+        h('dd', {}, principal ? h('span', {class: 'row'}, h('code', {class: 'value', id: 'vendor-principal'}, principal),
+          copyButton(() => principal, 'copy-principal')) : 'not configured (crossdock serve --vendor-account-id)'),
+        h('dt', {}, 'External ID'),
+        h('dd', {}, h('span', {class: 'row'}, h('code', {class: 'value', id: 'new-external-id'}, identity.external_id),
+          copyButton(() => identity.external_id, 'copy-new-external-id'))))),
+    h('section', {class: 'card', 'aria-labelledby': 'console-title'},
+      h('h2', {id: 'console-title'}, '2. In the AWS console'),
+      h('ol', {class: 'console-steps'},
+        h('li', {}, 'Open IAM, then Roles, then Create role. Choose ', h('b', {}, 'AWS account'),
+          ', then ', h('b', {}, 'Another AWS account'), ', and enter account ID ',
+          h('code', {}, account || 'of the vendor principal'), '.'),
+        h('li', {}, 'Tick ', h('b', {}, 'Require external ID'), ' and paste the External ID above.'),
+        h('li', {}, 'Attach the permission policy for your bucket. Or skip the console and deploy ' +
+          'the role ready-made (enter the bucket in step 3 first): ',
+        h('span', {class: 'row'}, dl('cloudformation', 'Download CloudFormation', 'crossdock.cfn.yaml'),
+          dl('terraform', 'Download Terraform', 'crossdock.tf'))),
+        h('li', {}, 'Name the role, create it, and copy its ARN into step 3.')))];
+}
+
 async function viewNewConnection() {
   const info = await loadApiInfo();
+  const identity = await api('GET', '/v1/identity');
   let type = null;
+  let currentValues = () => ({});
   const typeCards = [
     ['s3', 'S3', 'Read and write a bucket, optionally limited to a path.'],
     ['databricks', 'Databricks', 'Stage data in S3 for a Databricks SQL warehouse.'],
@@ -267,13 +414,18 @@ async function viewNewConnection() {
   const form = h('form', {id: 'connection-form', hidden: true, novalidate: true});
   main().replaceChildren(
     h('h1', {}, 'Add connection'),
-    h('div', {class: 'steps'}, 'Connections → Add connection → ', h('b', {id: 'step-type'}, 'type'),
-      ' → authentication method → fields → Save'),
-    h('div', {class: 'types'}, typeCards), form);
+    ...consoleSteps(identity, () => currentValues()),
+    h('section', {class: 'card', 'aria-labelledby': 'role-title'},
+      h('h2', {id: 'role-title'}, '3. Role and bucket'),
+      h('p', {class: 'hint'}, 'Type: ', h('b', {id: 'step-type'}, 'choose one'), '.'),
+      h('div', {class: 'types', role: 'group', 'aria-label': 'Connection type'}, typeCards), form));
 
   function choose(value) {
     type = value;
-    typeCards.forEach((c) => c.classList.toggle('selected', c.dataset.type === value));
+    typeCards.forEach((c) => {
+      c.classList.toggle('selected', c.dataset.type === value);
+      c.setAttribute('aria-pressed', c.dataset.type === value ? 'true' : 'false');
+    });
     document.getElementById('step-type').textContent = typeLabel(value);
     buildForm();
   }
@@ -286,13 +438,15 @@ async function viewNewConnection() {
       h('option', {value: 'access-key'}, 'Access Key and Secret'));
     const roleArn = text('role_arn', {placeholder: 'arn:aws:iam::123456789012:role/crossdock',
       value: demo ? demo.role_arn : ''});
+    currentValues = () => ({type, bucket: bucket.value.trim(), region: region.value.trim(),
+      role_arn: method.value === 'iam-role' ? roleArn.value.trim() : ''});
     const keyId = text('access_key_id', {placeholder: 'AKIA...'});
     const secret = h('input', {type: 'password', id: 'secret_access_key', autocomplete: 'off'});
     const region = text('region', {placeholder: 'us-west-1', value: demo ? demo.region : ''});
     const bucket = text('bucket', {placeholder: 'output/customers',
       value: demo && type === 's3' ? demo.bucket : ''});
     const fRole = field('role_arn', 'IAM Role ARN', roleArn,
-      'The role crossdock assumes. After saving you get the External ID and the policies to attach.');
+      'The role you created in step 2, e.g. arn:aws:iam::123456789012:role/crossdock.');
     const fKey = field('access_key_id', 'AWS Access Key ID', keyId);
     const fSecret = field('secret_access_key', 'AWS Secret Access Key', secret,
       'Stored encrypted; never shown again.');
@@ -354,9 +508,14 @@ async function viewNewConnection() {
     method.addEventListener('change', syncAuth);
     syncAuth();
 
-    const save = h('button', {type: 'submit', id: 'save-connection'}, 'Save');
-    form.replaceChildren(h('div', {class: 'card'}, h('h2', {}, typeLabel(type)), ...parts,
-      h('div', {class: 'form-error'}),
+    const save = h('button', {type: 'submit', id: 'save-connection'},
+      info.canTest ? 'Save & test' : 'Save');
+    const applyFirst = h('input', {type: 'checkbox', id: 'apply-first', checked: true});
+    const demoApply = info.canApply && type !== 'redshift-serverless'
+      ? h('label', {class: 'checkbox', for: 'apply-first'}, applyFirst,
+        'Demo: apply the generated policies to the pretend account first') : null;
+    form.replaceChildren(h('div', {}, h('h3', {}, typeLabel(type)), ...parts, demoApply,
+      h('div', {class: 'form-error', role: 'alert'}),
       h('div', {class: 'row'}, save, h('a', {class: 'button secondary', href: '#/connections'}, 'Cancel'))));
     form.hidden = false;
     form.onsubmit = async (ev) => {
@@ -387,8 +546,14 @@ async function viewNewConnection() {
       const local = validateConnection(Object.assign({databricks: {}, redshift: {}}, body));
       if (local.length) { showFieldErrors(form, local); return; }
       save.disabled = true;
+      announce('Saving...');
       try {
         const created = await api('POST', '/v1/connections', body);
+        if (demoApply && applyFirst.checked && body.auth_method === 'iam-role') {
+          announce('Applying the policies to the demo account...');
+          try { await api('POST', `/v1/connections/${created.id}/demo-apply`); } catch (e) { toast(humanize(e.message, e.field)); }
+        }
+        if (info.canTest) sessionStorage.setItem('crossdock.autotest', created.id);
         location.hash = `#/connections/${created.id}`;
       } catch (e) {
         showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
@@ -405,7 +570,7 @@ function policyBlock(title, doc, testid) {
   return h('div', {class: 'card'},
     h('div', {class: 'row'}, h('h2', {}, title), h('span', {class: 'spacer'}),
       copyButton(textOf, 'copy-' + testid)),
-    h('pre', {'data-testid': testid}, textOf()));
+    h('pre', {'data-testid': testid, tabindex: '0', 'aria-label': title}, textOf()));
 }
 
 async function viewConnection(id) {
@@ -416,21 +581,26 @@ async function viewConnection(id) {
   if (c.access_key_id) kv.push(['AWS Access Key ID', c.access_key_id]);
   kv.push(['Region', c.region], ['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
   const extId = h('code', {class: 'value', id: 'external-id'}, c.external_id);
+  const editArea = h('div', {id: 'edit-area'});
   const header = h('div', {class: 'card'},
     h('div', {class: 'row'}, h('h1', {id: 'connection-name'}, c.name), h('span', {class: 'spacer'}),
+      statusBadge(lastTest(c)),
+      h('button', {class: 'secondary', id: 'edit-connection', onclick: () =>
+        editConnection(c, info, editArea, testArea)}, 'Edit'),
       h('button', {class: 'danger', id: 'delete-connection', onclick: async () => {
         if (!confirm(`Delete connection ${c.name}?`)) return;
         await api('DELETE', `/v1/connections/${c.id}`);
         location.hash = '#/connections';
       }}, 'Delete')),
     h('dl', {class: 'kv'}, kv.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    editArea,
     c.auth_method === 'iam-role' ? h('div', {},
       h('h2', {}, 'External ID'),
       h('p', {class: 'hint'}, 'Put it in the sts:ExternalId condition of the role\'s trust policy ' +
         'so that only crossdock, acting for your organization, can assume the role.'),
       h('div', {class: 'row'}, extId, copyButton(() => c.external_id, 'copy-external-id'))) : null);
-  const parts = [header];
   const testArea = h('div', {id: 'test-area'});
+  const parts = [header];
   if (c.auth_method === 'iam-role') {
     try {
       const p = await api('GET', `/v1/connections/${c.id}/policies?format=json`);
@@ -448,6 +618,9 @@ async function viewConnection(id) {
           try {
             await api('POST', `/v1/connections/${c.id}/demo-apply`);
             status.textContent = 'Applied to the demo account: the role now has both policies.';
+            // Earlier results describe the role before this change.
+            localStorage.removeItem(TEST_KEY + c.id);
+            testArea.replaceChildren(h('p', {class: 'hint'}, 'The role changed: test again.'));
           } catch (e) { status.textContent = e.message; } finally { ev.target.disabled = false; }
         }}, 'Apply to the demo account'), status);
       }
@@ -461,57 +634,189 @@ async function viewConnection(id) {
       parts.push(h('div', {class: 'card form-error', id: 'policies-error'}, e.message));
     }
   }
+  let testButton = null;
   if (info.canTest) {
-    parts.push(h('div', {class: 'card'},
-      h('div', {class: 'row'}, h('h2', {}, 'Test connection'), h('span', {class: 'spacer'}),
-        h('button', {id: 'test-connection', onclick: (ev) => runTest(c, ev.target, testArea)},
-          'Test connection')),
+    testButton = h('button', {id: 'test-connection', onclick: (ev) => runTest(c, ev.target, testArea)},
+      'Test connection');
+    // Right under the connection, before the policies: the test is what a user does next.
+    parts.splice(1, 0, h('div', {class: 'card'},
+      h('div', {class: 'row'}, h('h2', {}, 'Test connection'), h('span', {class: 'spacer'}), testButton),
       h('p', {class: 'hint'}, 'Assumes the role with and without the External ID and tries ' +
         'every S3 operation syncs use, inside the bucket path. Nothing is left behind.'),
       testArea));
   }
   main().replaceChildren(...parts);
+  if (testButton && sessionStorage.getItem('crossdock.autotest') === c.id) {
+    sessionStorage.removeItem('crossdock.autotest');
+    await runTest(c, testButton, testArea);
+  }
+}
+
+// The connection's fields, editable in place; Save & test sends a PATCH then tests again.
+function editConnection(c, info, area, testArea) {
+  if (area.firstChild) { area.replaceChildren(); return; }
+  const name = text('edit-name', {value: c.name});
+  const roleArn = text('edit-role_arn', {value: c.role_arn || ''});
+  const keyId = text('edit-access_key_id', {value: c.access_key_id || ''});
+  const secret = h('input', {type: 'password', id: 'edit-secret_access_key', autocomplete: 'off'});
+  const region = text('edit-region', {value: c.region || ''});
+  const bucket = text('edit-bucket', {value: c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''});
+  const role = c.auth_method === 'iam-role';
+  const form = h('form', {id: 'edit-form', novalidate: true, class: 'edit-form'},
+    h('h2', {}, 'Edit connection'),
+    field('name', 'Name', name),
+    role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
+    role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
+    field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
+    field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
+      'May include a path, e.g. output/customers.'),
+    h('div', {class: 'form-error', role: 'alert'}),
+    h('div', {class: 'row'},
+      info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
+      h('button', {type: 'submit', class: info.canTest ? 'secondary' : '', id: 'save-edit'}, 'Save'),
+      h('button', {type: 'button', class: 'secondary', onclick: () => area.replaceChildren()}, 'Cancel')));
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const andTest = ev.submitter && ev.submitter.dataset.test === '1';
+    const body = {};
+    if (name.value.trim() !== c.name) body.name = name.value.trim();
+    if (role && roleArn.value.trim() !== c.role_arn) body.role_arn = roleArn.value.trim();
+    if (!role && keyId.value.trim() !== c.access_key_id) body.access_key_id = keyId.value.trim();
+    if (!role && secret.value) body.secret_access_key = secret.value;
+    if (region.value.trim() !== c.region) body.region = region.value.trim();
+    const b = bucket.value.trim();
+    if (b !== (c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : '')) body.bucket = b;
+    const local = validateConnection(Object.assign({databricks: {}, redshift: {}, _secret_stored: true},
+      c, {bucket: c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''}, body));
+    if (local.length) { showFieldErrors(form, local); return; }
+    try {
+      const updated = Object.keys(body).length
+        ? await api('PATCH', `/v1/connections/${c.id}`, body) : c;
+      // The stored test result no longer describes this connection.
+      if (updated.updated_at !== c.updated_at) localStorage.removeItem(TEST_KEY + c.id);
+      announce('Connection saved.');
+      toast('Saved');
+      if (andTest) sessionStorage.setItem('crossdock.autotest', c.id);
+      testArea.replaceChildren();
+      route();
+    } catch (e) {
+      showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
+    }
+  };
+  area.replaceChildren(form);
+  name.focus();
+}
+
+// Test results: every check with its status; the fixes only for failed checks, each cause
+// once with the checks it explains; the time of the test.
+function renderReport(report, at) {
+  const rows = report.checks.map((k) => h('tr', {'data-testid': 'check-row', 'data-check': k.id,
+    'data-status': k.status},
+  h('td', {}, h('span', {class: `status ${k.status}`}, k.status)),
+  h('td', {}, h('div', {}, k.title || k.id),
+    k.status === 'fail' && k.message ? h('div', {class: 'check-detail'}, k.message + (k.aws_code ? ` (${k.aws_code})` : '')) : null)));
+  const causes = new Map();
+  // The probe objects' names differ per check; the cause they share does not.
+  const same = (t) => (t || '').replace(/crossdock-connection-test-[0-9a-z]+(-multipart)?/g, 'crossdock-connection-test-*');
+  for (const k of report.checks) {
+    if (k.status !== 'fail') continue;
+    const key = same(k.diagnosis) + '\n' + same(k.fix || k.message);
+    if (!causes.has(key)) causes.set(key, {diagnosis: same(k.diagnosis), fix: same(k.fix || k.message), checks: []});
+    causes.get(key).checks.push(k.title || k.id);
+  }
+  const fixes = [...causes.values()].map((c) => h('li', {'data-testid': 'fix'},
+    c.diagnosis ? h('div', {}, c.diagnosis) : null,
+    c.fix ? h('div', {class: 'check-fix'}, h('b', {}, 'Fix: '), c.fix) : null,
+    h('div', {class: 'hint'}, c.checks.length > 1 ? `Explains ${c.checks.length} failed checks: ` : 'Failed check: ',
+      c.checks.join(', '))));
+  const when = new Date(at);
+  return [
+    h('p', {class: 'summary ' + (report.ok ? 'ok' : 'bad'), id: 'test-summary'},
+      report.ok ? 'Every check passed.' : 'Some checks failed: see the fixes below.'),
+    h('p', {class: 'hint', id: 'test-time'}, 'Tested ',
+      h('time', {datetime: when.toISOString()}, when.toLocaleString()), '.'),
+    fixes.length ? h('div', {id: 'test-fixes'}, h('h3', {}, 'What to fix'), h('ol', {}, fixes)) : null,
+    h('div', {class: 'table-wrap'}, h('table', {id: 'checks-table'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Result'), h('th', {scope: 'col'}, 'Check'))),
+      h('tbody', {}, rows)))];
 }
 
 async function runTest(c, button, area) {
   button.disabled = true;
   area.replaceChildren(h('p', {class: 'hint'}, 'Testing...'));
+  announce('Testing the connection...');
   try {
     const report = await api('POST', `/v1/connections/${c.id}/test`, {});
-    const rows = report.checks.map((k) => h('tr', {'data-testid': 'check-row', 'data-check': k.id,
-      'data-status': k.status},
-    h('td', {}, h('span', {class: `status ${k.status}`}, k.status)),
-    h('td', {}, h('div', {}, k.title || k.id),
-      k.message ? h('div', {class: 'check-detail'}, k.message + (k.aws_code ? ` (${k.aws_code})` : '')) : null,
-      k.diagnosis ? h('div', {class: 'check-detail'}, k.diagnosis) : null,
-      k.fix ? h('div', {class: 'check-fix'}, h('b', {}, 'Fix: '), k.fix) : null)));
-    area.replaceChildren(
-      h('p', {class: 'summary ' + (report.ok ? 'ok' : 'bad'), id: 'test-summary'},
-        report.ok ? 'Every check passed.' : 'Some checks failed: see the fixes below.'),
-      h('table', {id: 'checks-table'}, h('tbody', {}, rows)));
+    const at = new Date().toISOString();
+    rememberTest(c, report, at);
+    area.replaceChildren(...renderReport(report, at));
+    const badge = document.querySelector('[data-testid=connection-status]');
+    if (badge) badge.replaceWith(statusBadge(lastTest(c)));
+    announce(report.ok ? 'Connection test passed.' : 'Connection test failed.');
   } catch (e) {
-    area.replaceChildren(h('p', {class: 'form-error'}, e.message));
+    area.replaceChildren(h('p', {class: 'form-error'}, humanize(e.message, e.field)));
   } finally {
     button.disabled = false;
   }
 }
 
 async function viewIdentity() {
+  const info = await loadApiInfo();
   const id = await api('GET', '/v1/identity');
+  const area = h('div', {id: 'rotation-area', 'aria-live': 'polite'});
+  const rotate = h('button', {class: 'secondary', id: 'rotate', type: 'button', disabled: id.rotation_in_progress,
+    onclick: () => area.replaceChildren(h('div', {class: 'notice', role: 'alertdialog', 'aria-labelledby': 'rotate-q'},
+      h('p', {id: 'rotate-q'}, h('b', {}, 'Start an External ID rotation? '),
+        'A new External ID becomes current; the present one stays accepted until you confirm. ' +
+        'Add the new ID to every role\'s trust policy before confirming.'),
+      h('div', {class: 'row'},
+        h('button', {id: 'rotate-yes', type: 'button', onclick: async () => {
+          try { await api('POST', '/v1/organization/external-id/rotate'); announce('Rotation started.'); } catch (e) { toast(e.message); }
+          route();
+        }}, 'Start rotation'),
+        h('button', {class: 'secondary', type: 'button', onclick: () => area.replaceChildren()}, 'Cancel'))))},
+  'Rotate External ID');
+  const confirmBtn = h('button', {class: 'secondary', id: 'confirm-rotation', type: 'button',
+    disabled: !id.rotation_in_progress, onclick: () => precheck()}, 'Confirm rotation...');
+  async function precheck() {
+    area.replaceChildren(h('p', {class: 'hint'}, 'Checking which roles accept the new External ID...'));
+    if (!info.canPrecheck) {
+      area.replaceChildren(confirmDialog(null));
+      return;
+    }
+    try {
+      const r = await api('POST', '/v1/organization/external-id/precheck');
+      area.replaceChildren(confirmDialog(r));
+    } catch (e) { area.replaceChildren(h('p', {class: 'form-error'}, e.message)); }
+  }
+  function confirmDialog(r) {
+    const blocked = r ? r.connections.filter((c) => !c.accepts_new_id) : [];
+    const yes = h('button', {id: 'confirm-yes', type: 'button', class: 'danger', disabled: blocked.length > 0,
+      onclick: async () => {
+        try { await api('POST', '/v1/organization/external-id/confirm'); announce('Rotation confirmed.'); } catch (e) { toast(e.message); }
+        route();
+      }}, 'Confirm: retire the previous External ID');
+    return h('div', {class: 'notice', role: 'alertdialog', 'aria-labelledby': 'confirm-q', id: 'precheck'},
+      h('p', {id: 'confirm-q'}, h('b', {}, 'Retire the previous External ID? '),
+        'Roles that do not list the new ID in their trust policy stop working at once.'),
+      blocked.length ? h('div', {},
+        h('p', {class: 'form-error', id: 'precheck-blocked'}, `${blocked.length} connection${blocked.length > 1 ? 's' : ''} ` +
+          'cannot yet be assumed with the new External ID; update their trust policies (or use the demo\'s Apply), then check again:'),
+        h('ul', {}, blocked.map((c) => h('li', {'data-testid': 'precheck-blocked-connection'},
+          h('a', {href: `#/connections/${c.id}`}, c.name), ': ', h('span', {class: 'wrap'}, c.message || c.role_arn)))))
+        : h('p', {class: 'summary ok', id: 'precheck-ok'}, r ? 'Every IAM-role connection accepts the new External ID.' : ''),
+      h('div', {class: 'row'}, yes,
+        h('button', {class: 'secondary', type: 'button', id: 'precheck-again', onclick: () => precheck()}, 'Check again'),
+        h('button', {class: 'secondary', type: 'button', onclick: () => area.replaceChildren()}, 'Cancel')));
+  }
   const parts = [h('h1', {}, 'Identity'),
     h('div', {class: 'card'}, h('dl', {class: 'kv'},
       h('dt', {}, 'Organization'), h('dd', {}, id.organization.name),
       h('dt', {}, 'Vendor principal'), h('dd', {}, id.vendor ? id.vendor.principal : 'not configured'),
-      h('dt', {}, 'External ID'), h('dd', {}, h('code', {class: 'value'}, id.external_id)),
-      h('dt', {}, 'Rotation'), h('dd', {}, id.rotation_in_progress
+      h('dt', {}, 'External ID'), h('dd', {}, h('code', {class: 'value', id: 'identity-external-id'}, id.external_id)),
+      h('dt', {}, 'Rotation'), h('dd', {id: 'rotation-state'}, id.rotation_in_progress
         ? 'in progress: trust policies should list both IDs until you confirm' : 'none')),
-    h('div', {class: 'row'},
-      h('button', {class: 'secondary', id: 'rotate', disabled: id.rotation_in_progress,
-        onclick: async () => { await api('POST', '/v1/organization/external-id/rotate'); route(); }},
-      'Rotate External ID'),
-      h('button', {class: 'secondary', id: 'confirm-rotation', disabled: !id.rotation_in_progress,
-        onclick: async () => { await api('POST', '/v1/organization/external-id/confirm'); route(); }},
-      'Confirm rotation')))];
+    h('div', {class: 'row'}, rotate, confirmBtn), area)];
   if (id.example_trust_policy) parts.push(policyBlock('Example trust policy', id.example_trust_policy, 'example-trust-policy'));
   main().replaceChildren(...parts);
 }
@@ -541,20 +846,24 @@ async function viewSyncs() {
     h('td', {}, s.spec.copy ? 'copy' : `${s.spec.format || ''} ${s.spec.compression || ''}`),
     h('td', {}, s.cursor || '')));
   main().replaceChildren(
-    h('h1', {}, 'Syncs'),
-    h('p', {class: 'hint'}, 'Create syncs with POST /v1/syncs or crossdock sync create; runs ' +
-      'are executed by crossdock worker processes or crossdock serve --workers.'),
-    rows.length ? h('table', {id: 'syncs-table'},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Source'),
-        h('th', {}, 'Destination'), h('th', {}, 'Output'), h('th', {}, 'Cursor'))),
-      h('tbody', {}, rows))
-      : h('div', {class: 'card empty'}, 'No syncs yet.'));
+    h('div', {class: 'row'}, h('h1', {}, 'Syncs'), h('span', {class: 'spacer'}),
+      h('a', {class: 'button', href: '#/syncs/new', id: 'new-sync'}, 'New sync')),
+    h('p', {class: 'hint'}, 'A sync copies rows or files from a source into a connection\'s ' +
+      'bucket. Runs are executed by the server\'s workers (crossdock serve --workers N) or by ' +
+      'crossdock worker processes on the same store.'),
+    rows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'syncs-table'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Source'),
+        h('th', {scope: 'col'}, 'Destination'), h('th', {scope: 'col'}, 'Output'), h('th', {scope: 'col'}, 'Cursor'))),
+      h('tbody', {}, rows)))
+      : h('div', {class: 'card empty'}, 'No syncs yet. Create one with New sync.'));
 }
 
 async function viewSync(id) {
   const [s, runs] = await Promise.all([api('GET', `/v1/syncs/${encodeURIComponent(id)}`),
     api('GET', `/v1/syncs/${encodeURIComponent(id)}/runs?limit=20`)]);
   const active = runs.runs.some((r) => ['queued', 'running', 'committing'].includes(r.status));
+  // A run queued for a while: no worker is free (or none runs).
+  const waiting = runs.runs.some((r) => r.status === 'queued' && Date.now() - new Date(r.created_at).getTime() > 5000);
   const runRows = runs.runs.map((r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
     h('td', {}, h('code', {}, r.id)),
     h('td', {}, h('span', {class: `status ${r.status}`, 'data-testid': 'run-status'}, r.status)),
@@ -571,6 +880,7 @@ async function viewSync(id) {
       }}, 'Cancel') : '')));
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, s.name), h('span', {class: 'spacer'}),
+      h('a', {class: 'button secondary', id: 'edit-sync', href: `#/syncs/${encodeURIComponent(s.id)}/edit`}, 'Edit'),
       h('button', {id: 'run-now', disabled: active, onclick: async () => {
         try {
           await api('POST', `/v1/syncs/${encodeURIComponent(s.id)}/runs`);
@@ -584,13 +894,143 @@ async function viewSync(id) {
       h('dt', {}, 'Destination'), h('dd', {}, describeEnd(s.spec.destination)),
       h('dt', {}, 'Cursor'), h('dd', {}, s.cursor || 'none'))),
     policyBlock('Definition', s.spec, 'sync-spec'),
-    h('h2', {}, 'Runs'),
-    runRows.length ? h('table', {id: 'runs-table'},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Status'), h('th', {}, 'Rows'),
-        h('th', {}, 'Bytes'), h('th', {}, 'Files'), h('th', {}, 'Duration'), h('th', {}, 'Error'),
-        h('th', {}, ''))),
-      h('tbody', {}, runRows))
+    h('h2', {}, 'Run history'),
+    waiting ? h('p', {class: 'hint', id: 'queued-hint'},
+      'Queued runs start when a worker is free: crossdock serve --workers N, or crossdock worker on the same store.') : null,
+    runRows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'runs-table'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Run'), h('th', {scope: 'col'}, 'Status'),
+        h('th', {scope: 'col'}, 'Rows'), h('th', {scope: 'col'}, 'Bytes'), h('th', {scope: 'col'}, 'Files'),
+        h('th', {scope: 'col'}, 'Duration'), h('th', {scope: 'col'}, 'Error'),
+        h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
+      h('tbody', {}, runRows)))
       : h('div', {class: 'card empty'}, 'No runs yet.'));
+  // While a run is active the history refreshes itself.
+  clearTimeout(viewSync.timer);
+  if (active) {
+    viewSync.timer = setTimeout(() => {
+      if (location.hash === `#/syncs/${encodeURIComponent(id)}` || location.hash === `#/syncs/${id}`) route();
+    }, 2000);
+  }
+}
+
+// Create (id null) or edit a sync: source and destination picked from the connections.
+async function viewSyncForm(id) {
+  const info = await loadApiInfo();
+  const [list, existing] = await Promise.all([api('GET', '/v1/connections'),
+    id ? api('GET', `/v1/syncs/${encodeURIComponent(id)}`) : Promise.resolve(null)]);
+  const s3 = list.connections.filter((c) => c.type === 's3');
+  const spec = existing ? existing.spec : {};
+  const src = spec.source || {};
+  const dst = spec.destination || {};
+  const samples = info.demo && info.demo.samples;
+  const options = (selected) => s3.map((c) => h('option', {value: c.name, selected: c.name === selected || c.id === selected}, c.name));
+  const name = text('sync-name', {value: existing ? existing.name : ''});
+  const srcType = h('select', {id: 'source-type'},
+    h('option', {value: 's3', selected: src.type !== 'postgres'}, 'Files in an S3 connection (CSV, JSON Lines)'),
+    h('option', {value: 'postgres', selected: src.type === 'postgres'}, 'PostgreSQL table'));
+  const srcConn = h('select', {id: 'source-connection'}, options(src.connection));
+  const srcPrefix = text('source-prefix', {value: src.prefix || (samples ? samples.s3_prefix : ''), placeholder: 'incoming/'});
+  const pgUrl = text('source-url', {value: src.url || (samples && samples.postgres ? samples.postgres.url : ''),
+    placeholder: 'postgresql://user@host:5432/db'});
+  const pgTable = text('source-table', {value: src.table || (samples && samples.postgres ? samples.postgres.table : ''),
+    placeholder: 'public.orders'});
+  const dstConn = h('select', {id: 'destination-connection'}, options(dst.connection));
+  const dstPath = text('destination-path', {value: dst.path || 'exports', placeholder: 'exports/orders'});
+  const format = h('select', {id: 'sync-format'},
+    ['csv', 'jsonl'].map((f) => h('option', {value: f, selected: (spec.format || 'csv') === f}, f === 'csv' ? 'CSV' : 'JSON Lines')));
+  const fConn = field('source.connection', 'Source connection', srcConn);
+  const fPrefix = field('source.prefix', 'Source prefix', srcPrefix,
+    samples ? `The demo's sample files are under ${samples.s3_prefix} of the demo connection.` : 'Files under this prefix of the connection\'s bucket/path.');
+  const fUrl = field('source.url', 'PostgreSQL URL', pgUrl, 'No password here: workers use PGPASSWORD or ~/.pgpass.');
+  const fTable = field('source.table', 'Table', pgTable);
+  const syncKind = () => {
+    const pg = srcType.value === 'postgres';
+    fConn.hidden = fPrefix.hidden = pg;
+    fUrl.hidden = fTable.hidden = !pg;
+  };
+  srcType.addEventListener('change', syncKind);
+  syncKind();
+  const save = h('button', {type: 'submit', id: 'save-sync'}, existing ? 'Save' : 'Create sync');
+  const form = h('form', {id: 'sync-form', class: 'card', novalidate: true},
+    field('name', 'Name', name),
+    h('fieldset', {}, h('legend', {}, 'Source'), field('source.type', 'Read from', srcType), fConn, fPrefix, fUrl, fTable),
+    h('fieldset', {}, h('legend', {}, 'Destination'), field('destination.connection', 'Destination connection', dstConn),
+      field('destination.path', 'Destination path', dstPath, 'Each run writes its files and a manifest under this path.')),
+    field('format', 'File format', format),
+    h('div', {class: 'form-error', role: 'alert'}),
+    h('div', {class: 'row'}, save,
+      h('a', {class: 'button secondary', href: existing ? `#/syncs/${encodeURIComponent(existing.id)}` : '#/syncs'}, 'Cancel')));
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const body = {name: name.value.trim(), format: format.value,
+      destination: {type: 's3', connection: dstConn.value, path: dstPath.value.trim()}};
+    body.source = srcType.value === 'postgres'
+      ? {type: 'postgres', url: pgUrl.value.trim(), table: pgTable.value.trim()}
+      : {type: 's3', connection: srcConn.value, prefix: srcPrefix.value.trim()};
+    const local = [];
+    if (!body.name) local.push({field: 'name', message: 'name is required; choose a name for this sync'});
+    if (!s3.length) local.push({field: 'destination.connection', message: 'Add an S3 connection first: syncs write into one'});
+    if (local.length) { showFieldErrors(form, local); return; }
+    save.disabled = true;
+    try {
+      const saved = existing ? await api('PATCH', `/v1/syncs/${encodeURIComponent(existing.id)}`, body)
+        : await api('POST', '/v1/syncs', body);
+      announce('Sync saved.');
+      location.hash = `#/syncs/${encodeURIComponent(saved.id)}`;
+    } catch (e) {
+      showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
+    } finally {
+      save.disabled = false;
+    }
+  };
+  main().replaceChildren(h('h1', {}, existing ? `Edit sync ${existing.name}` : 'New sync'),
+    s3.length ? null : h('div', {class: 'card form-error'}, 'There is no S3 connection yet: ',
+      h('a', {href: '#/connections/new'}, 'add one'), ' first.'),
+    form);
+}
+
+// ---------- API tokens ----------
+async function viewTokens() {
+  const list = await api('GET', '/v1/tokens');
+  const shown = h('div', {id: 'new-token-area'});
+  const name = text('token-name', {placeholder: 'ci-pipeline'});
+  const form = h('form', {class: 'card', id: 'token-form', novalidate: true},
+    h('h2', {}, 'Create a token'),
+    field('name', 'Token name', name, 'What the token is for; you see it in this list.'),
+    h('div', {class: 'form-error', role: 'alert'}),
+    h('div', {class: 'row'}, h('button', {type: 'submit', id: 'create-token'}, 'Create token')), shown);
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    if (!name.value.trim()) { showFieldErrors(form, [{field: 'name', message: 'name is required; say what the token is for'}]); return; }
+    try {
+      const t = await api('POST', '/v1/tokens', {name: name.value.trim()});
+      await viewTokens();
+      document.getElementById('new-token-area').replaceChildren(h('div', {class: 'notice'},
+        h('p', {}, 'Copy the token now: it is shown only once.'),
+        h('div', {class: 'row'}, h('code', {class: 'value', id: 'new-token'}, t.token), copyButton(() => t.token, 'copy-token'))));
+      announce('Token created. Copy it now: it is shown only once.');
+    } catch (e) {
+      showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
+    }
+  };
+  const rows = list.tokens.map((t) => h('tr', {'data-testid': 'token-row', 'data-name': t.name},
+    h('td', {}, t.name), h('td', {}, h('code', {}, t.hint + '...')),
+    h('td', {}, h('time', {datetime: t.created_at}, new Date(t.created_at).toLocaleString())),
+    h('td', {}, t.last_used_at ? h('time', {datetime: t.last_used_at}, timeAgo(t.last_used_at)) : 'never'),
+    h('td', {}, h('button', {class: 'danger', 'data-testid': 'revoke-token', 'aria-label': `Revoke token ${t.name}`,
+      onclick: async () => {
+        if (!confirm(`Revoke token ${t.name}? Programs using it stop working at once.`)) return;
+        try { await api('DELETE', `/v1/tokens/${encodeURIComponent(t.id)}`); announce(`Token ${t.name} revoked.`); } catch (e) { toast(e.message); }
+        route();
+      }}, 'Revoke'))));
+  main().replaceChildren(h('h1', {}, 'API tokens'),
+    h('p', {class: 'hint'}, 'Tokens sign programs and people in to this organization. Only a hash is stored.'),
+    form,
+    h('div', {class: 'table-wrap'}, h('table', {id: 'tokens-table'},
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Starts with'),
+        h('th', {scope: 'col'}, 'Created'), h('th', {scope: 'col'}, 'Last used'),
+        h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
+      h('tbody', {}, rows))));
 }
 
 // ---------- router ----------
@@ -598,6 +1038,11 @@ async function route() {
   const hash = location.hash || '#/connections';
   const signedIn = !!token();
   document.getElementById('sign-out').hidden = !signedIn;
+  document.getElementById('nav').hidden = !signedIn;
+  document.querySelectorAll('#nav a').forEach((a) => {
+    const here = hash === a.getAttribute('href') || hash.startsWith(a.getAttribute('href') + '/');
+    if (here) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
   if (!signedIn && hash !== '#/token') { location.hash = '#/token'; return; }
   try {
     if (hash === '#/token') return viewToken();
@@ -607,8 +1052,12 @@ async function route() {
     if (hash === '#/connections/new') return await viewNewConnection();
     if (hash === '#/identity') return await viewIdentity();
     if (hash === '#/syncs') return await viewSyncs();
+    if (hash === '#/syncs/new') return await viewSyncForm(null);
+    if (hash === '#/tokens') return await viewTokens();
     const m = /^#\/connections\/([^/]+)$/.exec(hash);
     if (m) return await viewConnection(decodeURIComponent(m[1]));
+    const em = /^#\/syncs\/([^/]+)\/edit$/.exec(hash);
+    if (em) return await viewSyncForm(decodeURIComponent(em[1]));
     const sm = /^#\/syncs\/([^/]+)$/.exec(hash);
     if (sm) return await viewSync(decodeURIComponent(sm[1]));
     location.hash = '#/connections';
@@ -622,7 +1071,9 @@ window.addEventListener('DOMContentLoaded', () => {
   document.getElementById('sign-out').addEventListener('click', () => {
     sessionStorage.removeItem(TOKEN_KEY);
     apiInfo = null;
-    location.hash = '#/token';
+    document.getElementById('demo-badge').hidden = true;
+    announce('Signed out.');
+    if (location.hash === '#/token') route(); else location.hash = '#/token';
   });
   route();
 });

@@ -250,6 +250,48 @@ Result<std::vector<SyncDefinition>> JobStore::ListAllSyncs() {
   return out;
 }
 
+Result<SyncDefinition> JobStore::UpdateSync(const std::string& org_id,
+                                            const std::string& id_or_name, const std::string& name,
+                                            const SyncSpec& spec) {
+  if (name.empty() || name.size() > 100) {
+    return Error(ErrorCode::kInvalidArgument, "a sync needs a name of 1 to 100 characters", "name");
+  }
+  SyncDefinition out;
+  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+    ASSIGN_OR_RETURN(auto d, FindSync(s, org_id, id_or_name));
+    ASSIGN_OR_RETURN(auto active, s.Query("SELECT id FROM sync_runs WHERE sync_id = ? AND status "
+                                          "IN ('queued', 'running', 'committing')",
+                                          {d.id}));
+    if (!active.empty()) {
+      return Error(
+          ErrorCode::kFailedPrecondition,
+          "sync " + d.name + " has run " + active[0].Text(0) + " in progress; cancel it first",
+          "sync");
+    }
+    if (name != d.name) {
+      ASSIGN_OR_RETURN(auto taken, s.Query("SELECT id FROM sync_definitions WHERE org_id = ? AND "
+                                           "name = ? AND id <> ?",
+                                           {org_id, name, d.id}));
+      if (!taken.empty()) {
+        return Error(ErrorCode::kAlreadyExists,
+                     "a sync named \"" + name + "\" already exists; pick another name", "name");
+      }
+    }
+    bool same_source = SyncSpecToJson(spec)["source"] == SyncSpecToJson(d.spec)["source"];
+    int64_t now = NowMs();
+    std::string sql = same_source
+                          ? "UPDATE sync_definitions SET name = ?, spec = ?, updated_at = ? "
+                            "WHERE id = ?"
+                          : "UPDATE sync_definitions SET name = ?, spec = ?, cursor_value = NULL, "
+                            "updated_at = ? WHERE id = ?";
+    auto st = s.Exec(sql, {name, SyncSpecToJson(spec).dump(), now, d.id});
+    if (!st.ok()) return Error(ErrorCode::kInternal, "updating sync " + d.name + " failed");
+    ASSIGN_OR_RETURN(out, FindSync(s, org_id, d.id));
+    return OkStatus();
+  }));
+  return out;
+}
+
 Status JobStore::DeleteSync(const std::string& org_id, const std::string& id_or_name) {
   return db_.Transaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto d, FindSync(s, org_id, id_or_name));

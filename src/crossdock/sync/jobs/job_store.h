@@ -91,6 +91,11 @@ class JobStore {
   Result<std::vector<SyncDefinition>> ListSyncs(const std::string& org_id);
   // Every definition of every organization (workers sweeping staging).
   Result<std::vector<SyncDefinition>> ListAllSyncs();
+  // Replaces the name and spec of a sync (the cursor stays: it follows the same source only
+  // when the source is unchanged, so a changed source resets it). kFailedPrecondition while a
+  // run is active; kAlreadyExists when another sync has the name.
+  Result<SyncDefinition> UpdateSync(const std::string& org_id, const std::string& id_or_name,
+                                    const std::string& name, const SyncSpec& spec);
   Status DeleteSync(const std::string& org_id, const std::string& id_or_name);
 
   // kFailedPrecondition naming the active run when one is queued or running.

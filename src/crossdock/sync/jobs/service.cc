@@ -55,6 +55,11 @@ Status SyncService::Delete(const std::string& org_id, const std::string& id_or_n
   return jobs_->DeleteSync(org_id, id_or_name);
 }
 
+Result<SyncDefinition> SyncService::Update(const std::string& org_id, const std::string& id_or_name,
+                                           const std::string& name, const SyncSpec& spec) {
+  return jobs_->UpdateSync(org_id, id_or_name, name, spec);
+}
+
 Result<SyncRun> SyncService::StartRun(const std::string& org_id,
                                       const std::string& sync_id_or_name) {
   return jobs_->EnqueueRun(org_id, sync_id_or_name);

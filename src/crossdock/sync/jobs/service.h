@@ -41,6 +41,9 @@ class SyncService {
   Result<SyncDefinition> Get(const std::string& org_id, const std::string& id_or_name);
   Result<std::vector<SyncDefinition>> List(const std::string& org_id);
   Status Delete(const std::string& org_id, const std::string& id_or_name);
+  // New name and spec for a sync without an active run (JobStore::UpdateSync).
+  Result<SyncDefinition> Update(const std::string& org_id, const std::string& id_or_name,
+                                const std::string& name, const SyncSpec& spec);
 
   Result<SyncRun> StartRun(const std::string& org_id, const std::string& sync_id_or_name);
   Result<std::vector<SyncRun>> ListRuns(const std::string& org_id,
