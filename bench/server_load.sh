@@ -7,14 +7,14 @@
 # is reported by wrk as "Non-2xx or 3xx responses".
 #
 # usage: bench/server_load.sh [CROSSDOCK_BINARY]     (default: build/crossdock)
-# knobs: DURATION (30s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (64)
+# knobs: DURATION (30s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (16)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-build/crossdock}
 duration=${DURATION:-30s}
 conns=${CONNECTIONS:-64}
 wrk_threads=${WRK_THREADS:-2}
-server_threads=${SERVER_THREADS:-64}
+server_threads=${SERVER_THREADS:-16}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
 dir=$(mktemp -d)

@@ -70,6 +70,7 @@ class ServeProcess {
     std::filesystem::remove_all(dir_);
   }
   int port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
   const std::string& token() const { return token_; }
   httplib::Headers Auth() const { return {{"Authorization", "Bearer " + token_}}; }
   bool alive() const { return kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
@@ -289,6 +290,61 @@ TEST(ServeAttacksTest, RequestAttacksAreAnsweredAndTheServerStaysUp) {
     EXPECT_NE(r->body.find("source.url"), std::string::npos) << r->body;
   }
   EXPECT_TRUE(serve.alive());
+}
+
+// Runs the binary with `args` (no shell); returns the exit status and stdout.
+std::pair<int, std::string> RunCli(const std::filesystem::path& dir,
+                                   const std::vector<std::string>& args) {
+  std::string out_file = (dir / "cli.out").string();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open("/dev/null", O_WRONLY);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<std::string> all = {CROSSDOCK_BINARY};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(CROSSDOCK_BINARY, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(out_file);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+}
+
+TEST(ServeAttacksTest, OperatorsCreateOrganizationsWithAFirstTokenAndNoStoreByMistake) {
+  ServeProcess serve;
+  ASSERT_GT(serve.port(), 0);
+  std::string db = (serve.dir() / "data" / "crossdock.db").string();
+  // A mistyped --db creates nothing.
+  std::string typo = (serve.dir() / "data" / "crossdok.db").string();
+  auto [missing_rc, missing_out] = RunCli(serve.dir(), {"org", "list", "--db", typo});
+  EXPECT_EQ(missing_rc, 2);
+  EXPECT_FALSE(std::filesystem::exists(typo));
+  // org create prints the new organization's first admin token once.
+  auto [rc, out] = RunCli(serve.dir(), {"org", "create", "globex", "--db", db});
+  ASSERT_EQ(rc, 0) << out;
+  std::smatch m;
+  std::regex token_re("(cdx_[A-Za-z0-9_-]{43})");
+  ASSERT_TRUE(std::regex_search(out, m, token_re)) << out;
+  std::string token = m[1];
+  httplib::Client client("127.0.0.1", serve.port());
+  httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  auto identity = client.Get("/v1/identity", auth);
+  ASSERT_TRUE(identity);
+  EXPECT_EQ(identity->status, 200) << identity->body;
+  // The token's last use is recorded.
+  auto tokens = client.Get("/v1/tokens", auth);
+  ASSERT_TRUE(tokens);
+  ASSERT_EQ(tokens->status, 200) << tokens->body;
+  auto listed = json::parse(tokens->body);
+  ASSERT_FALSE(listed["tokens"].empty()) << tokens->body;
+  EXPECT_FALSE(listed["tokens"][0]["last_used_at"].is_null()) << tokens->body;
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ struct ServeOptions {
   std::string vendor_role_arn;
   std::string org = "default";
   std::size_t max_body_bytes = 1 << 20;
-  int threads = 32;
+  int threads = 16;
   std::size_t max_connections = 4096;
   int workers = -1;  // -1: 2 with --demo, else 0
   bool demo = false;

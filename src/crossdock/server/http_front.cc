@@ -31,7 +31,9 @@ struct HttpFront::Connection {
   SteadyClock::time_point started;   // first byte of the current request
   SteadyClock::time_point deadline;  // when the current phase ends
   size_t requests = 0;
-  bool in_worker = false;
+  // Set by the event thread when handing the connection to a worker; cleared (release) by
+  // the worker when it re-arms the socket, after its last use of the other fields.
+  std::atomic<bool> in_worker{false};
   bool eof = false;  // the peer closed its side (or the socket failed)
 };
 
@@ -390,7 +392,7 @@ bool HttpFront::RequestComplete(const Connection& c) const {
 }
 
 void HttpFront::Dispatch(Connection& c) {
-  c.in_worker = true;
+  c.in_worker.store(true, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mu_);
     work_.push_back(&c);
@@ -420,17 +422,16 @@ void HttpFront::EventLoop() {
     for (int fd : finished) CloseConnection(fd);
     for (auto& c : incoming) Register(std::move(c));
     for (Connection* c : returned) {
-      c->in_worker = false;
-      c->scanned = 0;
-      c->reading = false;
-      c->deadline = SteadyClock::now() + limits_.idle_timeout;
+      c->in_worker.store(false, std::memory_order_relaxed);
       Evaluate(*c);
     }
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
       if (fd == wake_fd_) continue;
       auto it = connections_.find(fd);
-      if (it == connections_.end() || it->second->in_worker) continue;
+      if (it == connections_.end() || it->second->in_worker.load(std::memory_order_acquire)) {
+        continue;
+      }
       OnReadable(*it->second);
     }
     auto now = SteadyClock::now();
@@ -438,7 +439,9 @@ void HttpFront::EventLoop() {
       next_sweep = now + std::chrono::milliseconds(100);
       std::vector<int> expired;
       for (auto& [fd, c] : connections_) {
-        if (!c->in_worker && c->deadline <= now) expired.push_back(fd);
+        if (!c->in_worker.load(std::memory_order_acquire) && c->deadline <= now) {
+          expired.push_back(fd);
+        }
       }
       for (int fd : expired) CloseConnection(fd);
     }
@@ -471,9 +474,28 @@ void HttpFront::Serve(Connection& c) {
   bool ok = process_request(stream, close, connection_closed, nullptr);
   c.buf.erase(0, stream.consumed());
   bool keep = ok && !close && !connection_closed && !stream.failed();
+  if (keep && c.buf.empty()) {
+    // The usual keep-alive case: wait for the next request on the event thread, re-armed
+    // from here so the event thread only reads. The connection is the event thread's again
+    // once in_worker is clear: nothing here touches it after that.
+    c.scanned = 0;
+    c.reading = false;
+    c.deadline = SteadyClock::now() + limits_.idle_timeout;
+    int fd = c.fd;
+    c.in_worker.store(false, std::memory_order_release);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+    ev.data.fd = fd;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev);
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (keep) {
+      // Bytes of a pipelined request are already here: the event thread evaluates them.
+      c.scanned = 0;
+      c.reading = false;
+      c.deadline = SteadyClock::now() + limits_.idle_timeout;
       returned_.push_back(&c);
     } else {
       finished_.push_back(c.fd);
