@@ -19,6 +19,7 @@ e = os.environ
 PREFIX = e.get("DEMO_PREFIX", "demo").strip("/")
 SAMPLES = "samples/"
 TABLE = "public.sample_orders"
+READER = "demo_reader"
 CITIES = ["Lisbon", "Osaka", "Nairobi", "Lima", "Oslo", "Austin", "Pune", "Perth"]
 
 
@@ -55,10 +56,16 @@ INSERT INTO {TABLE}
   FROM generate_series(1, 1000) AS i
   ON CONFLICT (order_id) DO NOTHING;
 """
-    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", url.hostname,
-                    "-p", str(url.port), "-U", url.username, "-d", url.path.lstrip("/"),
-                    "-c", sql], env=env, check=True, stdout=sys.stderr)
-    return f"postgresql://{url.username}@{url.hostname}:{url.port}{url.path}"
+    psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", url.hostname, "-p",
+            str(url.port), "-U", url.username, "-d", url.path.lstrip("/")]
+    subprocess.run(psql + ["-c", sql], env=env, check=True, stdout=sys.stderr)
+    # Syncs created over the API never carry a password nor borrow the workers' (they are a
+    # tenant's): the samples are read by demo_reader, a role start.sh creates without a
+    # password and lets in from loopback only.
+    subprocess.run(psql + ["-c", f"GRANT USAGE ON SCHEMA public TO {READER}; "
+                           f"GRANT SELECT ON {TABLE} TO {READER};"],
+                   env=env, check=True, stdout=sys.stderr)
+    return f"postgresql://{READER}@{url.hostname}:{url.port}{url.path}"
 
 
 seed_s3()

@@ -128,6 +128,11 @@ pg_start() {
     as_pg "$PG_BIN/initdb" -D "$PG_DIR" -U postgres -E UTF8 --locale=C.UTF-8 \
       --auth-local=trust --auth-host=scram-sha-256 >"$DATA/log/pg-initdb.log" 2>&1 \
       || { cat "$DATA/log/pg-initdb.log" >&2; return 1; }
+    # demo_reader (no password, read-only grants given by the demo's seeding) is what the
+    # demo's tenant syncs log in as: syncs created over the API carry no password.
+    { echo "host all demo_reader 127.0.0.1/32 trust"; cat "$PG_DIR/pg_hba.conf"; } \
+      >"$PG_DIR/pg_hba.conf.new" && mv "$PG_DIR/pg_hba.conf.new" "$PG_DIR/pg_hba.conf"
+    [ "$(id -u)" = 0 ] && chown postgres: "$PG_DIR/pg_hba.conf"
     cat >>"$PG_DIR/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -150,6 +155,7 @@ EOF
       -v ON_ERROR_STOP=1 >/dev/null <<EOF
 SELECT 'CREATE ROLE crossdock' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crossdock')\\gexec
 ALTER ROLE crossdock LOGIN CREATEDB PASSWORD '$pw';
+SELECT 'CREATE ROLE demo_reader LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'demo_reader')\\gexec
 SELECT 'CREATE DATABASE crossdock OWNER crossdock'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'crossdock')\\gexec
 EOF

@@ -328,7 +328,12 @@ int RunServe(ServeOptions o) {
       if (!seeded.ok()) return Fail(seeded.error());
     }
     std::string host = peers->PostgresHost();
-    if (!host.empty()) o.postgres_hosts.push_back(host.substr(0, host.rfind(':')));
+    if (!host.empty()) {
+      // The demo's own PostgreSQL is on loopback: allowed for its tenants, and only it.
+      std::string name = host.substr(0, host.rfind(':'));
+      o.postgres_hosts.push_back(name);
+      o.allowed_networks.push_back(name == "localhost" ? "127.0.0.1" : name);
+    }
     if (o.vendor_account.empty()) o.vendor_account = peers->Get("RGW_VENDOR_ACCOUNT");
     if (o.sts_endpoint.empty()) o.sts_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
     if (o.s3_endpoint.empty()) o.s3_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
