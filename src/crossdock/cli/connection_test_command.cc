@@ -117,6 +117,8 @@ int RunTest(const Options& o) {
   connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
   env.s3_endpoint = endpoints.s3;
   env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
+  env.redshift_data_endpoint = endpoints.redshift_data;
+  env.redshift_serverless_endpoint = endpoints.redshift_serverless;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
     auto vendor = Vendor(o, *ctx, transport, c->region);
     if (!vendor.ok()) return ReportError("connection test", vendor.error());

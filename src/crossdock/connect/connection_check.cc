@@ -8,6 +8,7 @@
 #include "crossdock/aws/s3/scoped_bucket.h"
 #include "crossdock/connect/check_diagnosis.h"
 #include "crossdock/connect/check_policies.h"
+#include "crossdock/connect/redshift_check.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/generate.h"
@@ -75,6 +76,23 @@ class Checker {
     aws::CredentialsProviderPtr creds =
         c_.auth_method == AuthMethod::kIamRole ? AssumeChecks() : AccessKeyCredentials();
     if (c_.type == ConnectionType::kDatabricks && creds) SelfAssumeCheck(creds);
+    if (c_.type == ConnectionType::kRedshiftServerless) {
+      if (creds) {
+        RedshiftCheckEnvironment rs_env;
+        rs_env.data_endpoint = env_.redshift_data_endpoint;
+        rs_env.serverless_endpoint = env_.redshift_serverless_endpoint;
+        rs_env.vpc_database = env_.redshift_vpc_database;
+        rs_env.transport = transport_;
+        rs_env.clock = &clock_;
+        rs_env.retry = env_.retry;
+        RunRedshiftChecks(c_, creds, rs_env, ctx_, report_.checks);
+      }
+      // Without a staging bucket (a Data API source without UNLOAD) there is nothing more.
+      if (c_.bucket.empty()) {
+        AddDocumentChecks(in_, ctx_, env_.vendor_account, report_.checks);
+        return std::move(report_);
+      }
+    }
     if (creds) {
       S3Checks(creds);
     } else {
@@ -381,8 +399,7 @@ class Checker {
           });
     const std::string payload = "crossdock connection test " + probe_key + "\n";
     bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}", c_.bucket, full_key),
-                     TableProbe("s3:PutObject", full_key),
-                     [&](CheckResult& r) -> Status {
+                     TableProbe("s3:PutObject", full_key), [&](CheckResult& r) -> Status {
                        RETURN_IF_ERROR(bucket.Put(probe_key, payload));
                        r.message = fmt::format("wrote {} bytes", payload.size());
                        return OkStatus();
@@ -415,19 +432,17 @@ class Checker {
     }
     std::string upload_id;
     const std::string mpu_key = probe_key + "-multipart";
-    bool started =
-        Probe("create_multipart_upload",
-              fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-              TableProbe("s3:CreateMultipartUpload", prefix + mpu_key),
-              [&](CheckResult& r) -> Status {
-                ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
-                r.message = "started an upload";
-                return OkStatus();
-              });
+    bool started = Probe(
+        "create_multipart_upload",
+        fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+        TableProbe("s3:CreateMultipartUpload", prefix + mpu_key), [&](CheckResult& r) -> Status {
+          ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
+          r.message = "started an upload";
+          return OkStatus();
+        });
     if (started) {
       // Confirming the parts of an upload whose CompleteMultipartUpload answer was lost.
-      Probe("list_parts",
-            fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+      Probe("list_parts", fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
             TableProbe("s3:ListParts", prefix + mpu_key), [&](CheckResult& r) -> Status {
               ASSIGN_OR_RETURN(auto parts,
                                bucket.client().ListParts(c_.bucket, prefix + mpu_key, upload_id));
@@ -449,8 +464,7 @@ class Checker {
       bool aborted = Probe(
           "abort_multipart_upload",
           fmt::format("AbortMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key),
-          [&](CheckResult& r) -> Status {
+          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key), [&](CheckResult& r) -> Status {
             RETURN_IF_ERROR(bucket.AbortMultipartUpload(mpu_key, upload_id));
             r.message = "aborted the upload; no parts are left";
             return OkStatus();
@@ -471,8 +485,7 @@ class Checker {
       bool copied = Probe("copy_object",
                           fmt::format("CopyObject s3://{}/{} to {}", c_.bucket, full_key, copy_key),
                           // GetObject on the source passed above: a denial is PutObject's.
-                          TableProbe("s3:CopyObject", prefix + copy_key, {},
-                                     GetPassed() ? 0 : 1),
+                          TableProbe("s3:CopyObject", prefix + copy_key, {}, GetPassed() ? 0 : 1),
                           [&](CheckResult& r) -> Status {
                             RETURN_IF_ERROR(bucket.Copy(probe_key, copy_key));
                             r.message = "copied the test object inside the path";
@@ -499,8 +512,7 @@ class Checker {
             Skipped("delete_objects", "delete_objects", "skipped: nothing was copied"));
       }
       Probe("delete_object", fmt::format("DeleteObject s3://{}/{}", c_.bucket, full_key),
-            TableProbe("s3:DeleteObject", full_key),
-            [&](CheckResult& r) -> Status {
+            TableProbe("s3:DeleteObject", full_key), [&](CheckResult& r) -> Status {
               RETURN_IF_ERROR(bucket.Delete(probe_key));
               r.message = "removed the test object";
               return OkStatus();
@@ -556,7 +568,7 @@ const CheckResult* ConnectionCheckReport::Find(std::string_view id) const {
 Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
                                                  const CheckEnvironment& env) {
   const Connection& c = input.connection;
-  if (c.bucket.empty()) {
+  if (c.bucket.empty() && c.type != ConnectionType::kRedshiftServerless) {
     return Error(ErrorCode::kInvalidArgument, "the connection has no bucket to test; set one",
                  "bucket");
   }
