@@ -24,6 +24,7 @@
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/redshift_setup.h"
 #include "crossdock/http/curl_transport.h"
 
 namespace crossdock::cli {
@@ -38,7 +39,9 @@ struct Options {
   std::string profile;
   std::string endpoint_url;
   std::string vendor_principal;
-  std::string serve;  // credentials --serve HOST:PORT
+  std::string serve;                  // credentials --serve HOST:PORT
+  std::string db_role = "crossdock";  // setup --db-role
+  std::vector<std::string> schemas;   // setup --schema
 };
 
 // The connection group's global options (--db, --org, --format, --master-key-file) are
@@ -135,6 +138,31 @@ int RunTest(const Options& o) {
     std::cout << connect::FormatReport(*report);
   }
   return report->ok() ? kExitOk : kExitFinding;
+}
+
+// Seed 004's database set-up for a Redshift Serverless connection.
+int RunSetup(const Options& o) {
+  auto ctx = OpenContext(o.global);
+  if (!ctx.ok()) return ReportError("connection setup", ctx.error());
+  auto c = ctx->service->GetConnection(ctx->org.id, o.name);
+  if (!c.ok()) return ReportError("connection setup", c.error());
+  auto ids = ctx->service->GetExternalIds(ctx->org.id);
+  if (!ids.ok()) return ReportError("connection setup", ids.error());
+  auto identity = ctx->store->GetVendorIdentity();
+  if (!identity.ok()) return ReportError("connection setup", identity.error());
+  auto spec =
+      connect::SpecForConnection(*c, identity->value_or(store::VendorIdentity{}), ids->All());
+  if (!spec.ok()) return ReportError("connection setup", spec.error());
+  auto policies = iam::GeneratePolicies(*spec);
+  if (!policies.ok()) return ReportError("connection setup", policies.error());
+  auto setup = connect::RedshiftSetupFor(*c, *policies, o.db_role, o.schemas);
+  if (!setup.ok()) return ReportError("connection setup", setup.error());
+  if (ctx->json) {
+    std::cout << connect::ToJson(*setup).dump(2) << "\n";
+  } else {
+    std::cout << connect::FormatSetup(*setup);
+  }
+  return kExitOk;
 }
 
 int RunPolicies(const Options& o) {
@@ -303,6 +331,18 @@ void RegisterConnectionTestCommands(CLI::App& app) {
   policies->callback([o, group] {
     o->global = ReadGlobal(group);
     ExitWith(RunPolicies(*o));
+  });
+
+  CLI::App* setup = Leaf(group->add_subcommand(
+      "setup",
+      "Print a Redshift Serverless connection's database set-up: CREATE ROLE and GRANTs, the "
+      "RedshiftDbRoles tag and the trust policy"));
+  setup->add_option("NAME", o->name, "Connection name or id")->required();
+  setup->add_option("--db-role", o->db_role, "The Redshift role to create (default crossdock)");
+  setup->add_option("--schema", o->schemas, "A schema syncs write to (repeatable; default public)");
+  setup->callback([o, group] {
+    o->global = ReadGlobal(group);
+    ExitWith(RunSetup(*o));
   });
 
   auto co = std::make_shared<Options>();
