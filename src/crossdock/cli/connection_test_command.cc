@@ -26,6 +26,7 @@
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/connect/redshift_setup.h"
 #include "crossdock/http/curl_transport.h"
+#include "crossdock/iam/policy_set.h"
 
 namespace crossdock::cli {
 namespace {
@@ -33,7 +34,7 @@ namespace {
 struct Options {
   GlobalOptions global;  // filled from the connection group's options
   std::string name;
-  std::string permissions_file;
+  std::vector<std::string> permissions_files;
   std::string trust_file;
   std::string output = "json";
   std::string profile;
@@ -101,10 +102,19 @@ int RunTest(const Options& o) {
   connect::CheckInput in;
   in.connection = *c;
   in.external_ids = ids->All();
-  if (!o.permissions_file.empty()) {
-    auto text = ReadFile(o.permissions_file, "--permissions");
+  // Several permission policies are read together, as IAM evaluates a role's policies.
+  std::vector<std::string> permission_texts;
+  for (const std::string& file : o.permissions_files) {
+    auto text = ReadFile(file, "--permissions");
     if (!text.ok()) return ReportError("connection test", text.error());
-    in.permission_policy = *text;
+    permission_texts.push_back(std::move(text).value());
+  }
+  if (permission_texts.size() == 1) {
+    in.permission_policy = permission_texts.front();
+  } else if (permission_texts.size() > 1) {
+    auto combined = iam::CombinePolicyDocuments(permission_texts);
+    if (!combined.ok()) return ReportError("connection test", combined.error());
+    in.permission_policy = *combined;
   }
   if (!o.trust_file.empty()) {
     auto text = ReadFile(o.trust_file, "--trust");
@@ -310,9 +320,9 @@ void RegisterConnectionTestCommands(CLI::App& app) {
       "Assume the role (right, no and wrong External ID) and probe every S3 operation "
       "syncs use; say what to fix"));
   test->add_option("NAME", o->name, "Connection name or id")->required();
-  test->add_option("--permissions", o->permissions_file,
-                   "The permission policy attached to the role (JSON file), to name the "
-                   "statement at fault");
+  test->add_option("--permissions", o->permissions_files,
+                   "A permission policy attached to the role (JSON file; repeatable: all "
+                   "are evaluated together), to name the statement at fault");
   test->add_option("--trust", o->trust_file,
                    "The role's trust policy (JSON file), to explain AssumeRole denials");
   AddAwsAccessFlags(test, *o);
