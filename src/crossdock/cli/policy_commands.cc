@@ -16,6 +16,7 @@
 #include "crossdock/iam/lint.h"
 #include "crossdock/iam/operations.h"
 #include "crossdock/iam/policy_set.h"
+#include "crossdock/iam/trust_context.h"
 
 namespace crossdock::cli {
 
@@ -50,6 +51,10 @@ struct CheckOptions {
   std::string for_type;
   std::string account;
   std::string format = "text";
+  // Trust checks with context.
+  std::string vendor_principal;
+  std::vector<std::string> external_ids;
+  std::string role_arn;
 };
 
 // Several documents: each linted alone, then the --for needs against all of them together
@@ -99,6 +104,20 @@ int RunCheck(const CheckOptions& o) {
   options.own_account = o.account;
   if (texts.size() > 1) return RunCheckSet(o, texts, options);
   iam::LintReport report = iam::LintPolicy(texts.front(), options);
+  if (options.type == iam::PolicyType::kTrust &&
+      (!o.vendor_principal.empty() || !o.role_arn.empty())) {
+    iam::PolicyRead read = iam::ReadPolicy(texts.front());
+    if (read.policy) {
+      iam::TrustContext context;
+      context.vendor_principal = o.vendor_principal;
+      context.external_ids = o.external_ids;
+      context.role_arn = o.role_arn;
+      context.for_type = options.for_type;
+      for (auto& f : iam::CheckTrustContext(*read.policy, context)) {
+        report.findings.push_back(std::move(f));
+      }
+    }
+  }
   if (o.format == "json") {
     nlohmann::ordered_json out = {{"file", o.files.front()}, {"type", o.type}};
     out.update(iam::ToJson(report));
@@ -124,6 +143,15 @@ void AddCheck(CLI::App& policy) {
       ->capture_default_str();
   cmd->add_option("--for", o->for_type, "Also check what this connection type needs")
       ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless"}));
+  cmd->add_option("--vendor-principal", o->vendor_principal,
+                  "With --type trust: the principal crossdock assumes roles as (e.g. "
+                  "arn:aws:iam::568237466542:root); reports a trust naming another vendor");
+  cmd->add_option("--external-id", o->external_ids,
+                  "With --type trust: the organization's External ID (repeatable during a "
+                  "rotation); reports a missing or different sts:ExternalId");
+  cmd->add_option("--role-arn", o->role_arn,
+                  "With --type trust: the role the policy is attached to (Databricks: it must "
+                  "trust exactly itself)");
   cmd->add_option("--account", o->account,
                   "Account that owns the role (its principals are not 'another account')");
   cmd->add_option("--format", o->format, "text or json")

@@ -481,7 +481,7 @@ class Linter {
                v.find(":role/unity-catalog-") == std::string::npos;
       });
       if (!self) {
-        Add("missing-permission", Severity::kWarning, top,
+        Add("missing-permission", Severity::kError, top,
             "no role principal besides Databricks': Databricks requires the role to trust "
             "itself (self-assume)",
             "add \"arn:aws:iam::YOUR-ACCOUNT:role/THIS-ROLE\" to Principal.AWS");
