@@ -399,7 +399,8 @@ class Checker {
           });
     const std::string payload = "crossdock connection test " + probe_key + "\n";
     bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}", c_.bucket, full_key),
-                     TableProbe("s3:PutObject", full_key), [&](CheckResult& r) -> Status {
+                     TableProbe("s3:PutObject", full_key),
+                     [&](CheckResult& r) -> Status {
                        RETURN_IF_ERROR(bucket.Put(probe_key, payload));
                        r.message = fmt::format("wrote {} bytes", payload.size());
                        return OkStatus();
@@ -432,17 +433,19 @@ class Checker {
     }
     std::string upload_id;
     const std::string mpu_key = probe_key + "-multipart";
-    bool started = Probe(
-        "create_multipart_upload",
-        fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-        TableProbe("s3:CreateMultipartUpload", prefix + mpu_key), [&](CheckResult& r) -> Status {
-          ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
-          r.message = "started an upload";
-          return OkStatus();
-        });
+    bool started =
+        Probe("create_multipart_upload",
+              fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+              TableProbe("s3:CreateMultipartUpload", prefix + mpu_key),
+              [&](CheckResult& r) -> Status {
+                ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
+                r.message = "started an upload";
+                return OkStatus();
+              });
     if (started) {
       // Confirming the parts of an upload whose CompleteMultipartUpload answer was lost.
-      Probe("list_parts", fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+      Probe("list_parts",
+            fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
             TableProbe("s3:ListParts", prefix + mpu_key), [&](CheckResult& r) -> Status {
               ASSIGN_OR_RETURN(auto parts,
                                bucket.client().ListParts(c_.bucket, prefix + mpu_key, upload_id));
@@ -464,7 +467,8 @@ class Checker {
       bool aborted = Probe(
           "abort_multipart_upload",
           fmt::format("AbortMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key), [&](CheckResult& r) -> Status {
+          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key),
+          [&](CheckResult& r) -> Status {
             RETURN_IF_ERROR(bucket.AbortMultipartUpload(mpu_key, upload_id));
             r.message = "aborted the upload; no parts are left";
             return OkStatus();
@@ -485,7 +489,8 @@ class Checker {
       bool copied = Probe("copy_object",
                           fmt::format("CopyObject s3://{}/{} to {}", c_.bucket, full_key, copy_key),
                           // GetObject on the source passed above: a denial is PutObject's.
-                          TableProbe("s3:CopyObject", prefix + copy_key, {}, GetPassed() ? 0 : 1),
+                          TableProbe("s3:CopyObject", prefix + copy_key, {},
+                                     GetPassed() ? 0 : 1),
                           [&](CheckResult& r) -> Status {
                             RETURN_IF_ERROR(bucket.Copy(probe_key, copy_key));
                             r.message = "copied the test object inside the path";
@@ -512,7 +517,8 @@ class Checker {
             Skipped("delete_objects", "delete_objects", "skipped: nothing was copied"));
       }
       Probe("delete_object", fmt::format("DeleteObject s3://{}/{}", c_.bucket, full_key),
-            TableProbe("s3:DeleteObject", full_key), [&](CheckResult& r) -> Status {
+            TableProbe("s3:DeleteObject", full_key),
+            [&](CheckResult& r) -> Status {
               RETURN_IF_ERROR(bucket.Delete(probe_key));
               r.message = "removed the test object";
               return OkStatus();

@@ -192,31 +192,31 @@ ojson PoliciesSchema() {
 void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
   store::Store& store = *state.store;
   connect::ConnectionService& service = *state.connections;
-  routes.push_back(
-      Route{.method = "GET",
-            .path = "/v1/connection-types",
-            .operation_id = "listConnectionTypes",
-            .summary = "The connection types (the one table the CLI, the API and the web UI use), "
-                       "with the IAM action each of their operations needs",
-            .tag = "connections",
-            .handler = [](RequestContext&) {
-              ojson types = ojson::array();
-              for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
-                ojson ops = ojson::array();
-                for (const iam::OperationDef* op : iam::OperationsFor(t.type)) {
-                  ojson actions = ojson::array();
-                  for (const iam::Requirement& r : op->requirements) actions.push_back(r.action);
-                  ops.push_back({{"api", op->api}, {"actions", actions}, {"purpose", op->purpose}});
-                }
-                types.push_back({{"name", t.name},
-                                 {"title", t.title},
-                                 {"bucket_label", t.bucket_label},
-                                 {"bucket_required", t.bucket_required},
-                                 {"role_arn_required", t.role_arn_required},
-                                 {"operations", ops}});
-              }
-              return JsonReply(ojson{{"types", types}});
-            }});
+  routes.push_back(Route{
+      .method = "GET",
+      .path = "/v1/connection-types",
+      .operation_id = "listConnectionTypes",
+      .summary = "The connection types (the one table the CLI, the API and the web UI use), "
+                 "with the IAM action each of their operations needs",
+      .tag = "connections",
+      .handler = [](RequestContext&) {
+        ojson types = ojson::array();
+        for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
+          ojson ops = ojson::array();
+          for (const iam::OperationDef* op : iam::OperationsFor(t.type)) {
+            ojson actions = ojson::array();
+            for (const iam::Requirement& r : op->requirements) actions.push_back(r.action);
+            ops.push_back({{"api", op->api}, {"actions", actions}, {"purpose", op->purpose}});
+          }
+          types.push_back({{"name", t.name},
+                           {"title", t.title},
+                           {"bucket_label", t.bucket_label},
+                           {"bucket_required", t.bucket_required},
+                           {"role_arn_required", t.role_arn_required},
+                           {"operations", ops}});
+        }
+        return JsonReply(ojson{{"types", types}});
+      }});
   routes.push_back(Route{.method = "GET",
                          .path = "/v1/connections",
                          .operation_id = "listConnections",
