@@ -191,6 +191,38 @@ TEST(RedshiftCheck, MissingGrantsFailWithTheGrantThatFixesEach) {
       << FormatReport(*second);
 }
 
+TEST(RedshiftCheck, UnloadBucketIsProbedLikeAnS3Connection) {
+  REQUIRE_REDSHIFT();
+  CheckInput in = RedshiftInput(Env("CROSSDOCK_REDSHIFT_ROLE_ARN"), false);
+  in.connection.redshift.unload_enabled = true;
+  in.connection.redshift.unload_bucket = Env("RGW_BUCKET");
+  in.connection.redshift.unload_path = Env("RGW_PREFIX") + "/unload";
+  auto report = RunConnectionCheck(in, VendorEnv());
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_TRUE(report->ok()) << FormatReport(*report);
+  for (const char* id : {"unload_bucket_region", "unload_list_objects", "unload_put_object",
+                         "unload_get_object", "unload_delete_object"}) {
+    EXPECT_EQ(Check(*report, id).status, CheckStatus::kPass) << id << "\n" << FormatReport(*report);
+  }
+  EXPECT_NE(Check(*report, "unload_put_object").title.find("/unload/"), std::string::npos);
+}
+
+TEST(RedshiftCheck, UnloadBucketOutsideTheRolesAccessFailsWithTheGrant) {
+  REQUIRE_REDSHIFT();
+  CheckInput in = RedshiftInput(Env("CROSSDOCK_REDSHIFT_ROLE_ARN"), false);
+  in.connection.redshift.unload_enabled = true;
+  in.connection.redshift.unload_bucket = Env("RGW_BUCKET");
+  in.connection.redshift.unload_path = "elsewhere";
+  auto report = RunConnectionCheck(in, VendorEnv());
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  const CheckResult& put = Check(*report, "unload_put_object");
+  EXPECT_EQ(put.status, CheckStatus::kFail) << FormatReport(*report);
+  EXPECT_NE(put.fix.find("\"s3:PutObject\" with Resource \"arn:aws:s3:::" + Env("RGW_BUCKET") +
+                         "/elsewhere/*\""),
+            std::string::npos)
+      << put.fix;
+}
+
 TEST(RedshiftCheck, GrantTextQuotesNames) {
   EXPECT_EQ(RedshiftDbUser("arn:aws:iam::111122223333:role/path/etl"), "IAMR:etl");
   EXPECT_EQ(RedshiftGrant("USAGE", "SCHEMA \"a\"", "IAMR:x\"y"),

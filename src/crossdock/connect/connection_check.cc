@@ -75,6 +75,7 @@ class Checker {
     ReadDocuments();
     aws::CredentialsProviderPtr creds =
         c_.auth_method == AuthMethod::kIamRole ? AssumeChecks() : AccessKeyCredentials();
+    creds_ = creds;
     if (c_.type == ConnectionType::kDatabricks && creds) SelfAssumeCheck(creds);
     if (c_.type == ConnectionType::kRedshiftServerless) {
       if (creds) {
@@ -530,6 +531,15 @@ class Checker {
     }
   }
 
+ public:
+  // The S3 probes alone, with credentials a first run obtained (the unload bucket).
+  std::vector<CheckResult> S3Only(const aws::CredentialsProviderPtr& creds) {
+    if (creds) S3Checks(creds);
+    return std::move(report_.checks);
+  }
+  const aws::CredentialsProviderPtr& credentials() const { return creds_; }
+
+ private:
   const CheckInput& in_;
   const Connection& c_;
   const CheckEnvironment& env_;
@@ -539,6 +549,7 @@ class Checker {
   DiagnosisContext ctx_;
   ConnectionCheckReport report_;
   std::string prefix_;  // the connection's path with a trailing '/', or ""
+  aws::CredentialsProviderPtr creds_;
 };
 
 }  // namespace
@@ -598,8 +609,26 @@ Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
   }
   Clock& clock = env.clock != nullptr ? *env.clock : SystemClock::Instance();
   auto transport = env.transport ? env.transport : std::make_shared<http::CurlTransport>();
-  Checker checker(input, env, clock, std::move(transport), std::move(partition));
-  return checker.Run();
+  Checker checker(input, env, clock, transport, partition);
+  ConnectionCheckReport report = checker.Run();
+  // Redshift UNLOADs into its own bucket (seed 004's "Unload data to S3"): probed the same
+  // way, its checks prefixed "unload_".
+  const RedshiftServerlessFields& rs = c.redshift;
+  if (c.type == ConnectionType::kRedshiftServerless && rs.unload_enabled &&
+      !rs.unload_bucket.empty() && (rs.unload_bucket != c.bucket || rs.unload_path != c.path)) {
+    CheckInput unload = input;
+    unload.connection.bucket = rs.unload_bucket;
+    unload.connection.path = rs.unload_path;
+    if (!rs.unload_region.empty()) unload.connection.region = rs.unload_region;
+    unload.permission_policy.reset();
+    unload.trust_policy.reset();
+    Checker second(unload, env, clock, transport, partition);
+    for (CheckResult& r : second.S3Only(checker.credentials())) {
+      r.id = "unload_" + r.id;
+      report.checks.push_back(std::move(r));
+    }
+  }
+  return report;
 }
 
 }  // namespace crossdock::connect
