@@ -132,6 +132,7 @@ int RunTest(const Options& o) {
   env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
   env.redshift_data_endpoint = endpoints.redshift_data;
   env.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  env.databricks_endpoint = endpoints.databricks;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
     auto vendor = Vendor(o, *ctx, transport, c->region);
     if (!vendor.ok()) return ReportError("connection test", vendor.error());

@@ -8,6 +8,7 @@
 #include "crossdock/aws/s3/scoped_bucket.h"
 #include "crossdock/connect/check_diagnosis.h"
 #include "crossdock/connect/check_policies.h"
+#include "crossdock/connect/databricks_check.h"
 #include "crossdock/connect/redshift_check.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/http/curl_transport.h"
@@ -77,6 +78,9 @@ class Checker {
         c_.auth_method == AuthMethod::kIamRole ? AssumeChecks() : AccessKeyCredentials();
     creds_ = creds;
     if (c_.type == ConnectionType::kDatabricks && creds) SelfAssumeCheck(creds);
+    if (c_.type == ConnectionType::kDatabricks) {
+      RunDatabricksChecks(c_, env_.databricks_endpoint, transport_, clock_, report_.checks);
+    }
     if (c_.type == ConnectionType::kRedshiftServerless) {
       if (creds) {
         RedshiftCheckEnvironment rs_env;

@@ -68,6 +68,7 @@ struct CheckEnvironment {
   std::string s3_endpoint;                   // S3 endpoint override (empty: AWS)
   std::string redshift_data_endpoint;        // Redshift Data API override (empty: AWS)
   std::string redshift_serverless_endpoint;  // Redshift Serverless override (empty: AWS)
+  std::string databricks_endpoint;  // Databricks workspace override (empty: the connection's)
   std::string redshift_vpc_database;  // database name at the VPC endpoint (empty: the connection's)
   std::shared_ptr<http::HttpTransport> transport;  // nullptr: a new CurlTransport
   Clock* clock = nullptr;                          // nullptr: the system clock

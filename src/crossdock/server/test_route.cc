@@ -63,6 +63,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
   const connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment({});
   check_env.redshift_data_endpoint = endpoints.redshift_data;
   check_env.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  check_env.databricks_endpoint = endpoints.databricks;
   check_env.transport = env.transport;
   auto report = connect::RunConnectionCheck(input, check_env);
   auto counter = [](const char* outcome) -> metrics::Counter& {
