@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import botocore.loaders  # noqa: E402
 import botocore.model  # noqa: E402
 import psycopg2  # noqa: E402
+import psycopg2.sql  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
 
 import redshift_sql  # noqa: E402
@@ -94,6 +95,11 @@ class Redshift:
         self.sls_model = load_model("redshift-serverless")
         self.pg = wc.pg_params(env["CROSSDOCK_PG_URL"])
         self.admin = wc.Admin(env["CROSSDOCK_PG_URL"], env["CROSSDOCK_PEERS_DIR"])
+        # IAM roles whose database user starts with no privileges, as a new IAM user does in
+        # Redshift: statements run as that user (SET ROLE), so PostgreSQL enforces exactly
+        # the GRANTs made to it. Other roles keep the owner's rights (as if their
+        # RedshiftDbRoles tag named an administrator role).
+        self.restricted = set(args.restricted_role or [])
         self.workgroups = {}
         for wg in args.workgroup:
             pgdb = "redshift_" + wg.replace("-", "_")
@@ -183,6 +189,15 @@ class Redshift:
         p = dict(self.pg, dbname=self.workgroups[wg]["pgdb"])
         return psycopg2.connect(**p)
 
+    def become_dbuser(self, conn, dbuser):
+        """For a restricted role: the statement runs as its database user, created on first
+        use without privileges (PUBLIC's defaults only)."""
+        if not dbuser.startswith("IAMR:") or dbuser[5:] not in self.restricted:
+            return
+        self.admin.plain_role(dbuser)
+        with conn.cursor() as c:
+            c.execute(psycopg2.sql.SQL("SET ROLE {}").format(psycopg2.sql.Identifier(dbuser)))
+
     def get_statement(self, sid, caller):
         base, _, sub = sid.partition(":")
         with self.lock:
@@ -232,6 +247,13 @@ class Redshift:
             st.error = " ".join(str(e).split())
             for s in st.subs:
                 s["status"] = "ABORTED"
+            st.subs[0]["status"], st.subs[0]["error"] = "FAILED", st.error
+            return self.finish(st, "FAILED")
+        try:
+            self.become_dbuser(conn, st.dbuser)
+        except psycopg2.Error as e:
+            conn.close()
+            st.error = " ".join(str(e).split())
             st.subs[0]["status"], st.subs[0]["error"] = "FAILED", st.error
             return self.finish(st, "FAILED")
         with st.lock:
@@ -552,7 +574,8 @@ class Redshift:
         password = secrets.token_urlsafe(24)
         expires = now() + duration
         until = datetime.datetime.fromtimestamp(expires, datetime.timezone.utc).isoformat()
-        self.admin.login_role(user, password, until)
+        self.admin.login_role(user, password, until,
+                              with_owner=user[5:] not in self.restricted)
         return {"dbUser": user, "dbPassword": password, "expiration": wc.epoch(expires),
                 "nextRefreshTime": wc.epoch(expires - 60)}
 
@@ -604,6 +627,9 @@ def main():
     ap.add_argument("--workgroup", action="append", default=None,
                     help="workgroup name (repeatable; default crossdock)")
     ap.add_argument("--database", default="dev")
+    ap.add_argument("--restricted-role", action="append", default=None,
+                    help="IAM role name whose database user has only the privileges granted "
+                         "to it (repeatable)")
     ap.add_argument("--page-rows", type=int,
                     default=int(os.environ.get("CROSSDOCK_REDSHIFT_PAGE_ROWS", "1000")))
     ap.add_argument("--min-latency-ms", type=int,

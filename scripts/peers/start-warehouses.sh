@@ -105,7 +105,7 @@ else
   done
   setsid "$PY" "$HERE/redshift_fake.py" --data-listen "127.0.0.1:$DATA_PORT" \
     --serverless-listen "127.0.0.1:$SLS_PORT" --workgroup "$WORKGROUP" --database "$DATABASE" \
-    </dev/null >>"$DIR/log/redshift.log" 2>&1 &
+    --restricted-role redshift-nogrants </dev/null >>"$DIR/log/redshift.log" 2>&1 &
   echo $! >"$DIR/pids/redshift.pid"
   wait_port "$DATA_PORT" && wait_port "$SLS_PORT" \
     || { log "redshift fake did not come up; see $DIR/log/redshift.log"; exit 1; }
@@ -145,6 +145,7 @@ export CROSSDOCK_REDSHIFT_DATABASE=$DATABASE
 export CROSSDOCK_REDSHIFT_ROLE_ARN=arn:aws:iam::$RGW_CUSTOMER_ACCOUNT:role/redshift-staging
 export CROSSDOCK_REDSHIFT_RO_ROLE_ARN=arn:aws:iam::$RGW_CUSTOMER_ACCOUNT:role/redshift-staging-ro
 export CROSSDOCK_REDSHIFT_NOTRUST_ROLE_ARN=arn:aws:iam::$RGW_CUSTOMER_ACCOUNT:role/redshift-notrust
+export CROSSDOCK_REDSHIFT_NOGRANTS_ROLE_ARN=arn:aws:iam::$RGW_CUSTOMER_ACCOUNT:role/redshift-nogrants
 export CROSSDOCK_REDSHIFT_STANDIN_ARN=$REDSHIFT_ARN
 export CROSSDOCK_REDSHIFT_PG_HOST=${PGHOSTPORT%%:*}
 export CROSSDOCK_REDSHIFT_PG_PORT=${PGHOSTPORT##*:}

@@ -414,8 +414,20 @@ class Admin:
             if not c.fetchone():
                 c.execute('CREATE DATABASE "%s" OWNER "%s"' % (name, self.owner))
 
-    def login_role(self, name, password, valid_until):
-        """Creates or updates a login role that inherits the owner's privileges."""
+    def plain_role(self, name):
+        """Creates, once, a role with no privileges that the owner may SET ROLE to."""
+        from psycopg2 import sql
+        with self.lock, self.conn.cursor() as c:
+            c.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
+            if c.fetchone():
+                return
+            c.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
+            c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(name),
+                                                       sql.Identifier(self.owner)))
+
+    def login_role(self, name, password, valid_until, with_owner=True):
+        """Creates or updates a login role that inherits the owner's privileges (unless
+        with_owner is false: then it has only what was granted to it)."""
         from psycopg2 import sql
         with self.lock, self.conn.cursor() as c:
             c.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
@@ -423,8 +435,12 @@ class Admin:
             c.execute(sql.SQL("{} ROLE {} LOGIN PASSWORD {} VALID UNTIL {}").format(
                 sql.SQL(verb), sql.Identifier(name), sql.Literal(password),
                 sql.Literal(valid_until)))
-            c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(self.owner),
-                                                       sql.Identifier(name)))
+            if with_owner:
+                c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(self.owner),
+                                                           sql.Identifier(name)))
+            else:
+                c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(name),
+                                                           sql.Identifier(self.owner)))
 
 
 # ----------------------------------------------------------------------- SQL text tools

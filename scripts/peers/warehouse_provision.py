@@ -9,6 +9,7 @@
     redshift.amazonaws.com service principal, next to which the stand-in user is named)
     and read/write on the staging prefix;
   - redshift-staging-ro: the same trust, read-only staging access (UNLOAD is denied);
+  - redshift-nogrants: like redshift-staging; its database user has no privileges;
   - redshift-notrust: trusts the vendor only (Redshift cannot assume it);
   - databricks-staging: seed 003's dual trust policy (vendor, Unity Catalog, self; both
     External IDs) and permission policy (staging access and self-assume).
@@ -92,6 +93,11 @@ ensure_role(customer, "redshift-staging",
 ensure_role(customer, "redshift-staging-ro",
             {"Version": "2012-10-17", "Statement": [vendor_stmt, redshift_stmt]},
             ro)
+# Seed 004's trust and staging access, but a database user the Redshift fake starts
+# without privileges (--restricted-role): the connection test's grant checks.
+ensure_role(customer, "redshift-nogrants",
+            {"Version": "2012-10-17", "Statement": [vendor_stmt, redshift_stmt]},
+            rw)
 ensure_role(customer, "redshift-notrust", {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": [e["RGW_VENDOR_ARN"]]},
      "Action": ["sts:AssumeRole"]}]}, rw)

@@ -26,7 +26,9 @@
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/redshift_setup.h"
 #include "crossdock/http/curl_transport.h"
+#include "crossdock/iam/policy_set.h"
 
 namespace crossdock::cli {
 namespace {
@@ -34,13 +36,15 @@ namespace {
 struct Options {
   GlobalOptions global;  // filled from the connection group's options
   std::string name;
-  std::string permissions_file;
+  std::vector<std::string> permissions_files;
   std::string trust_file;
   std::string output = "json";
   std::string profile;
   std::string endpoint_url;
   std::string vendor_principal;
-  std::string serve;  // credentials --serve HOST:PORT
+  std::string serve;                  // credentials --serve HOST:PORT
+  std::string db_role = "crossdock";  // setup --db-role
+  std::vector<std::string> schemas;   // setup --schema
 };
 
 // The connection group's global options (--db, --org, --format, --master-key-file) are
@@ -113,10 +117,19 @@ int RunTest(const Options& o) {
   connect::CheckInput in;
   in.connection = *c;
   in.external_ids = ids->All();
-  if (!o.permissions_file.empty()) {
-    auto text = ReadFile(o.permissions_file, "--permissions");
+  // Several permission policies are read together, as IAM evaluates a role's policies.
+  std::vector<std::string> permission_texts;
+  for (const std::string& file : o.permissions_files) {
+    auto text = ReadFile(file, "--permissions");
     if (!text.ok()) return ReportError("connection test", text.error());
-    in.permission_policy = *text;
+    permission_texts.push_back(std::move(text).value());
+  }
+  if (permission_texts.size() == 1) {
+    in.permission_policy = permission_texts.front();
+  } else if (permission_texts.size() > 1) {
+    auto combined = iam::CombinePolicyDocuments(permission_texts);
+    if (!combined.ok()) return ReportError("connection test", combined.error());
+    in.permission_policy = *combined;
   }
   if (!o.trust_file.empty()) {
     auto text = ReadFile(o.trust_file, "--trust");
@@ -132,6 +145,9 @@ int RunTest(const Options& o) {
   connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
   env.s3_endpoint = endpoints.s3;
   env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
+  env.redshift_data_endpoint = endpoints.redshift_data;
+  env.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  env.databricks_endpoint = endpoints.databricks;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
     auto vendor = Vendor(o, *ctx, transport, c->region);
     if (!vendor.ok()) return ReportError("connection test", vendor.error());
@@ -149,6 +165,31 @@ int RunTest(const Options& o) {
     std::cout << connect::FormatReport(*report);
   }
   return report->ok() ? kExitOk : kExitFinding;
+}
+
+// Seed 004's database set-up for a Redshift Serverless connection.
+int RunSetup(const Options& o) {
+  auto ctx = OpenContext(o.global);
+  if (!ctx.ok()) return ReportError("connection setup", ctx.error());
+  auto c = ctx->service->GetConnection(ctx->org.id, o.name);
+  if (!c.ok()) return ReportError("connection setup", c.error());
+  auto ids = ctx->service->GetExternalIds(ctx->org.id);
+  if (!ids.ok()) return ReportError("connection setup", ids.error());
+  auto identity = ctx->store->GetVendorIdentity();
+  if (!identity.ok()) return ReportError("connection setup", identity.error());
+  auto spec =
+      connect::SpecForConnection(*c, identity->value_or(store::VendorIdentity{}), ids->All());
+  if (!spec.ok()) return ReportError("connection setup", spec.error());
+  auto policies = iam::GeneratePolicies(*spec);
+  if (!policies.ok()) return ReportError("connection setup", policies.error());
+  auto setup = connect::RedshiftSetupFor(*c, *policies, o.db_role, o.schemas);
+  if (!setup.ok()) return ReportError("connection setup", setup.error());
+  if (ctx->json) {
+    std::cout << connect::ToJson(*setup).dump(2) << "\n";
+  } else {
+    std::cout << connect::FormatSetup(*setup);
+  }
+  return kExitOk;
 }
 
 int RunPolicies(const Options& o) {
@@ -296,9 +337,9 @@ void RegisterConnectionTestCommands(CLI::App& app) {
       "Assume the role (right, no and wrong External ID) and probe every S3 operation "
       "syncs use; say what to fix"));
   test->add_option("NAME", o->name, "Connection name or id")->required();
-  test->add_option("--permissions", o->permissions_file,
-                   "The permission policy attached to the role (JSON file), to name the "
-                   "statement at fault");
+  test->add_option("--permissions", o->permissions_files,
+                   "A permission policy attached to the role (JSON file; repeatable: all "
+                   "are evaluated together), to name the statement at fault");
   test->add_option("--trust", o->trust_file,
                    "The role's trust policy (JSON file), to explain AssumeRole denials");
   AddAwsAccessFlags(test, *o);
@@ -317,6 +358,18 @@ void RegisterConnectionTestCommands(CLI::App& app) {
   policies->callback([o, group] {
     o->global = ReadGlobal(group);
     ExitWith(RunPolicies(*o));
+  });
+
+  CLI::App* setup = Leaf(group->add_subcommand(
+      "setup",
+      "Print a Redshift Serverless connection's database set-up: CREATE ROLE and GRANTs, the "
+      "RedshiftDbRoles tag and the trust policy"));
+  setup->add_option("NAME", o->name, "Connection name or id")->required();
+  setup->add_option("--db-role", o->db_role, "The Redshift role to create (default crossdock)");
+  setup->add_option("--schema", o->schemas, "A schema syncs write to (repeatable; default public)");
+  setup->callback([o, group] {
+    o->global = ReadGlobal(group);
+    ExitWith(RunSetup(*o));
   });
 
   auto co = std::make_shared<Options>();

@@ -13,8 +13,10 @@
 
 #include "crossdock/cli/commands.h"
 #include "crossdock/iam/diff.h"
-#include "crossdock/iam/operations.h"
 #include "crossdock/iam/lint.h"
+#include "crossdock/iam/operations.h"
+#include "crossdock/iam/policy_set.h"
+#include "crossdock/iam/trust_context.h"
 
 namespace crossdock::cli {
 
@@ -44,30 +46,84 @@ void PrintPolicyError(const char* command, const Error& error) {
 namespace {
 
 struct CheckOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::string type = "identity";
   std::string for_type;
   std::string account;
   std::string format = "text";
+  // Trust checks with context.
+  std::string vendor_principal;
+  std::vector<std::string> external_ids;
+  std::string role_arn;
 };
 
+// Several documents: each linted alone, then the --for needs against all of them together
+// (the permission policies attached to one role).
+int RunCheckSet(const CheckOptions& o, const std::vector<std::string>& texts,
+                const iam::LintOptions& options) {
+  iam::LintSetReport set = iam::LintPolicySet(texts, options);
+  if (o.format == "json") {
+    nlohmann::ordered_json docs = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < texts.size(); ++i) {
+      nlohmann::ordered_json d = {{"file", o.files[i]}};
+      d.update(iam::ToJson(set.documents[i]));
+      docs.push_back(std::move(d));
+    }
+    nlohmann::ordered_json out = {{"files", o.files},
+                                  {"type", o.type},
+                                  {"ok", !set.has_errors()},
+                                  {"documents", docs},
+                                  {"together", iam::ToJson(set.together)}};
+    std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  } else {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      std::cout << iam::FormatLintReport(set.documents[i], o.files[i]);
+    }
+    if (options.for_type) {
+      std::cout << "\nTogether (" << texts.size() << " policies, as IAM evaluates a role's "
+                << "policies):\n"
+                << iam::FormatLintReport(set.together, "all");
+    }
+  }
+  return set.has_errors() ? kExitFinding : kExitOk;
+}
+
 int RunCheck(const CheckOptions& o) {
-  auto text = ReadPolicyFile(o.file, "FILE");
-  if (!text.ok()) {
-    PrintPolicyError("check", text.error());
-    return kExitUsage;
+  std::vector<std::string> texts;
+  for (const std::string& file : o.files) {
+    auto text = ReadPolicyFile(file, "FILE");
+    if (!text.ok()) {
+      PrintPolicyError("check", text.error());
+      return kExitUsage;
+    }
+    texts.push_back(std::move(text).value());
   }
   iam::LintOptions options;
   options.type = *iam::ParsePolicyType(o.type);  // validated by CLI11
   if (!o.for_type.empty()) options.for_type = *iam::ParseConnectionType(o.for_type);
   options.own_account = o.account;
-  iam::LintReport report = iam::LintPolicy(*text, options);
+  if (texts.size() > 1) return RunCheckSet(o, texts, options);
+  iam::LintReport report = iam::LintPolicy(texts.front(), options);
+  if (options.type == iam::PolicyType::kTrust &&
+      (!o.vendor_principal.empty() || !o.role_arn.empty())) {
+    iam::PolicyRead read = iam::ReadPolicy(texts.front());
+    if (read.policy) {
+      iam::TrustContext context;
+      context.vendor_principal = o.vendor_principal;
+      context.external_ids = o.external_ids;
+      context.role_arn = o.role_arn;
+      context.for_type = options.for_type;
+      for (auto& f : iam::CheckTrustContext(*read.policy, context)) {
+        report.findings.push_back(std::move(f));
+      }
+    }
+  }
   if (o.format == "json") {
-    nlohmann::ordered_json out = {{"file", o.file}, {"type", o.type}};
+    nlohmann::ordered_json out = {{"file", o.files.front()}, {"type", o.type}};
     out.update(iam::ToJson(report));
     std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   } else {
-    std::cout << iam::FormatLintReport(report, o.file);
+    std::cout << iam::FormatLintReport(report, o.files.front());
   }
   return report.has_errors() ? kExitFinding : kExitOk;
 }
@@ -78,12 +134,24 @@ void AddCheck(CLI::App& policy) {
       "check",
       "Lint a policy document offline: syntax, grammar, ARNs, actions, confused "
       "deputy, and with --for what a connection type needs. Exit 1 on any error.");
-  cmd->add_option("FILE", o->file, "Policy document (JSON)")->required();
+  cmd->add_option("FILE", o->files,
+                  "Policy document (JSON); several: the policies attached to one role, "
+                  "checked together")
+      ->required();
   cmd->add_option("--type", o->type, "identity (permission policy), trust or resource")
       ->check(CLI::IsMember({"identity", "trust", "resource"}))
       ->capture_default_str();
   cmd->add_option("--for", o->for_type, "Also check what this connection type needs")
       ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless"}));
+  cmd->add_option("--vendor-principal", o->vendor_principal,
+                  "With --type trust: the principal crossdock assumes roles as (e.g. "
+                  "arn:aws:iam::568237466542:root); reports a trust naming another vendor");
+  cmd->add_option("--external-id", o->external_ids,
+                  "With --type trust: the organization's External ID (repeatable during a "
+                  "rotation); reports a missing or different sts:ExternalId");
+  cmd->add_option("--role-arn", o->role_arn,
+                  "With --type trust: the role the policy is attached to (Databricks: it must "
+                  "trust exactly itself)");
   cmd->add_option("--account", o->account,
                   "Account that owns the role (its principals are not 'another account')");
   cmd->add_option("--format", o->format, "text or json")

@@ -8,6 +8,8 @@
 #include "crossdock/aws/s3/scoped_bucket.h"
 #include "crossdock/connect/check_diagnosis.h"
 #include "crossdock/connect/check_policies.h"
+#include "crossdock/connect/databricks_check.h"
+#include "crossdock/connect/redshift_check.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/generate.h"
@@ -74,7 +76,28 @@ class Checker {
     ReadDocuments();
     aws::CredentialsProviderPtr creds =
         c_.auth_method == AuthMethod::kIamRole ? AssumeChecks() : AccessKeyCredentials();
+    creds_ = creds;
     if (c_.type == ConnectionType::kDatabricks && creds) SelfAssumeCheck(creds);
+    if (c_.type == ConnectionType::kDatabricks) {
+      RunDatabricksChecks(c_, env_.databricks_endpoint, transport_, clock_, report_.checks);
+    }
+    if (c_.type == ConnectionType::kRedshiftServerless) {
+      if (creds) {
+        RedshiftCheckEnvironment rs_env;
+        rs_env.data_endpoint = env_.redshift_data_endpoint;
+        rs_env.serverless_endpoint = env_.redshift_serverless_endpoint;
+        rs_env.vpc_database = env_.redshift_vpc_database;
+        rs_env.transport = transport_;
+        rs_env.clock = &clock_;
+        rs_env.retry = env_.retry;
+        RunRedshiftChecks(c_, creds, rs_env, ctx_, report_.checks);
+      }
+      // Without a staging bucket (a Data API source without UNLOAD) there is nothing more.
+      if (c_.bucket.empty()) {
+        AddDocumentChecks(in_, ctx_, env_.vendor_account, report_.checks);
+        return std::move(report_);
+      }
+    }
     if (creds) {
       S3Checks(creds);
     } else {
@@ -512,6 +535,15 @@ class Checker {
     }
   }
 
+ public:
+  // The S3 probes alone, with credentials a first run obtained (the unload bucket).
+  std::vector<CheckResult> S3Only(const aws::CredentialsProviderPtr& creds) {
+    if (creds) S3Checks(creds);
+    return std::move(report_.checks);
+  }
+  const aws::CredentialsProviderPtr& credentials() const { return creds_; }
+
+ private:
   const CheckInput& in_;
   const Connection& c_;
   const CheckEnvironment& env_;
@@ -521,6 +553,7 @@ class Checker {
   DiagnosisContext ctx_;
   ConnectionCheckReport report_;
   std::string prefix_;  // the connection's path with a trailing '/', or ""
+  aws::CredentialsProviderPtr creds_;
 };
 
 }  // namespace
@@ -556,7 +589,7 @@ const CheckResult* ConnectionCheckReport::Find(std::string_view id) const {
 Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
                                                  const CheckEnvironment& env) {
   const Connection& c = input.connection;
-  if (c.bucket.empty()) {
+  if (c.bucket.empty() && c.type != ConnectionType::kRedshiftServerless) {
     return Error(ErrorCode::kInvalidArgument, "the connection has no bucket to test; set one",
                  "bucket");
   }
@@ -580,8 +613,26 @@ Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
   }
   Clock& clock = env.clock != nullptr ? *env.clock : SystemClock::Instance();
   auto transport = env.transport ? env.transport : std::make_shared<http::CurlTransport>();
-  Checker checker(input, env, clock, std::move(transport), std::move(partition));
-  return checker.Run();
+  Checker checker(input, env, clock, transport, partition);
+  ConnectionCheckReport report = checker.Run();
+  // Redshift UNLOADs into its own bucket (seed 004's "Unload data to S3"): probed the same
+  // way, its checks prefixed "unload_".
+  const RedshiftServerlessFields& rs = c.redshift;
+  if (c.type == ConnectionType::kRedshiftServerless && rs.unload_enabled &&
+      !rs.unload_bucket.empty() && (rs.unload_bucket != c.bucket || rs.unload_path != c.path)) {
+    CheckInput unload = input;
+    unload.connection.bucket = rs.unload_bucket;
+    unload.connection.path = rs.unload_path;
+    if (!rs.unload_region.empty()) unload.connection.region = rs.unload_region;
+    unload.permission_policy.reset();
+    unload.trust_policy.reset();
+    Checker second(unload, env, clock, transport, partition);
+    for (CheckResult& r : second.S3Only(checker.credentials())) {
+      r.id = "unload_" + r.id;
+      report.checks.push_back(std::move(r));
+    }
+  }
+  return report;
 }
 
 }  // namespace crossdock::connect

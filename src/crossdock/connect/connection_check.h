@@ -13,7 +13,8 @@
 // supplies the policy documents they attached, denials are explained down to the statement
 // and condition with the offline policy simulator, and the documents are compared with what
 // the connection needs. Whatever the outcome, nothing is left behind in the bucket. It does
-// not create or change anything in the customer's IAM.
+// not create or change anything in the customer's IAM. Redshift Serverless connections also
+// probe the Data API and the database grants (redshift_check.h).
 #pragma once
 
 #include <chrono>
@@ -62,9 +63,13 @@ struct CheckEnvironment {
   // crossdock's principal ARN (e.g. arn:aws:iam::444455556666:user/vendor or a role), used
   // in messages and to simulate the customer's trust policy. Empty: the vendor account root.
   std::string vendor_principal_arn;
-  std::string vendor_account;  // 12-digit vendor account id
-  std::string sts_endpoint;    // STS endpoint override (empty: the regional endpoint)
-  std::string s3_endpoint;     // S3 endpoint override (empty: AWS)
+  std::string vendor_account;                // 12-digit vendor account id
+  std::string sts_endpoint;                  // STS endpoint override (empty: the regional endpoint)
+  std::string s3_endpoint;                   // S3 endpoint override (empty: AWS)
+  std::string redshift_data_endpoint;        // Redshift Data API override (empty: AWS)
+  std::string redshift_serverless_endpoint;  // Redshift Serverless override (empty: AWS)
+  std::string databricks_endpoint;  // Databricks workspace override (empty: the connection's)
+  std::string redshift_vpc_database;  // database name at the VPC endpoint (empty: the connection's)
   std::shared_ptr<http::HttpTransport> transport;  // nullptr: a new CurlTransport
   Clock* clock = nullptr;                          // nullptr: the system clock
   // Probes fail fast: a denial is an answer, not something to retry for long.

@@ -11,6 +11,7 @@
 #include "crossdock/iam/condition.h"
 #include "crossdock/iam/evaluate.h"
 #include "crossdock/iam/lint_access_analyzer.h"
+#include "crossdock/iam/operations.h"
 
 namespace crossdock::iam {
 namespace {
@@ -25,6 +26,15 @@ bool ActionCovers(const Statement& s, std::string_view action) {
   bool any = false;
   for (const std::string& p : s.actions_lower) any = any || GlobMatch(p, action, true);
   return s.action.negated ? !any : any;
+}
+
+// "; without it these fail: s3:ListObjectsV2, s3:HeadBucket" (the operation table's APIs).
+std::string FailingApis(ConnectionType type, const std::string& action) {
+  std::vector<std::string> apis = ApisNeeding(type, action);
+  if (apis.empty()) return "";
+  std::string out = "; without it these fail: ";
+  for (size_t i = 0; i < apis.size(); ++i) out += (i ? ", " : "") + apis[i];
+  return out;
 }
 
 class Linter {
@@ -503,7 +513,8 @@ class Linter {
       Add("missing-permission", Severity::kError, top,
           std::string("the ") + tname + " connection type needs " + op.action + " on " +
               op.resource + " (" + op.purpose + "), which this policy " +
-              (d == Decision::kExplicitDeny ? "explicitly denies" : "does not allow"),
+              (d == Decision::kExplicitDeny ? "explicitly denies" : "does not allow") +
+              FailingApis(type, op.action),
           "add " + op.action + " to a statement whose Resource covers " + op.grant);
     }
   }
@@ -549,7 +560,7 @@ class Linter {
                v.find(":role/unity-catalog-") == std::string::npos;
       });
       if (!self) {
-        Add("missing-permission", Severity::kWarning, top,
+        Add("missing-permission", Severity::kError, top,
             "no role principal besides Databricks': Databricks requires the role to trust "
             "itself (self-assume)",
             "add \"arn:aws:iam::YOUR-ACCOUNT:role/THIS-ROLE\" to Principal.AWS");

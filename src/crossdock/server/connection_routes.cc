@@ -3,6 +3,7 @@
 
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/redshift_setup.h"
 #include "crossdock/connect/validation.h"
 #include "crossdock/iam/generate.h"
 #include "crossdock/iam/operations.h"
@@ -154,6 +155,45 @@ Reply Policies(store::Store& store, RequestContext& ctx) {
   return JsonReply(j);
 }
 
+// Seed 004's database set-up for a Redshift Serverless connection.
+Reply Setup(store::Store& store, RequestContext& ctx) {
+  auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
+  if (!c.ok()) return FromError(c.error());
+  auto vendor = RequireVendor(store);
+  if (!vendor.ok()) return FromError(vendor.error());
+  auto ids = ActiveExternalIds(store, ctx.org_id);
+  if (!ids.ok()) return FromError(ids.error());
+  auto spec = connect::SpecForConnection(*c, *vendor, *ids);
+  if (!spec.ok()) return FromError(spec.error());
+  auto policies = iam::GeneratePolicies(*spec);
+  if (!policies.ok()) return FromError(policies.error());
+  std::vector<std::string> schemas;
+  std::string list = ctx.Query("schemas", "");
+  for (size_t at = 0; at < list.size();) {
+    size_t comma = list.find(',', at);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > at) schemas.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  auto setup = connect::RedshiftSetupFor(*c, *policies, ctx.Query("db_role", "crossdock"),
+                                         std::move(schemas));
+  if (!setup.ok()) return FromError(setup.error());
+  ojson j = connect::ToJson(*setup);
+  j["text"] = connect::FormatSetup(*setup);
+  return JsonReply(j);
+}
+
+ojson SetupSchema() {
+  return ojson::parse(R"({"type": "object", "properties": {
+    "connection": {"type": "string"}, "role_arn": {"type": "string"},
+    "db_user": {"type": "string"}, "db_role": {"type": "string"},
+    "database": {"type": "string"}, "schemas": {"type": "array", "items": {"type": "string"}},
+    "role_sql": {"type": "string"}, "fine_grained_sql": {"type": "string"},
+    "tag": {"type": "object", "properties": {"key": {"type": "string"},
+      "value": {"type": "string"}, "command": {"type": "string"}}},
+    "trust_policy": {"type": "object"}, "text": {"type": "string"}}})");
+}
+
 ojson ListSchema() {
   ojson s = {
       {"type", "object"},
@@ -283,6 +323,18 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
             .response_schema = PoliciesSchema(),
             .error_statuses = {400, 404, 409, 422},
             .handler = [&store](RequestContext& ctx) { return Policies(store, ctx); }});
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/connections/{id}/setup",
+            .operation_id = "getConnectionSetup",
+            .summary = "A Redshift Serverless connection's database set-up: CREATE ROLE and "
+                       "GRANT statements, the RedshiftDbRoles tag and the trust policy",
+            .tag = "connections",
+            .query = {{"db_role", "the Redshift role to create", {}, "crossdock"},
+                      {"schemas", "comma-separated schemas syncs write to", {}, "public"}},
+            .response_schema = SetupSchema(),
+            .error_statuses = {400, 404, 409, 422},
+            .handler = [&store](RequestContext& ctx) { return Setup(store, ctx); }});
 }
 
 }  // namespace crossdock::server

@@ -5,6 +5,7 @@
 #include "crossdock/aws/credentials/default_chain.h"
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/connect/connection_check.h"
+#include "crossdock/connect/connection_runtime.h"
 #include "crossdock/core/metrics.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/server/json_body.h"
@@ -60,6 +61,10 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
       env.vendor_principal_arn.empty() ? vendor->role_arn : env.vendor_principal_arn;
   check_env.sts_endpoint = env.sts_endpoint;
   check_env.s3_endpoint = env.s3_endpoint;
+  const connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment({});
+  check_env.redshift_data_endpoint = endpoints.redshift_data;
+  check_env.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  check_env.databricks_endpoint = endpoints.databricks;
   check_env.transport = env.transport;
   auto report = connect::RunConnectionCheck(input, check_env);
   auto counter = [](const char* outcome) -> metrics::Counter& {
