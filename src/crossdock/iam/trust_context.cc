@@ -75,7 +75,8 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
                                      : fmt::format("{}", fmt::join(external_id_values, ", "))),
                      fmt::format("set the condition to \"StringEquals\": {{\"sts:ExternalId\": "
                                  "\"{}\"}} in the statement that names the vendor",
-                                 id)});
+                                 id),
+                   FindingType::kError, "", "", ""});
     }
     if (!names_vendor) {
       out.push_back(
@@ -85,7 +86,8 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
                                               : fmt::format("{}", fmt::join(aws_principals, ", "))),
            fmt::format("name \"{}\" in Principal.AWS of the statement with the sts:ExternalId "
                        "condition (account id {})",
-                       vendor, vendor_account)});
+                       vendor, vendor_account),
+                   FindingType::kError, "", "", ""});
     }
     const std::string wrong = "crossdock-wrong-external-id";
     if (any_allowed && (allowed(vendor, nullptr) || allowed(vendor, &wrong))) {
@@ -96,7 +98,8 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
                        vendor),
            fmt::format("add \"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": "
                        "\"{}\"}}}} to the statement that names the vendor",
-                       ctx.external_ids.empty() ? "EXTERNAL-ID" : ctx.external_ids.front())});
+                       ctx.external_ids.empty() ? "EXTERNAL-ID" : ctx.external_ids.front()),
+                   FindingType::kSecurityWarning, "", "", ""});
     }
   }
   if (ctx.for_type == ConnectionType::kDatabricks && !ctx.role_arn.empty() &&
@@ -108,7 +111,8 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
                                ctx.role_arn),
                    fmt::format("add \"{}\" to Principal.AWS of the statement with the "
                                "Databricks External ID",
-                               ctx.role_arn)});
+                               ctx.role_arn),
+                   FindingType::kError, "", "", ""});
   }
   return out;
 }
