@@ -116,6 +116,7 @@ int RunTest(const Options& o) {
   flags.sts = o.endpoint_url;
   connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
   env.s3_endpoint = endpoints.s3;
+  env.kinesis_endpoint = endpoints.kinesis;
   env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
     auto vendor = Vendor(o, *ctx, transport, c->region);
