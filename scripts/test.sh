@@ -31,11 +31,15 @@ export CROSSDOCK_DATABRICKS_PORT=${CROSSDOCK_DATABRICKS_PORT:-27492}
 peers_dir=${CROSSDOCK_PEERS_DIR:-/tmp/crossdock-test-peers}
 stop_peers() {
   bash scripts/peers/stop-warehouses.sh "$peers_dir/warehouses" >/dev/null 2>&1 || true
+  bash scripts/peers/stop-kinesis.sh "$peers_dir/kinesis" >/dev/null 2>&1 || true
   bash scripts/peers/stop.sh --wipe "$peers_dir" >/dev/null 2>&1 || true
 }
 trap stop_peers EXIT
 eval "$(bash scripts/peers/start.sh "$peers_dir")"
 eval "$(bash scripts/peers/start-warehouses.sh "$peers_dir/warehouses")"
+# Kinesis: kinesalite from npm (pinned in scripts/peers/kinesis/package-lock.json).
+(cd scripts/peers/kinesis && npm ci --no-audit --no-fund --loglevel=error >&2)
+eval "$(bash scripts/peers/start-kinesis.sh "$peers_dir/kinesis")"
 stamp "peers up"
 
 # The web UI test drives the system Chromium with playwright-core from npm.

@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/aws/json_protocol.h"
 #include "crossdock/aws/s3/s3_client.h"
 #include "crossdock/connect/connection_check.h"
+#include "crossdock/crypto/random.h"
+#include "crossdock/http/curl_transport.h"
 #include "testing/peers.h"
 
 namespace crossdock::connect {
@@ -234,6 +237,60 @@ TEST(ConnectionCheck, AccessKeyConnectionProbesS3Only) {
   EXPECT_EQ(report->Find("assume_role"), nullptr);
   EXPECT_EQ(StatusOf(*report, "delete_object"), CheckStatus::kPass);
   ExpectNothingLeft(*report);
+}
+
+}  // namespace
+}  // namespace crossdock::connect
+
+namespace crossdock::connect {
+namespace {
+
+// Seed 002: a Kinesis connection is tested with the three-way assume (through the External
+// ID front) and four read calls against kinesalite; no S3 probe runs.
+TEST(ConnectionCheckKinesis, AssumesThenReadsTheStream) {
+  REQUIRE_RGW();
+  REQUIRE_PEER("CROSSDOCK_KINESIS_ENDPOINT");
+  const std::string region = Env("RGW_REGION");
+  std::string stream = "check-" + crypto::Base64UrlEncode(crypto::RandomBytes(6));
+  for (char& c : stream) c = c == '_' ? '-' : c;
+  // The stream is the customer's: created with the customer's own keys.
+  auto owner = std::make_shared<aws::AwsClient>(
+      std::make_shared<http::CurlTransport>(),
+      std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{
+          Env("RGW_CUSTOMER_ACCESS_KEY"), Env("RGW_CUSTOMER_SECRET_KEY"), "", std::nullopt}),
+      SystemClock::Instance());
+  auto create = owner->Send(aws::MakeJsonRequest(
+      Env("CROSSDOCK_KINESIS_ENDPOINT"), region, "kinesis", "Kinesis_20131202.CreateStream",
+      R"({"StreamName":")" + stream + R"(","ShardCount":2})", "CreateStream"));
+  ASSERT_TRUE(create.ok()) << create.error().ToString();
+
+  CheckInput in = RoleInput(Env("RGW_EXTID_ROLE_ARN"));
+  in.connection.type = ConnectionType::kKinesis;
+  in.connection.bucket.clear();
+  in.connection.path.clear();
+  in.connection.kinesis.stream_arn =
+      "arn:aws:kinesis:" + region + ":" + Env("RGW_CUSTOMER_ACCOUNT") + ":stream/" + stream;
+  CheckEnvironment env = VendorEnv();
+  env.kinesis_endpoint = Env("CROSSDOCK_KINESIS_ENDPOINT");
+  auto report = RunConnectionCheck(in, env);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  for (const char* id :
+       {"assume_role", "describe_stream", "list_shards", "get_shard_iterator", "get_records"}) {
+    EXPECT_EQ(StatusOf(*report, id), CheckStatus::kPass) << id << "\n" << FormatReport(*report);
+  }
+  EXPECT_NE(report->Find("list_shards")->message.find("2 shards"), std::string::npos);
+  EXPECT_EQ(report->Find("put_object"), nullptr);  // no S3 probe for a stream
+  EXPECT_TRUE(report->ok()) << FormatReport(*report);
+
+  // A stream that is not there: diagnosed, the later calls skipped.
+  in.connection.kinesis.stream_arn += "-missing";
+  auto missing = RunConnectionCheck(in, env);
+  ASSERT_TRUE(missing.ok());
+  const CheckResult* d = missing->Find("describe_stream");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->status, CheckStatus::kFail);
+  EXPECT_NE(d->fix.find("stream ARN"), std::string::npos) << d->fix;
+  EXPECT_EQ(StatusOf(*missing, "get_records"), CheckStatus::kSkip);
 }
 
 }  // namespace

@@ -105,3 +105,38 @@ TEST(ConnectionJson, WrongTypesAndUnknownFieldsNameTheField) {
 
 }  // namespace
 }  // namespace crossdock::connect
+
+namespace crossdock::connect {
+namespace {
+
+// Seed 002: a Kinesis connection names its stream; the region comes from the ARN and the
+// document carries no bucket.
+TEST(ConnectionJsonKinesis, RegionFromTheStreamArnAndNoBucket) {
+  Connection c;
+  Status st = ApplyConnectionJsonText(R"({
+      "type": "kinesis", "name": "clicks",
+      "role_arn": "arn:aws:iam::123456789012:role/polaris-kinesis",
+      "kinesis": {"stream_arn": "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream",
+                  "kms_key_arn": "arn:aws:kms:us-west-2:123456789012:key/1234abcd"}})",
+                                      &c);
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_EQ(c.type, ConnectionType::kKinesis);
+  EXPECT_EQ(c.region, "us-west-2");
+  EXPECT_EQ(KinesisStreamName(c.kinesis.stream_arn), "clickstream");
+  json out = ConnectionToJson(c);
+  EXPECT_EQ(out["kinesis"]["kms_key_arn"], "arn:aws:kms:us-west-2:123456789012:key/1234abcd");
+  EXPECT_FALSE(out.contains("bucket"));
+  Connection back;
+  ASSERT_TRUE(ParseConnectionConfigJson(ConnectionConfigJson(c), &back).ok());
+  EXPECT_EQ(back.kinesis.stream_arn, c.kinesis.stream_arn);
+  EXPECT_EQ(back.region, "us-west-2");
+
+  Connection bad;
+  Status unknown =
+      ApplyConnectionJsonText(R"({"type": "kinesis", "kinesis": {"stream": "clickstream"}})", &bad);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().field().find("kinesis"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace crossdock::connect

@@ -295,3 +295,54 @@ TEST(Validation, AllProblemsAreListedAndTheFirstIsSummarised) {
 
 }  // namespace
 }  // namespace crossdock::connect
+
+namespace crossdock::connect {
+namespace {
+
+Connection Kinesis() {
+  Connection c;
+  c.type = ConnectionType::kKinesis;
+  c.name = "clickstream";
+  c.auth_method = AuthMethod::kIamRole;
+  c.role_arn = "arn:aws:iam::123456789012:role/polaris-kinesis";
+  c.region = "us-west-2";
+  c.kinesis.stream_arn = "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream";
+  return c;
+}
+
+TEST(ValidationKinesis, RoleOnlyStreamArnAndNoBucket) {
+  EXPECT_TRUE(ValidateConnection(Kinesis(), {}).empty());
+  EXPECT_EQ(KinesisStreamName(Kinesis().kinesis.stream_arn), "clickstream");
+  Connection keys = Kinesis();
+  keys.auth_method = AuthMethod::kAccessKey;
+  keys.role_arn.clear();
+  keys.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+  keys.secret_access_key.value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  auto errors = ValidateConnection(keys, {});
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors.front().field(), "auth_method");
+  EXPECT_NE(errors.front().message().find("IAM role only"), std::string::npos);
+
+  Connection bad = Kinesis();
+  bad.kinesis.stream_arn = "arn:aws:kinesis:us-west-2:123456789012:clickstream";
+  EXPECT_EQ(ValidateConnection(bad, {}).front().field(), "kinesis.stream_arn");
+  bad = Kinesis();
+  bad.region = "eu-west-1";
+  bad.role_arn = "arn:aws:iam::123456789012:role/polaris-kinesis";
+  EXPECT_EQ(ValidateConnection(bad, {}).front().field(), "region");
+  bad = Kinesis();
+  bad.kinesis.kms_key_arn = "alias/aws/kinesis";
+  EXPECT_EQ(ValidateConnection(bad, {}).front().field(), "kinesis.kms_key_arn");
+  bad = Kinesis();
+  bad.bucket = "output";
+  EXPECT_EQ(ValidateConnection(bad, {}).front().field(), "bucket");
+  Connection s3;
+  s3.type = ConnectionType::kS3;
+  s3.kinesis.stream_arn = Kinesis().kinesis.stream_arn;
+  bool refused = false;
+  for (const Error& e : ValidateConnection(s3, {})) refused |= e.field() == "kinesis";
+  EXPECT_TRUE(refused);
+}
+
+}  // namespace
+}  // namespace crossdock::connect

@@ -23,18 +23,24 @@ ConnectionSpec Spec(ConnectionType type, const std::string& region = "us-east-1"
     s.role_arn = "arn:" + p + ":iam::111122223333:role/staging-role";
     s.databricks_external_id = "dbx-account-id";
   }
+  if (type == ConnectionType::kKinesis) {
+    s.buckets.clear();
+    s.stream_arn = "arn:" + p + ":kinesis:" + region + ":111122223333:stream/clickstream";
+  }
   return s;
 }
 
 std::vector<ConnectionSpec> AllSpecs() {
   std::vector<ConnectionSpec> out;
   for (const char* region : {"us-east-1", "cn-north-1", "us-gov-west-1"}) {
-    for (ConnectionType t :
-         {ConnectionType::kS3, ConnectionType::kDatabricks, ConnectionType::kRedshiftServerless}) {
+    for (ConnectionType t : {ConnectionType::kS3, ConnectionType::kDatabricks,
+                             ConnectionType::kRedshiftServerless, ConnectionType::kKinesis}) {
       if (t == ConnectionType::kDatabricks && std::string(region) == "cn-north-1") continue;
       ConnectionSpec s = Spec(t, region);
       out.push_back(s);
-      s.buckets = {{"syncoutput", "customers/eu"}, {"second-bucket", ""}};
+      if (t != ConnectionType::kKinesis) {
+        s.buckets = {{"syncoutput", "customers/eu"}, {"second-bucket", ""}};
+      }
       std::string p = *PartitionForRegion(region);
       s.kms_key_arn = "arn:" + p + ":kms:" + region + ":111122223333:key/1234abcd";
       s.vendor_role_arn = "arn:" + p + ":iam::568237466542:role/convox/prod-ServiceRole";
@@ -84,7 +90,7 @@ TEST(GenerateTest, EveryRequiredOperationIsAllowed) {
     std::vector<NamedPolicy> trust = {{"trust", *ParsePolicy(g->trust_policy.dump())}};
     auto ops = RequiredOperations(s);
     ASSERT_TRUE(ops.ok());
-    EXPECT_GE(ops->size(), 8u);
+    EXPECT_GE(ops->size(), s.type == ConnectionType::kKinesis ? 4u : 8u);
     for (const Operation& op : *ops) {
       Request r("arn:aws:iam::111122223333:role/staging-role", op.action, op.resource);
       for (const auto& [k, v] : op.context) r.Set(k, v);
@@ -319,6 +325,57 @@ TEST(GenerateTest, ToJsonCarriesOperations) {
   EXPECT_EQ(j["operations"].size(), 8u);
   EXPECT_EQ(j["trust_operations"][0]["context"]["sts:ExternalId"],
             "a1efa791-4530-43a0-962d-74e2ccf18309");
+}
+
+}  // namespace
+}  // namespace crossdock::iam
+
+namespace crossdock::iam {
+namespace {
+
+// Seed 002 (Imply Polaris): a role that reads one Kinesis stream, nothing in S3.
+TEST(GenerateKinesis, PermissionPolicyComesFromTheOperationTable) {
+  ConnectionSpec s = Spec(ConnectionType::kKinesis, "eu-west-1");
+  s.buckets.clear();
+  s.stream_arn = "arn:aws:kinesis:eu-west-1:111122223333:stream/clickstream";
+  auto policies = GeneratePolicies(s);
+  ASSERT_TRUE(policies.ok()) << policies.error().ToString();
+  const auto& statements = policies->permission_policy["Statement"];
+  ASSERT_EQ(statements.size(), 1u) << policies->permission_policy.dump(2);
+  EXPECT_EQ(statements[0]["Resource"], s.stream_arn);
+  std::vector<std::string> actions = statements[0]["Action"];
+  EXPECT_EQ(actions, ActionsFor(ConnectionType::kKinesis, ResourceKind::kStream, false));
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"kinesis:DescribeStreamSummary", "kinesis:ListShards",
+                                      "kinesis:GetShardIterator", "kinesis:GetRecords"}));
+  EXPECT_EQ(policies->permission_policy.dump().find("s3:"), std::string::npos);
+
+  s.kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd";
+  auto with_key = GeneratePolicies(s);
+  ASSERT_TRUE(with_key.ok());
+  const auto& both = with_key->permission_policy["Statement"];
+  ASSERT_EQ(both.size(), 2u);
+  // No GenerateDataKey: crossdock only reads.
+  EXPECT_EQ(both[1]["Action"], nlohmann::ordered_json::array({"kms:Decrypt"}));
+  EXPECT_EQ(both[1]["Resource"], s.kms_key_arn);
+
+  auto ops = RequiredOperations(s);
+  ASSERT_TRUE(ops.ok());
+  ASSERT_EQ(ops->size(), 5u);
+  EXPECT_EQ((*ops)[0].resource, s.stream_arn);
+  EXPECT_EQ((*ops)[4].action, "kms:Decrypt");
+}
+
+TEST(GenerateKinesis, TheStreamArnIsRequiredAndChecked) {
+  ConnectionSpec s = Spec(ConnectionType::kKinesis);
+  s.stream_arn.clear();
+  EXPECT_EQ(ValidateSpec(s).error().field(), "stream_arn");
+  s.stream_arn = "arn:aws:s3:::clickstream";
+  EXPECT_EQ(ValidateSpec(s).error().field(), "stream_arn");
+  s.stream_arn = "arn:aws-cn:kinesis:cn-north-1:111122223333:stream/clickstream";
+  EXPECT_NE(ValidateSpec(s).error().message().find("partition"), std::string::npos);
+  s.stream_arn = "arn:aws:kinesis:us-east-1:111122223333:stream/clickstream";
+  EXPECT_TRUE(ValidateSpec(s).ok());
 }
 
 }  // namespace

@@ -26,6 +26,10 @@ ConnectionSpec SpecOf(ConnectionType type, bool kms) {
   s.buckets = {{"data-bucket", "output/customers"}};
   s.role_arn = "arn:aws:iam::111122223333:role/crossdock-role";
   if (type == ConnectionType::kDatabricks) s.databricks_external_id = "dbx-id";
+  if (type == ConnectionType::kKinesis) {
+    s.buckets.clear();
+    s.stream_arn = "arn:aws:kinesis:us-east-1:111122223333:stream/clickstream";
+  }
   if (kms) s.kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef";
   return s;
 }
@@ -47,7 +51,7 @@ TEST(OperationTable, TheGeneratedPolicyAllowsExactlyTheTablesActions) {
     for (bool kms : {false, true}) {
       std::set<std::string> table;
       for (const OperationDef* op : OperationsFor(t.type)) {
-        if (op->issuer == Issuer::kS3ForKms && !kms) continue;
+        if (op->issuer == Issuer::kServiceForKms && !kms) continue;
         for (const Requirement& r : op->requirements) table.insert(r.action);
       }
       auto g = GeneratePolicies(SpecOf(t.type, kms));
@@ -70,12 +74,15 @@ TEST(OperationTable, EveryRequiredOperationIsAllowedByItsGeneratedPolicy) {
     ASSERT_TRUE(policy.ok());
     std::vector<NamedPolicy> policies = {{"generated", *policy}};
     for (const Operation& op : *ops) {
-      Request r("arn:aws:sts::111122223333:assumed-role/crossdock-role/s", op.action,
-                op.resource);
+      Request r("arn:aws:sts::111122223333:assumed-role/crossdock-role/s", op.action, op.resource);
       for (const auto& [k, v] : op.context) r.Set(k, v);
       EXPECT_EQ(Decide(policies, r), Decision::kAllow)
           << t.name << ": " << op.action << " on " << op.resource;
       EXPECT_FALSE(op.apis.empty()) << op.action;
+    }
+    if (t.type == ConnectionType::kKinesis) {
+      EXPECT_EQ(ops->size(), 5u);  // four stream reads and kms:Decrypt
+      continue;
     }
     // An existence check inside the path lists the key itself as prefix: allowed. Listing
     // outside the path is not.

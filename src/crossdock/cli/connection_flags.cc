@@ -6,6 +6,7 @@
 
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/connect/connection_json.h"
+#include "crossdock/iam/arn.h"
 
 namespace crossdock::cli {
 namespace {
@@ -26,8 +27,8 @@ void ConnectionFlags::Register(CLI::App* cmd, bool for_update) {
   add(from_json_, "--from-json",
       "Read fields from a JSON document (the REST API's form); '-' for stdin. Flags given "
       "as well override it");
-  add(type_, "--type", "s3 | databricks | redshift-serverless")
-      ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless"}));
+  add(type_, "--type", "s3 | databricks | redshift-serverless | kinesis")
+      ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless", "kinesis"}));
   add(name_, for_update ? "--rename" : "--name",
       for_update ? "New name" : "Name, unique in the organization");
   add(auth_, "--auth", "Authentication method: iam-role | access-key")
@@ -53,6 +54,10 @@ void ConnectionFlags::Register(CLI::App* cmd, bool for_update) {
   add(storage_credential_, "--storage-credential", "Databricks storage credential name");
   add(databricks_external_id_, "--databricks-external-id",
       "The External ID Databricks generated for the storage credential");
+  add(stream_arn_, "--stream-arn",
+      "Kinesis stream ARN (kinesis), arn:aws:kinesis:REGION:ACCOUNT:stream/NAME; the region "
+      "is taken from it");
+  add(kms_key_arn_, "--kms-key-arn", "The Kinesis stream's SSE-KMS key ARN (kinesis, optional)");
   add(workgroup_, "--workgroup", "Redshift Serverless workgroup");
   add(database_, "--database", "Redshift database, e.g. dev");
   add(redshift_access_, "--redshift-access", "data-api | vpc-endpoint")
@@ -107,6 +112,13 @@ Status ConnectionFlags::Apply(connect::Connection* c) const {
   if (databricks_external_id_.given()) {
     c->databricks.external_id = databricks_external_id_.value;
   }
+  if (stream_arn_.given()) {
+    c->kinesis.stream_arn = stream_arn_.value;
+    if (auto arn = iam::ParseArn(stream_arn_.value); arn.ok() && c->region.empty()) {
+      c->region = arn->region;
+    }
+  }
+  if (kms_key_arn_.given()) c->kinesis.kms_key_arn = kms_key_arn_.value;
   if (workgroup_.given()) c->redshift.workgroup = workgroup_.value;
   if (database_.given()) c->redshift.database = database_.value;
   if (redshift_access_.given()) {

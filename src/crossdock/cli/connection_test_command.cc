@@ -144,6 +144,7 @@ int RunTest(const Options& o) {
   flags.sts = o.endpoint_url;
   connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
   env.s3_endpoint = endpoints.s3;
+  env.kinesis_endpoint = endpoints.kinesis;
   env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
   env.redshift_data_endpoint = endpoints.redshift_data;
   env.redshift_serverless_endpoint = endpoints.redshift_serverless;

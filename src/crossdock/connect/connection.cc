@@ -46,4 +46,21 @@ std::string BucketWithPath(const Connection& c) {
   return c.path.empty() ? c.bucket : c.bucket + "/" + c.path;
 }
 
+std::string KinesisStreamName(std::string_view stream_arn) {
+  // arn:PARTITION:kinesis:REGION:ACCOUNT:stream/NAME
+  size_t colon = 0;
+  for (int i = 0; i < 5; ++i) {
+    colon = stream_arn.find(':', i == 0 ? 0 : colon + 1);
+    if (colon == std::string_view::npos) return "";
+  }
+  if (!stream_arn.starts_with("arn:") || stream_arn.find(":kinesis:") == std::string_view::npos) {
+    return "";
+  }
+  std::string_view resource = stream_arn.substr(colon + 1);
+  if (!resource.starts_with("stream/") || resource.size() <= 7) return "";
+  std::string_view name = resource.substr(7);
+  if (name.find('/') != std::string_view::npos) return "";
+  return std::string(name);
+}
+
 }  // namespace crossdock::connect

@@ -64,6 +64,16 @@ struct RedshiftServerlessFields {
   std::string unload_region;
 };
 
+// Kinesis Data Streams (seed 002): one stream, read with an IAM role only. The connection's
+// region and the stream's account come from the ARN.
+struct KinesisFields {
+  std::string stream_arn;   // arn:aws:kinesis:REGION:ACCOUNT:stream/NAME
+  std::string kms_key_arn;  // optional: the stream's SSE-KMS key (adds kms:Decrypt)
+};
+
+// The stream name of a Kinesis stream ARN ("" when it is not one).
+std::string KinesisStreamName(std::string_view stream_arn);
+
 struct Connection {
   std::string id;      // "conn_..."; empty until stored
   std::string org_id;  // owner
@@ -78,6 +88,7 @@ struct Connection {
   std::string path;           // optional prefix inside the bucket, without slashes at the ends
   DatabricksFields databricks;
   RedshiftServerlessFields redshift;
+  KinesisFields kinesis;
   TimePoint created_at{};
   TimePoint updated_at{};
 };

@@ -5,6 +5,7 @@
 #include "crossdock/aws/credentials/assume_role_provider.h"
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/aws/endpoints.h"
+#include "crossdock/aws/kinesis/kinesis_client.h"
 #include "crossdock/aws/s3/scoped_bucket.h"
 #include "crossdock/connect/check_diagnosis.h"
 #include "crossdock/connect/check_policies.h"
@@ -82,7 +83,9 @@ class Checker {
       RunDatabricksChecks(c_, env_.databricks_endpoint, transport_, clock_, report_.checks);
     }
     if (c_.type == ConnectionType::kRedshiftServerless) {
-      if (creds) {
+      if (c_.type == ConnectionType::kKinesis) {
+      KinesisChecks(creds);
+    } else if (creds) {
         RedshiftCheckEnvironment rs_env;
         rs_env.data_endpoint = env_.redshift_data_endpoint;
         rs_env.serverless_endpoint = env_.redshift_serverless_endpoint;
@@ -98,7 +101,9 @@ class Checker {
         return std::move(report_);
       }
     }
-    if (creds) {
+    if (c_.type == ConnectionType::kKinesis) {
+      KinesisChecks(creds);
+    } else if (creds) {
       S3Checks(creds);
     } else {
       for (const char* id :
@@ -404,8 +409,7 @@ class Checker {
           });
     const std::string payload = "crossdock connection test " + probe_key + "\n";
     bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}", c_.bucket, full_key),
-                     TableProbe("s3:PutObject", full_key),
-                     [&](CheckResult& r) -> Status {
+                     TableProbe("s3:PutObject", full_key), [&](CheckResult& r) -> Status {
                        RETURN_IF_ERROR(bucket.Put(probe_key, payload));
                        r.message = fmt::format("wrote {} bytes", payload.size());
                        return OkStatus();
@@ -438,19 +442,17 @@ class Checker {
     }
     std::string upload_id;
     const std::string mpu_key = probe_key + "-multipart";
-    bool started =
-        Probe("create_multipart_upload",
-              fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-              TableProbe("s3:CreateMultipartUpload", prefix + mpu_key),
-              [&](CheckResult& r) -> Status {
-                ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
-                r.message = "started an upload";
-                return OkStatus();
-              });
+    bool started = Probe(
+        "create_multipart_upload",
+        fmt::format("CreateMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+        TableProbe("s3:CreateMultipartUpload", prefix + mpu_key), [&](CheckResult& r) -> Status {
+          ASSIGN_OR_RETURN(upload_id, bucket.CreateMultipartUpload(mpu_key));
+          r.message = "started an upload";
+          return OkStatus();
+        });
     if (started) {
       // Confirming the parts of an upload whose CompleteMultipartUpload answer was lost.
-      Probe("list_parts",
-            fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
+      Probe("list_parts", fmt::format("ListParts s3://{}/{}{}", c_.bucket, prefix, mpu_key),
             TableProbe("s3:ListParts", prefix + mpu_key), [&](CheckResult& r) -> Status {
               ASSIGN_OR_RETURN(auto parts,
                                bucket.client().ListParts(c_.bucket, prefix + mpu_key, upload_id));
@@ -472,8 +474,7 @@ class Checker {
       bool aborted = Probe(
           "abort_multipart_upload",
           fmt::format("AbortMultipartUpload s3://{}/{}{}", c_.bucket, prefix, mpu_key),
-          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key),
-          [&](CheckResult& r) -> Status {
+          TableProbe("s3:AbortMultipartUpload", prefix + mpu_key), [&](CheckResult& r) -> Status {
             RETURN_IF_ERROR(bucket.AbortMultipartUpload(mpu_key, upload_id));
             r.message = "aborted the upload; no parts are left";
             return OkStatus();
@@ -494,8 +495,7 @@ class Checker {
       bool copied = Probe("copy_object",
                           fmt::format("CopyObject s3://{}/{} to {}", c_.bucket, full_key, copy_key),
                           // GetObject on the source passed above: a denial is PutObject's.
-                          TableProbe("s3:CopyObject", prefix + copy_key, {},
-                                     GetPassed() ? 0 : 1),
+                          TableProbe("s3:CopyObject", prefix + copy_key, {}, GetPassed() ? 0 : 1),
                           [&](CheckResult& r) -> Status {
                             RETURN_IF_ERROR(bucket.Copy(probe_key, copy_key));
                             r.message = "copied the test object inside the path";
@@ -522,8 +522,7 @@ class Checker {
             Skipped("delete_objects", "delete_objects", "skipped: nothing was copied"));
       }
       Probe("delete_object", fmt::format("DeleteObject s3://{}/{}", c_.bucket, full_key),
-            TableProbe("s3:DeleteObject", full_key),
-            [&](CheckResult& r) -> Status {
+            TableProbe("s3:DeleteObject", full_key), [&](CheckResult& r) -> Status {
               RETURN_IF_ERROR(bucket.Delete(probe_key));
               r.message = "removed the test object";
               return OkStatus();
@@ -544,6 +543,132 @@ class Checker {
   const aws::CredentialsProviderPtr& credentials() const { return creds_; }
 
  private:
+  // A failed Kinesis call in the customer's terms: denials name the action and the stream
+  // (or the KMS key) with the fix the generated policy would apply.
+  void DiagnoseKinesis(const Error& e, const char* action, CheckResult& r) const {
+    RecordError(e, r);
+    const std::string& stream = c_.kinesis.stream_arn;
+    if (e.aws_code() == "KMSAccessDeniedException" ||
+        (e.code() == ErrorCode::kAccessDenied && e.message().find("kms:") != std::string::npos)) {
+      r.diagnosis = "The stream is encrypted with a KMS key the role may not decrypt with.";
+      r.fix =
+          iam::GrantFix("kms:Decrypt", c_.kinesis.kms_key_arn.empty() ? "the stream's KMS key ARN"
+                                                                      : c_.kinesis.kms_key_arn);
+      if (c_.kinesis.kms_key_arn.empty()) {
+        r.fix += " Also set the connection's kinesis.kms_key_arn so the generated policy has it.";
+      }
+    } else if (e.code() == ErrorCode::kAccessDenied || e.code() == ErrorCode::kUnauthenticated) {
+      r.diagnosis =
+          fmt::format("The role's permission policy does not allow {} on the stream.", action);
+      r.fix = iam::GrantFix(action, stream);
+    } else if (e.code() == ErrorCode::kNotFound) {
+      r.diagnosis = fmt::format("No stream {} in {} is visible to the role.",
+                                KinesisStreamName(stream), c_.region);
+      r.fix =
+          "Check the stream ARN (name, region and account): the role must be in the stream's "
+          "account.";
+    } else if (e.code() == ErrorCode::kThrottled) {
+      r.diagnosis = "Kinesis throttled the test: other consumers share the stream's read quota.";
+      r.fix = "Run the test again; if it persists, reduce the stream's other consumers.";
+    } else {
+      r.diagnosis = "Kinesis refused or did not answer the call.";
+      r.fix = "Check the region and the Kinesis endpoint, then run the test again.";
+    }
+  }
+
+  void KinesisChecks(const aws::CredentialsProviderPtr& creds) {
+    const char* ids[] = {"describe_stream", "list_shards", "get_shard_iterator", "get_records"};
+    auto skip_rest = [&](size_t from, const std::string& why) {
+      for (size_t i = from; i < std::size(ids); ++i) {
+        report_.checks.push_back(Skipped(ids[i], ids[i], why));
+      }
+    };
+    if (!creds) {
+      skip_rest(0, "skipped: crossdock has no working credentials for this connection");
+      return;
+    }
+    const std::string stream = KinesisStreamName(c_.kinesis.stream_arn);
+    auto aws_client = std::make_shared<aws::AwsClient>(transport_, creds, clock_, env_.retry);
+    aws::kinesis::KinesisOptions options;
+    options.region = c_.region;
+    options.endpoint_override = env_.kinesis_endpoint;
+    options.throttle_retries = 1;
+    auto client = aws::kinesis::KinesisClient::Create(aws_client, options);
+    if (!client.ok()) {
+      CheckResult r;
+      r.id = "kinesis_client";
+      r.title = "Prepare the Kinesis client";
+      r.status = CheckStatus::kFail;
+      RecordError(client.error(), r);
+      r.fix = "Check the stream ARN's region and the Kinesis endpoint.";
+      report_.checks.push_back(std::move(r));
+      return;
+    }
+    auto step = [&](const char* id, std::string title, const char* action, auto&& op) {
+      bool ok = false;
+      report_.checks.push_back(Timed(id, std::move(title), clock_, [&](CheckResult& r) {
+        Status st = op(r);
+        if (st.ok()) {
+          r.status = CheckStatus::kPass;
+          ok = true;
+          return;
+        }
+        r.status = CheckStatus::kFail;
+        DiagnoseKinesis(st.error(), action, r);
+      }));
+      return ok;
+    };
+    bool described = step("describe_stream", fmt::format("DescribeStreamSummary {}", stream),
+                          "kinesis:DescribeStreamSummary", [&](CheckResult& r) -> Status {
+                            ASSIGN_OR_RETURN(auto s, client->DescribeStreamSummary(stream));
+                            r.message =
+                                fmt::format("{}, {} open shard{}, encryption {}", s.stream_status,
+                                            s.open_shard_count, s.open_shard_count == 1 ? "" : "s",
+                                            s.encryption_type.empty() ? "NONE" : s.encryption_type);
+                            return OkStatus();
+                          });
+    if (!described) {
+      skip_rest(1, "skipped: the stream could not be described");
+      return;
+    }
+    std::vector<aws::kinesis::Shard> shards;
+    bool listed =
+        step("list_shards", fmt::format("ListShards {}", stream), "kinesis:ListShards",
+             [&](CheckResult& r) -> Status {
+               aws::kinesis::ListShardsParams p;
+               p.stream_name = stream;
+               ASSIGN_OR_RETURN(shards, client->ListShards(p));
+               r.message = fmt::format("{} shard{}", shards.size(), shards.size() == 1 ? "" : "s");
+               return OkStatus();
+             });
+    if (!listed || shards.empty()) {
+      skip_rest(2, listed ? "skipped: the stream has no shards" : "skipped: no shard list");
+      return;
+    }
+    const std::string shard = shards.front().shard_id;
+    std::string iterator;
+    bool opened = step(
+        "get_shard_iterator", fmt::format("GetShardIterator {} {} TRIM_HORIZON", stream, shard),
+        "kinesis:GetShardIterator", [&](CheckResult& r) -> Status {
+          ASSIGN_OR_RETURN(iterator,
+                           client->GetShardIterator(
+                               {stream, shard, aws::kinesis::IteratorType::kTrimHorizon, "", {}}));
+          r.message = "an iterator at the oldest record";
+          return OkStatus();
+        });
+    if (!opened) {
+      skip_rest(3, "skipped: no shard iterator");
+      return;
+    }
+    step("get_records", fmt::format("GetRecords {} (one call, no checkpoint moved)", shard),
+         "kinesis:GetRecords", [&](CheckResult& r) -> Status {
+           ASSIGN_OR_RETURN(auto page, client->GetRecords(iterator, 10));
+           r.message = fmt::format("{} record{} readable", page.records.size(),
+                                   page.records.size() == 1 ? "" : "s");
+           return OkStatus();
+         });
+  }
+
   const CheckInput& in_;
   const Connection& c_;
   const CheckEnvironment& env_;
@@ -590,6 +715,13 @@ Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
                                                  const CheckEnvironment& env) {
   const Connection& c = input.connection;
   if (c.bucket.empty() && c.type != ConnectionType::kRedshiftServerless) {
+  if (c.type == ConnectionType::kKinesis) {
+    if (KinesisStreamName(c.kinesis.stream_arn).empty()) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "the connection has no Kinesis stream ARN to test; set kinesis.stream_arn",
+                   "kinesis.stream_arn");
+    }
+  } else if (c.bucket.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the connection has no bucket to test; set one",
                  "bucket");
   }

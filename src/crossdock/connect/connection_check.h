@@ -8,9 +8,11 @@
 // bucket region, list, put a small object, get it back, head it, start and abort a multipart
 // upload, list multipart uploads, delete the object. Databricks connections also assume the
 // role from itself (the self-assume storage credentials need); Redshift Serverless and
-// Databricks connections test their staging bucket the same way. Every check reports pass,
-// fail, warn or skip, the AWS error code and a diagnosis with the fix. When the customer
-// supplies the policy documents they attached, denials are explained down to the statement
+// Databricks connections test their staging bucket the same way. Kinesis connections have no
+// bucket: after the assume checks they call DescribeStreamSummary, ListShards,
+// GetShardIterator (TRIM_HORIZON) and one GetRecords, which moves no checkpoint. Every check
+// reports pass, fail, warn or skip, the AWS error code and a diagnosis with the fix. When the
+// customer supplies the policy documents they attached, denials are explained down to the statement
 // and condition with the offline policy simulator, and the documents are compared with what
 // the connection needs. Whatever the outcome, nothing is left behind in the bucket. It does
 // not create or change anything in the customer's IAM. Redshift Serverless connections also
@@ -70,6 +72,7 @@ struct CheckEnvironment {
   std::string redshift_serverless_endpoint;  // Redshift Serverless override (empty: AWS)
   std::string databricks_endpoint;  // Databricks workspace override (empty: the connection's)
   std::string redshift_vpc_database;  // database name at the VPC endpoint (empty: the connection's)
+  std::string kinesis_endpoint;  // Kinesis endpoint override (empty: AWS)
   std::shared_ptr<http::HttpTransport> transport;  // nullptr: a new CurlTransport
   Clock* clock = nullptr;                          // nullptr: the system clock
   // Probes fail fast: a denial is an answer, not something to retry for long.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "crossdock/core/time_format.h"
+#include "crossdock/iam/arn.h"
 
 namespace crossdock::connect {
 namespace {
@@ -140,6 +141,14 @@ Status ApplyRedshift(const json& r, RedshiftServerlessFields* f) {
   return OkStatus();
 }
 
+Status ApplyKinesis(const json& k, KinesisFields* f) {
+  constexpr std::string_view p = "kinesis";
+  RETURN_IF_ERROR(CheckKeys(k, p, {"stream_arn", "kms_key_arn"}));
+  RETURN_IF_ERROR(Str(k, p, "stream_arn", &f->stream_arn));
+  RETURN_IF_ERROR(Str(k, p, "kms_key_arn", &f->kms_key_arn));
+  return OkStatus();
+}
+
 json Iso(TimePoint t) { return t == TimePoint{} ? json(nullptr) : json(FormatIso8601(t)); }
 
 // Shared by the API document and the stored config: everything but ids, times and secrets.
@@ -154,6 +163,10 @@ json PublicFields(const Connection& c) {
     j["role_arn"] = c.role_arn;
   }
   j["region"] = c.region;
+  if (c.type == ConnectionType::kKinesis) {
+    j["kinesis"] = {{"stream_arn", c.kinesis.stream_arn}, {"kms_key_arn", c.kinesis.kms_key_arn}};
+    return j;
+  }
   j["bucket"] = c.bucket;
   j["path"] = c.path;
   if (c.type == ConnectionType::kDatabricks) {
@@ -202,7 +215,7 @@ Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
     RETURN_IF_ERROR(CheckKeys(doc, "",
                               {"id", "org_id", "type", "name", "auth_method", "access_key_id",
                                "secret_access_key", "role_arn", "region", "bucket", "path",
-                               "databricks", "redshift", "created_at", "updated_at"}));
+                               "databricks", "redshift", "kinesis", "created_at", "updated_at"}));
     RETURN_IF_ERROR(Enum<ConnectionType>(doc, "", "type", &ParseConnectionType, &c->type));
     RETURN_IF_ERROR(Str(doc, "", "name", &c->name));
     RETURN_IF_ERROR(Enum<AuthMethod>(doc, "", "auth_method", &ParseAuthMethod, &c->auth_method));
@@ -221,6 +234,13 @@ Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
     }
     if (auto it = doc.find("redshift"); it != doc.end() && !it->is_null()) {
       RETURN_IF_ERROR(ApplyRedshift(*it, &c->redshift));
+    }
+    if (auto it = doc.find("kinesis"); it != doc.end() && !it->is_null()) {
+      RETURN_IF_ERROR(ApplyKinesis(*it, &c->kinesis));
+      // The region is the stream's: taken from its ARN unless given.
+      if (auto arn = iam::ParseArn(c->kinesis.stream_arn); arn.ok() && c->region.empty()) {
+        c->region = arn->region;
+      }
     }
   } catch (const json::exception& e) {
     return Error(ErrorCode::kInvalidArgument, fmt::format("malformed connection: {}", e.what()),

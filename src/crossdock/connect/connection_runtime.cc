@@ -28,6 +28,7 @@ Endpoints Endpoints::FromFlagsAndEnvironment(const Endpoints& flags) {
   e.redshift_serverless =
       FlagOrEnv(flags.redshift_serverless, "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
   e.databricks = FlagOrEnv(flags.databricks, "CROSSDOCK_DATABRICKS_ENDPOINT");
+  e.kinesis = FlagOrEnv(flags.kinesis, "CROSSDOCK_KINESIS_ENDPOINT");
   return e;
 }
 
@@ -55,11 +56,10 @@ Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open
   ASSIGN_OR_RETURN(Connection conn, service.GetConnection(org_id, id_or_name, true));
   ASSIGN_OR_RETURN(ExternalIds ids, service.GetExternalIds(org_id));
   std::vector<std::string> all = ids.All();
-  std::string generation =
-      conn.id + "|" +
-      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
-                         conn.updated_at.time_since_epoch())
-                         .count());
+  std::string generation = conn.id + "|" +
+                           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(
+                                              conn.updated_at.time_since_epoch())
+                                              .count());
   for (const std::string& id : all) generation += "|" + id;
   const std::string key = std::string(org_id) + "|" + conn.id;
   {
@@ -78,7 +78,8 @@ Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open
     access.credentials = aws::MakeDefaultCredentialsChain(setup, vendor_.transport, *vendor_.clock);
   }
   access.principal_arn = vendor_.PrincipalArn(conn.region);
-  access.sts_endpoint = vendor_.endpoints.sts.empty() ? vendor_.endpoints.s3 : vendor_.endpoints.sts;
+  access.sts_endpoint =
+      vendor_.endpoints.sts.empty() ? vendor_.endpoints.s3 : vendor_.endpoints.sts;
   access.transport = vendor_.transport;
   access.clock = vendor_.clock;
   access.caching = vendor_.caching;

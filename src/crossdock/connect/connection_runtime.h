@@ -42,6 +42,7 @@ struct Endpoints {
   std::string redshift_data;        // CROSSDOCK_REDSHIFT_DATA_ENDPOINT
   std::string redshift_serverless;  // CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT
   std::string databricks;           // CROSSDOCK_DATABRICKS_ENDPOINT
+  std::string kinesis;              // CROSSDOCK_KINESIS_ENDPOINT
 
   // Each field from `flags` when set there, else from its environment variable.
   static Endpoints FromFlagsAndEnvironment(const Endpoints& flags);
@@ -81,8 +82,7 @@ class ConnectionRuntime {
   // The connection (by id or name) of the organization with live credentials.
   // kNotFound for a missing or foreign connection; the credential errors of
   // ConnectionCredentials otherwise. Performs no AWS call: credentials are fetched on use.
-  Result<std::shared_ptr<const Opened>> Open(std::string_view org_id,
-                                             std::string_view id_or_name);
+  Result<std::shared_ptr<const Opened>> Open(std::string_view org_id, std::string_view id_or_name);
 
   size_t cached() const;
 

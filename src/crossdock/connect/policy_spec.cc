@@ -34,6 +34,10 @@ Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
   if (c.type == ConnectionType::kRedshiftServerless && c.redshift.unload_enabled) {
     add_bucket(c.redshift.unload_bucket, c.redshift.unload_path);
   }
+  if (c.type == ConnectionType::kKinesis) {
+    spec.stream_arn = c.kinesis.stream_arn;
+    spec.kms_key_arn = c.kinesis.kms_key_arn;
+  }
   if (c.type == ConnectionType::kDatabricks) {
     spec.databricks_external_id = c.databricks.external_id;
   }

@@ -5,6 +5,7 @@
 #include "crossdock/aws/endpoints.h"
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/role_arn.h"
+#include "crossdock/iam/arn.h"
 
 namespace crossdock::connect {
 namespace {
@@ -78,10 +79,11 @@ void ValidateAuth(const Connection& c, const OrgPolicy& org, std::vector<Error>&
                             "keys cannot be stored; use auth_method iam-role with a role ARN"));
       return;
     }
-    if (c.type == ConnectionType::kRedshiftServerless) {
+    if (c.type == ConnectionType::kRedshiftServerless || c.type == ConnectionType::kKinesis) {
       out.push_back(Invalid("auth_method",
-                            "Redshift Serverless connections authenticate with an IAM role; use "
-                            "auth_method iam-role"));
+                            fmt::format("{} connections authenticate with an IAM role only; use "
+                                        "auth_method iam-role with a role ARN",
+                                        iam::TypeInfo(c.type).title)));
       return;
     }
     Add(out, ValidateAccessKeyId(c.access_key_id));
@@ -162,6 +164,40 @@ void ValidateDatabricks(const Connection& c, std::vector<Error>& out) {
     }
   }
   if (!d.external_id.empty()) Add(out, ValidateExternalId(d.external_id, "databricks.external_id"));
+}
+
+void ValidateKinesis(const Connection& c, std::vector<Error>& out) {
+  const KinesisFields& k = c.kinesis;
+  auto arn = iam::ParseArn(k.stream_arn);
+  if (KinesisStreamName(k.stream_arn).empty() || !arn.ok() || arn->account.empty()) {
+    out.push_back(Invalid("kinesis.stream_arn",
+                          k.stream_arn.empty()
+                              ? "kinesis.stream_arn is required: the stream's ARN, "
+                                "arn:aws:kinesis:REGION:ACCOUNT:stream/NAME (Kinesis console, "
+                                "stream details)"
+                              : fmt::format("kinesis.stream_arn \"{}\" is not a Kinesis stream "
+                                            "ARN; use arn:aws:kinesis:REGION:ACCOUNT:stream/NAME",
+                                            k.stream_arn)));
+  } else if (!c.region.empty() && arn->region != c.region) {
+    out.push_back(Invalid("region", fmt::format("region {} differs from the stream's region {}; "
+                                                "leave region empty to take the stream's",
+                                                c.region, arn->region)));
+  }
+  if (!k.kms_key_arn.empty()) {
+    auto key = iam::ParseArn(k.kms_key_arn);
+    if (!key.ok() || key->service != "kms" || !key->resource.starts_with("key/")) {
+      out.push_back(Invalid("kinesis.kms_key_arn",
+                            fmt::format("kinesis.kms_key_arn \"{}\" is not a KMS key ARN; use "
+                                        "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID or leave it "
+                                        "empty for AWS-managed encryption",
+                                        k.kms_key_arn)));
+    }
+  }
+  if (!c.bucket.empty() || !c.path.empty()) {
+    out.push_back(Invalid("bucket",
+                          "kinesis connections read a stream and have no bucket; "
+                          "remove bucket and path"));
+  }
 }
 
 void ValidateRedshift(const Connection& c, std::vector<Error>& out) {
@@ -356,7 +392,10 @@ std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org)
   Add(out, ValidateRegionField(c.region));
   // The bucket: the data for S3, the staging area for Databricks, optional staging for
   // Redshift Serverless (which can also UNLOAD to its own bucket).
-  if (c.type != ConnectionType::kRedshiftServerless || !c.bucket.empty() || !c.path.empty()) {
+  if (c.type == ConnectionType::kKinesis) {
+    ValidateKinesis(c, out);
+  } else if (c.type != ConnectionType::kRedshiftServerless || !c.bucket.empty() ||
+             !c.path.empty()) {
     Add(out, ValidateBucketName(c.bucket));
     Add(out, ValidatePath(c.path));
   }
@@ -368,6 +407,12 @@ std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org)
     out.push_back(Invalid("databricks",
                           "databricks fields are only used with type databricks; "
                           "remove them or change the type"));
+  }
+  if (c.type != ConnectionType::kKinesis &&
+      (!c.kinesis.stream_arn.empty() || !c.kinesis.kms_key_arn.empty())) {
+    out.push_back(Invalid("kinesis",
+                          "kinesis fields are only used with type kinesis; remove them or "
+                          "change the type"));
   }
   if (c.type != ConnectionType::kRedshiftServerless &&
       (!c.redshift.workgroup.empty() || !c.redshift.database.empty() ||

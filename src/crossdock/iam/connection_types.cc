@@ -14,6 +14,8 @@ const std::vector<ConnectionTypeInfo>& ConnectionTypes() {
       {ConnectionType::kRedshiftServerless, "redshift-serverless", "Amazon Redshift Serverless",
        "Staging bucket (optionally bucket/path)", false, false,
        kUseTest | kUseSource | kUseDestination | kUseStaging | kUseUnload | kUseWarehouseLoad},
+      {ConnectionType::kKinesis, "kinesis", "Amazon Kinesis Data Streams", "", false, true,
+       kUseTest | kUseSource},
   };
   return table;
 }

@@ -15,7 +15,7 @@
 
 namespace crossdock::iam {
 
-enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless };
+enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless, kKinesis };
 
 // What a connection is used for; a bit set in OperationDef and ConnectionTypeInfo.
 enum Use : unsigned {
@@ -33,9 +33,10 @@ struct ConnectionTypeInfo {
   const char* title;  // "Amazon S3": the web UI
   // What the bucket field means for this type, for forms and errors.
   const char* bucket_label;
-  bool bucket_required;     // S3 and Databricks stage through a bucket; Redshift may not
-  bool role_arn_required;   // Databricks: the role must name itself (self-assume)
-  unsigned uses;            // the Use bits it serves
+  bool bucket_required;    // S3 and Databricks stage through a bucket; Redshift may not;
+                           // Kinesis reads a stream and has no bucket field (label "")
+  bool role_arn_required;  // Databricks: the role must name itself (self-assume)
+  unsigned uses;           // the Use bits it serves
 };
 
 // Every type, in the order the UI offers them.

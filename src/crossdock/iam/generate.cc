@@ -129,6 +129,12 @@ json BuildPermissionPolicy(const ConnectionSpec& spec, const Renderer& r) {
                           {"Action", bucket_actions},
                           {"Resource", OneOrMany(all_buckets)}});
   }
+  if (std::vector<std::string> stream = Actions(spec, ResourceKind::kStream); !stream.empty()) {
+    statements.push_back({{"Sid", "CrossdockKinesisStream"},
+                          {"Effect", "Allow"},
+                          {"Action", stream},
+                          {"Resource", spec.stream_arn}});
+  }
   if (!spec.kms_key_arn.empty()) {
     statements.push_back({{"Sid", "CrossdockKmsKey"},
                           {"Effect", "Allow"},
@@ -165,16 +171,15 @@ json BuildTrustPolicy(const ConnectionSpec& spec, const Renderer& r) {
                         {"Action", "sts:AssumeRole"},
                         {"Condition", {{"StringEquals", {{"sts:ExternalId", OneOrMany(ids)}}}}}});
   if (self_by_condition) {
-    statements.push_back(
-        {{"Sid", "SelfAssume"},
-         {"Effect", "Allow"},
-         {"Principal", {{"AWS", r.account_root()}}},
-         {"Action", "sts:AssumeRole"},
-         {"Condition",
-          {{"StringEquals",
-            {{"sts:ExternalId",
-              r.external_id(spec.external_ids.size(), spec.databricks_external_id)}}},
-           {"ArnEquals", {{"aws:PrincipalArn", r.self_role(spec.role_arn)}}}}}});
+    statements.push_back({{"Sid", "SelfAssume"},
+                          {"Effect", "Allow"},
+                          {"Principal", {{"AWS", r.account_root()}}},
+                          {"Action", "sts:AssumeRole"},
+                          {"Condition",
+                           {{"StringEquals",
+                             {{"sts:ExternalId", r.external_id(spec.external_ids.size(),
+                                                               spec.databricks_external_id)}}},
+                            {"ArnEquals", {{"aws:PrincipalArn", r.self_role(spec.role_arn)}}}}}});
   }
   if (spec.type == ConnectionType::kRedshiftServerless && !spec.buckets.empty()) {
     statements.push_back({{"Sid", "RedshiftAssumeRole"},
@@ -363,7 +368,21 @@ Status ValidateSpec(const ConnectionSpec& spec) {
                                         ", the region in " + *partition);
     }
   }
-  if (spec.buckets.empty() && spec.type != ConnectionType::kRedshiftServerless) {
+  if (spec.type == ConnectionType::kKinesis) {
+    auto arn = ParseArn(spec.stream_arn);
+    if (spec.stream_arn.empty() || !arn.ok() || arn->service != "kinesis" ||
+        !arn->resource.starts_with("stream/") || arn->resource.size() <= 7 ||
+        arn->account.empty() || arn->region.empty()) {
+      return Invalid("stream_arn", "\"" + spec.stream_arn +
+                                       "\" is not a Kinesis stream ARN "
+                                       "(arn:aws:kinesis:REGION:ACCOUNT:stream/NAME)");
+    }
+    if (arn->partition != *partition) {
+      return Invalid("stream_arn", "the stream is in partition " + arn->partition +
+                                       ", the region in " + *partition);
+    }
+  }
+  if (spec.buckets.empty() && TypeInfo(spec.type).bucket_required) {
     return Invalid("bucket", std::string(ConnectionTypeName(spec.type)) +
                                  " connections need a bucket (NAME or NAME/PATH)");
   }
@@ -447,15 +466,19 @@ Result<std::vector<Operation>> RequiredOperations(const ConnectionSpec& spec) {
             continue;
           }
           std::vector<std::pair<std::string, std::string>> context;
-          if (!b.prefix.empty() && std::find(def->condition_keys.begin(),
-                                             def->condition_keys.end(),
-                                             std::string_view("s3:prefix")) !=
-                                       def->condition_keys.end()) {
+          if (!b.prefix.empty() &&
+              std::find(def->condition_keys.begin(), def->condition_keys.end(),
+                        std::string_view("s3:prefix")) != def->condition_keys.end()) {
             context.push_back({"s3:prefix", b.prefix + "/"});
           }
           add(*def, r.action, BucketArn(p, b), std::move(context), "");
         }
       }
+    }
+  }
+  for (const OperationDef* def : OperationsFor(spec.type)) {
+    for (const Requirement& r : def->requirements) {
+      if (r.resource == ResourceKind::kStream) add(*def, r.action, spec.stream_arn, {}, "");
     }
   }
   for (const OperationDef* def : OperationsFor(spec.type)) {

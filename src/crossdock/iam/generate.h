@@ -61,6 +61,8 @@ struct ConnectionSpec {
   // The customer's role ARN. Required for Databricks (self-assume); optional otherwise.
   std::string role_arn;
   std::string kms_key_arn;  // optional: adds kms:Decrypt and kms:GenerateDataKey
+  // Kinesis: the stream read (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME); required there.
+  std::string stream_arn;
   // Databricks: the storage credential's External ID (required) and the Unity Catalog
   // principal (default: the partition's UC master role).
   std::string databricks_external_id;

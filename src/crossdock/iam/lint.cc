@@ -410,6 +410,7 @@ class Linter {
     spec.external_ids = {"lint-placeholder"};
     spec.databricks_external_id = "lint-placeholder";
     std::string partition = "aws";
+    std::string stream_region;
     std::set<std::string> seen;
     for (const Statement& s : policy_.statements) {
       if (s.effect != Effect::kAllow || s.resource.negated) continue;
@@ -446,6 +447,12 @@ class Linter {
           seen.insert(bucket);
           spec.buckets.push_back({bucket, prefix});
         }
+        if (arn->service == "kinesis" && arn->resource.starts_with("stream/") &&
+            r.find_first_of("*?") == std::string::npos) {
+          spec.stream_arn = r;
+          partition = arn->partition;
+          stream_region = arn->region;
+        }
         if (arn->service == "iam" && arn->resource.starts_with("role/") &&
             ActionCovers(s, "sts:assumerole") && r.find_first_of("*?") == std::string::npos) {
           spec.role_arn = r;
@@ -456,6 +463,7 @@ class Linter {
     spec.region = partition == "aws-us-gov" ? "us-gov-west-1"
                   : partition == "aws-cn"   ? "cn-north-1"
                                             : "us-east-1";
+    if (!stream_region.empty()) spec.region = stream_region;
     if (type == ConnectionType::kDatabricks && spec.role_arn.empty()) {
       missing_self_assume_ = true;
       spec.role_arn = "arn:" + partition + ":iam::000000000000:role/THIS-ROLE";
@@ -474,7 +482,14 @@ class Linter {
     }
     if (options_.type != PolicyType::kIdentity) return;
     ConnectionSpec spec = options_.spec ? *options_.spec : InferSpec(type);
-    if (!options_.spec && spec.buckets.empty() && type != ConnectionType::kRedshiftServerless) {
+    if (!options_.spec && type == ConnectionType::kKinesis && spec.stream_arn.empty()) {
+      Add("missing-permission", Severity::kError, top,
+          "the kinesis connection type reads one stream, but no statement allows any Kinesis "
+          "stream ARN",
+          "add the statements `crossdock policy generate --type kinesis` prints");
+      return;
+    }
+    if (!options_.spec && spec.buckets.empty() && TypeInfo(type).bucket_required) {
       Add("missing-permission", Severity::kError, top,
           std::string("the ") + tname +
               " connection type needs S3 access to its bucket, but no "

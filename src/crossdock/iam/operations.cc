@@ -8,7 +8,11 @@ namespace {
 constexpr unsigned kS3 = TypeBit(ConnectionType::kS3);
 constexpr unsigned kDbx = TypeBit(ConnectionType::kDatabricks);
 constexpr unsigned kRs = TypeBit(ConnectionType::kRedshiftServerless);
+constexpr unsigned kKin = TypeBit(ConnectionType::kKinesis);
+// The types that read and write files in a bucket.
 constexpr unsigned kAllTypes = kS3 | kDbx | kRs;
+// Kinesis streams are read by crossdock itself: the connection test and the sync source.
+constexpr unsigned kStreamUses = kUseTest | kUseSource;
 
 // Every connection type with a bucket reads, writes, stages or unloads files in it.
 constexpr unsigned kFileUses =
@@ -86,11 +90,21 @@ std::vector<OperationDef> BuildTable() {
       {"redshift-serverless:GetCredentials", {{"redshift-serverless:GetCredentials", R::kAny}},
        {}, kRs, kUseSource, Issuer::kCrossdock,
        "get a database password for the workgroup's VPC endpoint"},
-      // KMS, called by S3 for SSE-KMS objects.
-      {"kms:Decrypt", {{"kms:Decrypt", R::kKmsKey}}, {}, kAllTypes, kFileUses, Issuer::kS3ForKms,
-       "read SSE-KMS encrypted files"},
+      // Kinesis Data Streams (seed 002): read every shard of one stream.
+      {"kinesis:DescribeStreamSummary", {{"kinesis:DescribeStreamSummary", R::kStream}}, {},
+       kKin, kStreamUses, Issuer::kCrossdock,
+       "check the stream exists, is active and how it is encrypted"},
+      {"kinesis:ListShards", {{"kinesis:ListShards", R::kStream}}, {}, kKin, kStreamUses,
+       Issuer::kCrossdock, "list the stream's shards, their parents and children"},
+      {"kinesis:GetShardIterator", {{"kinesis:GetShardIterator", R::kStream}}, {}, kKin,
+       kStreamUses, Issuer::kCrossdock, "start reading a shard at a position"},
+      {"kinesis:GetRecords", {{"kinesis:GetRecords", R::kStream}}, {}, kKin, kStreamUses,
+       Issuer::kCrossdock, "read records"},
+      // KMS, called by S3 for SSE-KMS objects and by Kinesis for SSE-KMS streams.
+      {"kms:Decrypt", {{"kms:Decrypt", R::kKmsKey}}, {}, kAllTypes | kKin,
+       kFileUses | kStreamUses, Issuer::kServiceForKms, "read SSE-KMS encrypted files or records"},
       {"kms:GenerateDataKey", {{"kms:GenerateDataKey", R::kKmsKey}}, {}, kAllTypes, kFileUses,
-       Issuer::kS3ForKms, "write SSE-KMS encrypted files"},
+       Issuer::kServiceForKms, "write SSE-KMS encrypted files"},
       // The Databricks storage credential's role assumes itself; the connection test proves
       // it does.
       {"sts:AssumeRole", {{"sts:AssumeRole", R::kOwnRole}}, {"sts:ExternalId"}, kDbx,
@@ -115,6 +129,8 @@ const char* ResourceKindName(ResourceKind kind) {
       return "the role itself";
     case ResourceKind::kKmsKey:
       return "KMS key";
+    case ResourceKind::kStream:
+      return "stream";
   }
   return "*";
 }
@@ -142,7 +158,7 @@ std::vector<const OperationDef*> OperationsFor(ConnectionType type) {
 std::vector<std::string> ActionsFor(ConnectionType type, ResourceKind kind, bool with_kms) {
   std::vector<std::string> out;
   for (const OperationDef* op : OperationsFor(type)) {
-    if (op->issuer == Issuer::kS3ForKms && !with_kms) continue;
+    if (op->issuer == Issuer::kServiceForKms && !with_kms) continue;
     for (const Requirement& r : op->requirements) {
       ResourceKind k = r.resource == ResourceKind::kCopySource ? ResourceKind::kObject : r.resource;
       if (k != kind) continue;
@@ -184,7 +200,7 @@ std::string OperationTableMarkdown() {
         for (const char* k : op->condition_keys) keys += (keys.empty() ? "`" : ", `") + std::string(k) + "`";
         const char* who = op->issuer == Issuer::kCrossdock   ? "crossdock"
                           : op->issuer == Issuer::kWarehouse ? "the warehouse"
-                                                             : "S3 (SSE-KMS)";
+                                                             : "S3 or Kinesis (SSE-KMS)";
         out += "| `" + std::string(op->api) + "` | `" + r.action + "` | " +
                ResourceKindName(r.resource) + " | " + keys + " | " + who + " | " + op->purpose +
                " |\n";

@@ -28,14 +28,15 @@ enum class ResourceKind {
   kAny,         // "*": the action has no resource type crossdock can name up front
   kOwnRole,     // the connection's own role (Databricks self-assume)
   kKmsKey,      // the connection's SSE-KMS key
+  kStream,      // arn:aws:kinesis:REGION:ACCOUNT:stream/NAME
 };
 const char* ResourceKindName(ResourceKind kind);
 
 // Who sends the request with the customer's role.
 enum class Issuer {
-  kCrossdock,   // crossdock itself (recorded and checked in tests)
-  kWarehouse,   // Redshift (IAM_ROLE of COPY / UNLOAD) or Databricks (storage credential)
-  kS3ForKms,    // S3 calls KMS on the role's behalf for SSE-KMS objects
+  kCrossdock,      // crossdock itself (recorded and checked in tests)
+  kWarehouse,      // Redshift (IAM_ROLE of COPY / UNLOAD) or Databricks (storage credential)
+  kServiceForKms,  // S3 or Kinesis calls KMS on the role's behalf for SSE-KMS data
 };
 
 struct Requirement {

@@ -34,7 +34,12 @@ nlohmann::ordered_json ConnectionInputSchema() {
       "access": {"type": "string", "enum": ["data-api", "vpc-endpoint"]},
       "vpc_endpoint": {"type": "object"},
       "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
-        "bucket": {"type": "string"}, "region": {"type": "string"}}}}}
+        "bucket": {"type": "string"}, "region": {"type": "string"}}}}},
+    "kinesis": {"type": "object", "properties": {
+      "stream_arn": {"type": "string",
+        "example": "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream",
+        "description": "the stream read; the connection's region comes from it"},
+      "kms_key_arn": {"type": "string", "description": "optional SSE-KMS key of the stream"}}}
   }})");
   s["properties"]["type"] = ConnectionTypeEnum();
   return s;
@@ -51,6 +56,7 @@ nlohmann::ordered_json ConnectionOutputSchema() {
       "description": "whether a secret is stored; never its value"},
     "region": {"type": "string"}, "bucket": {"type": "string"}, "path": {"type": "string"},
     "databricks": {"type": "object"}, "redshift": {"type": "object"},
+    "kinesis": {"type": "object"},
     "external_id": {"type": "string", "description": "the organization's current External ID"},
     "created_at": {"type": "string", "format": "date-time"},
     "updated_at": {"type": "string", "format": "date-time"}}})");

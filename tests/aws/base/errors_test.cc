@@ -67,6 +67,13 @@ TEST(ClassifyAwsError, TableAndStatusFallback) {
   EXPECT_EQ(ClassifyAwsError("AccessDenied", 403), ErrorCode::kAccessDenied);
   EXPECT_EQ(ClassifyAwsError("SlowDown", 503), ErrorCode::kThrottled);
   EXPECT_EQ(ClassifyAwsError("ThrottlingException", 400), ErrorCode::kThrottled);
+  // Kinesis Data Streams.
+  EXPECT_EQ(ClassifyAwsError("ProvisionedThroughputExceededException", 400), ErrorCode::kThrottled);
+  EXPECT_EQ(ClassifyAwsError("KMSThrottlingException", 400), ErrorCode::kThrottled);
+  EXPECT_EQ(ClassifyAwsError("ExpiredIteratorException", 400), ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(ClassifyAwsError("KMSAccessDeniedException", 400), ErrorCode::kAccessDenied);
+  EXPECT_EQ(ClassifyAwsError("InvalidArgumentException", 400), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ClassifyAwsError("InternalFailureException", 500), ErrorCode::kUnavailable);
   EXPECT_EQ(ClassifyAwsError("RequestTimeTooSkewed", 403), ErrorCode::kClockSkew);
   EXPECT_EQ(ClassifyAwsError("ExpiredToken", 400), ErrorCode::kExpiredToken);
   EXPECT_EQ(ClassifyAwsError("NoSuchEntity", 404), ErrorCode::kNotFound);

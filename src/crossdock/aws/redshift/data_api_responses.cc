@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "crossdock/aws/redshift/json_protocol.h"
+#include "crossdock/aws/json_protocol.h"
 
 namespace crossdock::aws::redshift {
 

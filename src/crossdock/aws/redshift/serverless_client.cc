@@ -5,7 +5,7 @@
 #include "crossdock/aws/endpoints.h"
 #include "crossdock/aws/redshift/data_api_errors.h"
 #include "crossdock/aws/redshift/data_api_requests.h"
-#include "crossdock/aws/redshift/json_protocol.h"
+#include "crossdock/aws/json_protocol.h"
 
 namespace crossdock::aws::redshift {
 

@@ -1,10 +1,10 @@
-#include "crossdock/aws/redshift/json_protocol.h"
+#include "crossdock/aws/json_protocol.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-namespace crossdock::aws::redshift {
+namespace crossdock::aws {
 
 AwsRequest MakeJsonRequest(std::string_view endpoint, std::string_view region,
                            std::string_view signing_name, std::string_view target, std::string body,
@@ -87,7 +87,7 @@ Result<std::string> DecodeBase64(std::string_view text) {
     }
     int v = value(c);
     if (v < 0 || pad > 0) {
-      return Error(ErrorCode::kInternal, "a blobValue is not valid base64");
+      return Error(ErrorCode::kInternal, "a Blob member is not valid base64");
     }
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
@@ -97,9 +97,9 @@ Result<std::string> DecodeBase64(std::string_view text) {
     }
   }
   if (pad > 2 || (text.size() % 4) != 0) {
-    return Error(ErrorCode::kInternal, "a blobValue is not valid base64 (length)");
+    return Error(ErrorCode::kInternal, "a Blob member is not valid base64 (length)");
   }
   return out;
 }
 
-}  // namespace crossdock::aws::redshift
+}  // namespace crossdock::aws

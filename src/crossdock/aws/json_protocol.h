@@ -1,7 +1,7 @@
-// The AWS JSON 1.1 protocol as the Redshift Data API and Redshift Serverless speak it: every
-// operation is a POST to "/" with Content-Type application/x-amz-json-1.1 and the operation
-// named by X-Amz-Target ("RedshiftData.ExecuteStatement"), signed with SigV4 under the
-// service's signing name; answers are JSON objects whose timestamps are epoch seconds.
+// The AWS JSON 1.1 protocol as the Redshift Data API, Redshift Serverless and Kinesis Data
+// Streams speak it: every operation is a POST to "/" with Content-Type application/x-amz-json-1.1
+// and the operation named by X-Amz-Target ("RedshiftData.ExecuteStatement"), signed with SigV4
+// under the service's signing name; answers are JSON objects whose timestamps are epoch seconds.
 //
 // Pure helpers shared by the request builders and response parsers of this folder. They do
 // no I/O; errors answered by the service are typed by the AWS error table (aws/errors.h),
@@ -16,7 +16,7 @@
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
 
-namespace crossdock::aws::redshift {
+namespace crossdock::aws {
 
 inline constexpr const char* kJsonContentType = "application/x-amz-json-1.1";
 
@@ -43,4 +43,4 @@ Result<bool> BoolMember(const nlohmann::json& obj, const char* name, std::string
 // Standard base64 (with padding) to bytes: the JSON protocol's Blob members.
 Result<std::string> DecodeBase64(std::string_view text);
 
-}  // namespace crossdock::aws::redshift
+}  // namespace crossdock::aws
