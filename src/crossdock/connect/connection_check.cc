@@ -83,9 +83,7 @@ class Checker {
       RunDatabricksChecks(c_, env_.databricks_endpoint, transport_, clock_, report_.checks);
     }
     if (c_.type == ConnectionType::kRedshiftServerless) {
-      if (c_.type == ConnectionType::kKinesis) {
-      KinesisChecks(creds);
-    } else if (creds) {
+      if (creds) {
         RedshiftCheckEnvironment rs_env;
         rs_env.data_endpoint = env_.redshift_data_endpoint;
         rs_env.serverless_endpoint = env_.redshift_serverless_endpoint;
@@ -714,14 +712,13 @@ const CheckResult* ConnectionCheckReport::Find(std::string_view id) const {
 Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
                                                  const CheckEnvironment& env) {
   const Connection& c = input.connection;
-  if (c.bucket.empty() && c.type != ConnectionType::kRedshiftServerless) {
   if (c.type == ConnectionType::kKinesis) {
     if (KinesisStreamName(c.kinesis.stream_arn).empty()) {
       return Error(ErrorCode::kInvalidArgument,
                    "the connection has no Kinesis stream ARN to test; set kinesis.stream_arn",
                    "kinesis.stream_arn");
     }
-  } else if (c.bucket.empty()) {
+  } else if (c.bucket.empty() && c.type != ConnectionType::kRedshiftServerless) {
     return Error(ErrorCode::kInvalidArgument, "the connection has no bucket to test; set one",
                  "bucket");
   }
