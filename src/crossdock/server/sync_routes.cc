@@ -167,11 +167,13 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   if (!name.ok()) return BadRequest(name.error());
   nlohmann::json spec_json = *body;
   spec_json.erase("name");
+  auto scheduling = sync::TakeScheduling(spec_json);
+  if (!scheduling.ok()) return FromError(scheduling.error());
   auto spec = sync::SyncSpecFromJson(spec_json);
   if (!spec.ok()) return FromError(spec.error());
   Status allowed = CheckApiSpec(state, ctx.org_id, *spec);
   if (!allowed.ok()) return FromError(allowed.error());
-  auto created = state.syncs->Create(ctx.org_id, *name, *spec);
+  auto created = state.syncs->Create(ctx.org_id, *name, *spec, *scheduling);
   if (!created.ok()) return FromError(created.error());
   Reply r = JsonReply(sync::SyncToJson(*created), 201);
   r.headers.emplace_back("Location", "/v1/syncs/" + created->id);
@@ -212,7 +214,15 @@ ojson SyncInputSchema() {
       "compression": {"type": "string", "enum": ["zstd", "gzip", "none"]},
       "compression_level": {"type": "integer"},
       "file_size": {"type": "integer", "description": "bytes per output file"},
-      "incremental": {"type": "object", "properties": {"cursor_column": {"type": "string"}}}}})");
+      "incremental": {"type": "object", "properties": {"cursor_column": {"type": "string"}}},
+      "schedule": {"type": "object", "description": "{\"every\": \"5m\"} (s, m, h, d; at least 1m) or {\"cron\": \"*/15 * * * *\", \"time_zone\": \"Europe/Berlin\"}"},
+      "paused": {"type": "boolean", "description": "a paused sync's schedule queues no runs"}}})");
+}
+
+ojson SyncPatchSchema() {
+  return ojson::parse(R"({"type": "object", "properties": {
+      "schedule": {"type": "object", "nullable": true, "description": "the new schedule, or null to remove it"},
+      "paused": {"type": "boolean"}}})");
 }
 
 ojson SyncSchema() {
@@ -220,7 +230,11 @@ ojson SyncSchema() {
     "id": {"type": "string"}, "name": {"type": "string"}, "spec": {"type": "object"},
     "cursor": {"type": "string", "nullable": true, "description": "last committed incremental cursor"},
     "created_at": {"type": "string", "format": "date-time"},
-    "updated_at": {"type": "string", "format": "date-time"}}})");
+    "updated_at": {"type": "string", "format": "date-time"},
+    "schedule": {"type": "object", "nullable": true},
+    "paused": {"type": "boolean"},
+    "next_run_at": {"type": "string", "nullable": true, "description": "when the schedule next queues a run"},
+    "last_run": {"type": "object", "nullable": true, "description": "{id, status, finished_at} of the newest run"}}})");
 }
 
 ojson RunSchema() {
@@ -295,6 +309,22 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
             .error_statuses = {404},
             .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
               auto d = syncs.Get(ctx.org_id, ctx.Param("id"));
+              return d.ok() ? JsonReply(sync::SyncToJson(*d)) : FromError(d.error());
+            })});
+  routes.push_back(
+      Route{.method = "PATCH",
+            .path = "/v1/syncs/{id}",
+            .operation_id = "updateSync",
+            .summary = "Change a sync's schedule or pause it: {\"schedule\": {...} | null, "
+                       "\"paused\": true | false}",
+            .tag = "syncs",
+            .request_schema = SyncPatchSchema(),
+            .response_schema = SyncSchema(),
+            .error_statuses = {404, 422},
+            .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
+              auto body = ParseJsonObject(ctx.body);
+              if (!body.ok()) return BadRequest(body.error());
+              auto d = syncs.Update(ctx.org_id, ctx.Param("id"), *body);
               return d.ok() ? JsonReply(sync::SyncToJson(*d)) : FromError(d.error());
             })});
   routes.push_back(
