@@ -78,6 +78,8 @@ Result<SyncDefinition> SyncService::Update(const std::string& org_id, const std:
   if (!body.is_object()) {
     return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "body");
   }
+  // Another organization's sync is not found, whatever the body says.
+  ASSIGN_OR_RETURN(SyncDefinition d, jobs_->GetSync(org_id, id_or_name));
   nlohmann::json rest = body;
   ASSIGN_OR_RETURN(SyncScheduling scheduling, TakeScheduling(rest));
   if (!rest.empty()) {
@@ -87,7 +89,6 @@ Result<SyncDefinition> SyncService::Update(const std::string& org_id, const std:
                      "create it again to change the rest)",
                  rest.begin().key());
   }
-  ASSIGN_OR_RETURN(SyncDefinition d, jobs_->GetSync(org_id, id_or_name));
   if (scheduling.schedule) {
     RETURN_IF_ERROR(jobs_->schedules().SetSchedule(org_id, d.id, *scheduling.schedule));
   }
