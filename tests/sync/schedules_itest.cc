@@ -102,12 +102,11 @@ TEST(Schedules, ThreeWorkersFireEachPeriodOnceAndSurviveAKill) {
   fs::create_directories(dir / "in");
   { std::ofstream(dir / "in" / "a.csv") << "id,name\n1,a\n2,b\n"; }
   PgSchema jobs_schema;
-  std::string db_url =
-      Env("CROSSDOCK_PG_URL") + "?options=-csearch_path%3D" + jobs_schema.name();
-  auto epoch_ms = std::chrono::duration_cast<milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch())
-                      .count();
-  FastClock clock(TimePoint(milliseconds(epoch_ms)));
+  std::string db_url = Env("CROSSDOCK_PG_URL") + "?options=-csearch_path%3D" + jobs_schema.name();
+  auto epoch_ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  FastClock clock{TimePoint(milliseconds(epoch_ms))};
   store::StoreOptions so;
   so.location = db_url;
   so.clock = &clock;
@@ -116,11 +115,12 @@ TEST(Schedules, ThreeWorkersFireEachPeriodOnceAndSurviveAKill) {
   auto service = SyncService::Open(**store, clock);
   ASSERT_TRUE(service.ok());
   auto d = (*service)->Create(
-      "org_s", nlohmann::json{{"name", "tick"},
-                              {"source", {{"type", "local"}, {"root", (dir / "in").string()}}},
-                              {"destination",
-                               {{"type", "local"}, {"root", (dir / "out").string()}, {"path", "t"}}},
-                              {"schedule", {{"every", "1m"}}}});
+      "org_s",
+      nlohmann::json{
+          {"name", "tick"},
+          {"source", {{"type", "local"}, {"root", (dir / "in").string()}}},
+          {"destination", {{"type", "local"}, {"root", (dir / "out").string()}, {"path", "t"}}},
+          {"schedule", {{"every", "1m"}}}});
   ASSERT_TRUE(d.ok()) << d.error().ToString();
   TimePoint anchor = *d->schedule.next_run_at - std::chrono::minutes(1);
 
