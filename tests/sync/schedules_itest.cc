@@ -52,13 +52,13 @@ TimePoint EpochFromEnv() {
 }
 
 std::atomic<bool> g_stop{false};
-extern "C" void OnTerm(int) { g_stop.store(true); }
+extern "C" void OnScheduleWorkerTerm(int) { g_stop.store(true); }
 
 // Worker mode: runs only when spawned by the test below.
 TEST(ScheduleWorkerProcess, DISABLED_Main) {
   std::string db = Env("CROSSDOCK_SCHED_WORKER_DB");
   if (db.empty()) GTEST_SKIP() << "worker mode only";
-  signal(SIGTERM, OnTerm);
+  signal(SIGTERM, OnScheduleWorkerTerm);
   FastClock clock(EpochFromEnv());
   store::StoreOptions so;
   so.location = db;
