@@ -1,4 +1,4 @@
-// crossdock sync create|list|show|delete|run|runs|cancel.
+// crossdock sync create|list|show|delete|run|runs|cancel|pause|resume|schedule.
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +10,7 @@
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/sync_cli.h"
 #include "crossdock/cli/sync_progress.h"
+#include "crossdock/core/time_format.h"
 #include "crossdock/sync/jobs/worker.h"
 
 namespace crossdock::cli {
@@ -23,6 +24,10 @@ struct SyncArgs {
   int limit = 20;
   bool queue_only = false;
   bool quiet = false;
+  std::string every;      // sync schedule --every
+  std::string cron;       // sync schedule --cron
+  std::string time_zone;  // sync schedule --time-zone
+  bool no_schedule = false;
 };
 
 Result<std::string> ReadSpecText(const std::string& spec) {
@@ -52,9 +57,16 @@ int RunCreate(SyncArgs& a) {
   if (!ctx.ok()) return ReportError("sync create", ctx.error());
   auto text = ReadSpecText(a.spec);
   if (!text.ok()) return ReportError("sync create", text.error());
-  auto spec = sync::ParseSyncSpec(*text);
+  nlohmann::json body = nlohmann::json::parse(*text, nullptr, false);
+  if (body.is_discarded()) {
+    return ReportError("sync create",
+                       Error(ErrorCode::kInvalidArgument, "the sync spec is not JSON", "spec"));
+  }
+  auto scheduling = sync::TakeScheduling(body);
+  if (!scheduling.ok()) return ReportError("sync create", scheduling.error());
+  auto spec = sync::SyncSpecFromJson(body);
   if (!spec.ok()) return ReportError("sync create", spec.error());
-  auto d = ctx->service->Create(ctx->base.org.id, a.name, *spec);
+  auto d = ctx->service->Create(ctx->base.org.id, a.name, *spec, *scheduling);
   if (!d.ok()) return ReportError("sync create", d.error());
   if (ctx->base.json) {
     std::cout << sync::SyncToJson(*d).dump(2) << "\n";
@@ -62,6 +74,51 @@ int RunCreate(SyncArgs& a) {
     std::cout << "Created sync \"" << d->name << "\" (" << d->id << ").\n";
   }
   return kExitOk;
+}
+
+std::string ScheduleText(const sync::SyncDefinition& d) {
+  std::string text = "-";
+  if (const auto& s = d.schedule.schedule) {
+    text = s->every ? "every " + sync::ScheduleToJson(*s)["every"].get<std::string>()
+                    : s->cron_text + " " + s->time_zone;
+  }
+  return d.schedule.paused ? text + " (paused)" : text;
+}
+
+int PrintUpdated(const char* command, const SyncContext& ctx,
+                 const Result<sync::SyncDefinition>& d) {
+  if (!d.ok()) return ReportError(command, d.error());
+  if (ctx.base.json) {
+    std::cout << sync::SyncToJson(*d).dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "Sync \"" << d->name << "\": schedule " << ScheduleText(*d) << ", next run "
+            << (d->schedule.next_run_at ? FormatIso8601(*d->schedule.next_run_at) : "-") << ".\n";
+  return kExitOk;
+}
+
+int RunPause(SyncArgs& a, bool paused) {
+  const char* command = paused ? "sync pause" : "sync resume";
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError(command, ctx.error());
+  return PrintUpdated(command, *ctx, ctx->service->SetPaused(ctx->base.org.id, a.name, paused));
+}
+
+int RunSchedule(SyncArgs& a) {
+  auto ctx = OpenSyncContext(a.opts);
+  if (!ctx.ok()) return ReportError("sync schedule", ctx.error());
+  nlohmann::json schedule;
+  if (!a.every.empty()) schedule["every"] = a.every;
+  if (!a.cron.empty()) schedule["cron"] = a.cron;
+  if (!a.time_zone.empty()) schedule["time_zone"] = a.time_zone;
+  if (a.no_schedule != schedule.is_null()) {
+    return ReportError("sync schedule",
+                       Error(ErrorCode::kInvalidArgument,
+                             "give --every, or --cron (and --time-zone), or --none", "schedule"));
+  }
+  return PrintUpdated(
+      "sync schedule", *ctx,
+      ctx->service->Update(ctx->base.org.id, a.name, nlohmann::json{{"schedule", schedule}}));
 }
 
 int RunList(SyncArgs& a) {
@@ -81,9 +138,13 @@ int RunList(SyncArgs& a) {
     rows.push_back({d.name, d.id, spec["source"]["type"], spec["destination"]["type"],
                     std::string(sync::FormatName(d.spec.output.format)) + "+" +
                         sync::CompressionName(d.spec.output.compression),
-                    d.cursor.value_or("-")});
+                    d.cursor.value_or("-"), ScheduleText(d),
+                    d.schedule.next_run_at ? FormatIso8601(*d.schedule.next_run_at) : "-",
+                    d.last_run_status.value_or("-")});
   }
-  PrintTable({"NAME", "ID", "SOURCE", "DESTINATION", "FORMAT", "CURSOR"}, rows);
+  PrintTable({"NAME", "ID", "SOURCE", "DESTINATION", "FORMAT", "CURSOR", "SCHEDULE", "NEXT RUN",
+              "LAST RUN"},
+             rows);
   return kExitOk;
 }
 
@@ -220,6 +281,23 @@ void RegisterSyncCommands(CLI::App& app) {
   CLI::App* cancel = Leaf(group->add_subcommand("cancel", "Cancel a queued or running run"));
   cancel->add_option("RUN", a->run_id, "Run id")->required();
   cancel->callback([a] { ExitWith(RunCancel(*a)); });
+
+  CLI::App* pause = Leaf(group->add_subcommand("pause", "Stop a sync's schedule"));
+  pause->add_option("NAME", a->name, "Sync name or id")->required();
+  pause->callback([a] { ExitWith(RunPause(*a, true)); });
+
+  CLI::App* resume = Leaf(group->add_subcommand("resume", "Resume a sync's schedule from now on"));
+  resume->add_option("NAME", a->name, "Sync name or id")->required();
+  resume->callback([a] { ExitWith(RunPause(*a, false)); });
+
+  CLI::App* schedule = Leaf(group->add_subcommand(
+      "schedule", "Set or remove a sync's schedule (workers queue its runs when due)"));
+  schedule->add_option("NAME", a->name, "Sync name or id")->required();
+  schedule->add_option("--every", a->every, "An interval: 90s, 5m, 1h, 1d (at least 1m)");
+  schedule->add_option("--cron", a->cron, "A five-field cron expression, e.g. \"*/15 * * * *\"");
+  schedule->add_option("--time-zone", a->time_zone, "The cron's time zone (default UTC)");
+  schedule->add_flag("--none", a->no_schedule, "Remove the schedule");
+  schedule->callback([a] { ExitWith(RunSchedule(*a)); });
 
   RegisterWorkerCommand(app);
 }

@@ -139,12 +139,14 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   }
   nlohmann::json spec_json = *body;
   spec_json.erase("name");
+  auto scheduling = sync::TakeScheduling(spec_json);
+  if (!scheduling.ok()) return FromError(scheduling.error());
   auto spec = sync::SyncSpecFromJson(spec_json);
   if (!spec.ok()) return FromError(spec.error());
   spec->tenant = true;
   Status allowed = CheckApiSpec(state, ctx.org_id, *spec);
   if (!allowed.ok()) return FromError(allowed.error());
-  auto created = state.syncs->Create(ctx.org_id, *name, *spec);
+  auto created = state.syncs->Create(ctx.org_id, *name, *spec, *scheduling);
   if (!created.ok()) return FromError(created.error());
   Reply r = JsonReply(sync::SyncToJson(*created), 201);
   r.headers.emplace_back("Location", "/v1/syncs/" + created->id);
@@ -208,7 +210,9 @@ ojson SyncInputSchema() {
       "compression": {"type": "string", "enum": ["zstd", "gzip", "none"]},
       "compression_level": {"type": "integer"},
       "file_size": {"type": "integer", "description": "bytes per output file"},
-      "incremental": {"type": "object", "properties": {"cursor_column": {"type": "string"}}}}})");
+      "incremental": {"type": "object", "properties": {"cursor_column": {"type": "string"}}},
+      "schedule": {"type": "object", "description": "{\"every\": \"5m\"} (s, m, h, d; at least 1m) or {\"cron\": \"*/15 * * * *\", \"time_zone\": \"Europe/Berlin\"}"},
+      "paused": {"type": "boolean", "description": "a paused sync's schedule queues no runs"}}})");
 }
 
 ojson SyncSchema() {
@@ -216,7 +220,11 @@ ojson SyncSchema() {
     "id": {"type": "string"}, "name": {"type": "string"}, "spec": {"type": "object"},
     "cursor": {"type": "string", "nullable": true, "description": "last committed incremental cursor"},
     "created_at": {"type": "string", "format": "date-time"},
-    "updated_at": {"type": "string", "format": "date-time"}}})");
+    "updated_at": {"type": "string", "format": "date-time"},
+    "schedule": {"type": "object", "nullable": true},
+    "paused": {"type": "boolean"},
+    "next_run_at": {"type": "string", "nullable": true, "description": "when the schedule next queues a run"},
+    "last_run": {"type": "object", "nullable": true, "description": "{id, status, finished_at} of the newest run"}}})");
 }
 
 ojson RunSchema() {
@@ -267,19 +275,6 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
       .handler = WithSyncs(state, [&state](sync::SyncService&, RequestContext& ctx) {
         return Create(state, ctx);
       })});
-  routes.push_back(Route{
-      .method = "PATCH",
-      .path = "/v1/syncs/{id}",
-      .operation_id = "updateSync",
-      .summary = "Replace a sync's definition (source, destination, format...; name optional) "
-                 "while no run of it is active",
-      .tag = "syncs",
-      .request_schema = SyncInputSchema(),
-      .response_schema = SyncSchema(),
-      .error_statuses = {404, 409, 422},
-      .handler = WithSyncs(state, [&state](sync::SyncService&, RequestContext& ctx) {
-        return Update(state, ctx);
-      })});
   routes.push_back(
       Route{.method = "GET",
             .path = "/v1/syncs",
@@ -304,6 +299,37 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
             .error_statuses = {404},
             .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
               auto d = syncs.Get(ctx.org_id, ctx.Param("id"));
+              return d.ok() ? JsonReply(sync::SyncToJson(*d)) : FromError(d.error());
+            })});
+  routes.push_back(
+      Route{.method = "PATCH",
+            .path = "/v1/syncs/{id}",
+            .operation_id = "updateSync",
+            .summary = "Change a sync: its definition (source, destination, format...; name "
+                       "optional; while no run of it is active), and/or its schedule "
+                       "({\"schedule\": {...} | null}) and whether it is paused",
+            .tag = "syncs",
+            .request_schema = SyncInputSchema(),
+            .response_schema = SyncSchema(),
+            .error_statuses = {404, 409, 422},
+            .handler = WithSyncs(state, [&state](sync::SyncService& syncs, RequestContext& ctx) {
+              auto body = ParseJsonObject(ctx.body);
+              if (!body.ok()) return BadRequest(body.error());
+              nlohmann::json schedule = nlohmann::json::object();
+              nlohmann::json definition = *body;
+              for (const char* key : {"schedule", "paused"}) {
+                if (definition.contains(key)) {
+                  schedule[key] = definition[key];
+                  definition.erase(key);
+                }
+              }
+              if (!definition.empty()) {
+                RequestContext replace = ctx;
+                replace.body = definition.dump();
+                Reply r = Update(state, replace);
+                if (r.status >= 300 || schedule.empty()) return r;
+              }
+              auto d = syncs.Update(ctx.org_id, ctx.Param("id"), schedule);
               return d.ok() ? JsonReply(sync::SyncToJson(*d)) : FromError(d.error());
             })});
   routes.push_back(

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <tuple>
 
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/random.h"
@@ -178,6 +180,7 @@ const std::vector<store::Migration>& SyncMigrations() {
 
 Result<std::unique_ptr<JobStore>> JobStore::Open(store::Store& store, const Clock& clock) {
   RETURN_IF_ERROR(store.Migrate("sync", SyncMigrations()));
+  RETURN_IF_ERROR(store.Migrate("sync_schedules", ScheduleMigrations()));
   return std::unique_ptr<JobStore>(new JobStore(store.sql(), clock));
 }
 
@@ -304,10 +307,38 @@ Status JobStore::DeleteSync(const std::string& org_id, const std::string& id_or_
           "sync " + d.name + " has run " + active[0].Text(0) + " in progress; cancel it first",
           "sync");
     }
+    RETURN_IF_ERROR(s.Exec("DELETE FROM sync_schedules WHERE sync_id = ?", {d.id}));
     return s.Exec("DELETE FROM sync_definitions WHERE id = ?", {d.id}).ok()
                ? OkStatus()
                : Error(ErrorCode::kInternal, "deleting sync " + d.name + " failed");
   });
+}
+
+Result<std::optional<SyncRun>> JobStore::EnqueueIn(SqlSession& s, const std::string& org_id,
+                                                   const std::string& sync_id, int64_t now_ms) {
+  ASSIGN_OR_RETURN(auto d, FindSync(s, org_id, sync_id));
+  ASSIGN_OR_RETURN(auto active, s.Query("SELECT id FROM sync_runs WHERE sync_id = ? "
+                                        "AND status IN ('queued', 'running', 'committing')",
+                                        {d.id}));
+  if (!active.empty()) return std::optional<SyncRun>();
+  SyncRun run;
+  run.id = NewRunId(FromMs(now_ms));
+  run.sync_id = d.id;
+  run.org_id = org_id;
+  run.created_at = FromMs(now_ms);
+  run.cursor_from = d.cursor;
+  auto ins = s.Exec(
+      "INSERT INTO sync_runs (id, sync_id, org_id, status, created_at, cursor_from) VALUES "
+      "(?, ?, ?, 'queued', ?, ?)",
+      {run.id, d.id, org_id, now_ms, OptValue(d.cursor)});
+  if (!ins.ok()) {
+    if (ins.error().code() == ErrorCode::kAlreadyExists) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "sync " + d.name + " already has a run queued or running", "sync");
+    }
+    return ins.error();
+  }
+  return std::optional<SyncRun>(std::move(run));
 }
 
 Result<SyncRun> JobStore::EnqueueRun(const std::string& org_id,
@@ -326,23 +357,12 @@ Result<SyncRun> JobStore::EnqueueRun(const std::string& org_id,
                        "cursor consistent)",
                    "sync");
     }
-    int64_t now = NowMs();
-    run.id = NewRunId(FromMs(now));
-    run.sync_id = d.id;
-    run.org_id = org_id;
-    run.created_at = FromMs(now);
-    run.cursor_from = d.cursor;
-    auto ins = s.Exec(
-        "INSERT INTO sync_runs (id, sync_id, org_id, status, created_at, cursor_from) VALUES "
-        "(?, ?, ?, 'queued', ?, ?)",
-        {run.id, d.id, org_id, now, OptValue(d.cursor)});
-    if (!ins.ok()) {
-      if (ins.error().code() == ErrorCode::kAlreadyExists) {
-        return Error(ErrorCode::kFailedPrecondition,
-                     "sync " + d.name + " already has a run queued or running", "sync");
-      }
-      return ins.error();
+    ASSIGN_OR_RETURN(auto queued, EnqueueIn(s, org_id, d.id, NowMs()));
+    if (!queued) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "sync " + d.name + " already has a run queued or running", "sync");
     }
+    run = std::move(*queued);
     return OkStatus();
   }));
   return run;
@@ -552,6 +572,35 @@ Result<std::vector<std::pair<std::string, int64_t>>> JobStore::CountByStatus() {
     return OkStatus();
   }));
   return out;
+}
+
+}  // namespace crossdock::sync
+
+namespace crossdock::sync {
+
+Status JobStore::Decorate(const std::string& org_id, std::vector<SyncDefinition>& defs) {
+  ASSIGN_OR_RETURN(auto states, schedules_.List(org_id));
+  std::map<std::string, std::tuple<std::string, std::string, std::optional<TimePoint>>> last;
+  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+    ASSIGN_OR_RETURN(auto rows,
+                     s.Query("SELECT r.sync_id, r.id, r.status, r.finished_at FROM sync_runs r "
+                             "WHERE r.org_id = ? AND r.id = (SELECT MAX(id) FROM sync_runs x "
+                             "WHERE x.sync_id = r.sync_id)",
+                             {org_id}));
+    for (auto& r : rows) last[r.Text(0)] = {r.Text(1), r.Text(2), OptTime(r, 3)};
+    return OkStatus();
+  }));
+  for (auto& d : defs) {
+    auto st = states.find(d.id);
+    if (st != states.end()) d.schedule = st->second;
+    auto l = last.find(d.id);
+    if (l != last.end()) {
+      d.last_run_id = std::get<0>(l->second);
+      d.last_run_status = std::get<1>(l->second);
+      d.last_run_finished_at = std::get<2>(l->second);
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace crossdock::sync

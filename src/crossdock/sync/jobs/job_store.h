@@ -22,6 +22,7 @@
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
 #include "crossdock/store/store.h"
+#include "crossdock/sync/jobs/schedules.h"
 #include "crossdock/sync/spec.h"
 
 namespace crossdock::sync {
@@ -39,6 +40,12 @@ struct SyncDefinition {
   std::optional<std::string> cursor;  // last committed incremental cursor
   TimePoint created_at{};
   TimePoint updated_at{};
+  // Filled by SyncService::Get/List (not stored with the definition): the schedule and the
+  // newest run's id, status and end.
+  ScheduleState schedule;
+  std::optional<std::string> last_run_id;
+  std::optional<std::string> last_run_status;
+  std::optional<TimePoint> last_run_finished_at;
 };
 
 struct SyncRun {
@@ -100,6 +107,11 @@ class JobStore {
 
   // kFailedPrecondition naming the active run when one is queued or running.
   Result<SyncRun> EnqueueRun(const std::string& org_id, const std::string& sync_id_or_name);
+  // Queues a run inside the caller's transaction; nullopt when one is queued or active.
+  static Result<std::optional<SyncRun>> EnqueueIn(store::SqlSession& s, const std::string& org_id,
+                                                  const std::string& sync_id, int64_t now_ms);
+  // Fills the schedule and last-run fields of the organization's definitions.
+  Status Decorate(const std::string& org_id, std::vector<SyncDefinition>& defs);
   Result<SyncRun> GetRun(const std::string& org_id, const std::string& run_id);
   // Newest first.
   Result<std::vector<SyncRun>> ListRuns(const std::string& org_id, const std::string& sync_id,
@@ -123,13 +135,16 @@ class JobStore {
   Result<std::vector<std::pair<std::string, int64_t>>> CountByStatus();
 
   store::SqlDatabase& db() { return db_; }
+  ScheduleStore& schedules() { return schedules_; }
 
  private:
-  JobStore(store::SqlDatabase& db, const Clock& clock) : db_(db), clock_(clock) {}
+  JobStore(store::SqlDatabase& db, const Clock& clock)
+      : db_(db), clock_(clock), schedules_(db, clock) {}
   int64_t NowMs() const;
 
   store::SqlDatabase& db_;
   const Clock& clock_;
+  ScheduleStore schedules_;
 };
 
 // The migrations of component "sync".

@@ -34,21 +34,87 @@ Result<SyncDefinition> SyncService::Create(const std::string& org_id, const nloh
   }
   nlohmann::json spec_json = body;
   spec_json.erase("name");
+  ASSIGN_OR_RETURN(SyncScheduling scheduling, TakeScheduling(spec_json));
   ASSIGN_OR_RETURN(SyncSpec spec, SyncSpecFromJson(spec_json));
-  return Create(org_id, body["name"].get<std::string>(), spec);
+  return Create(org_id, body["name"].get<std::string>(), spec, scheduling);
+}
+
+Result<SyncScheduling> TakeScheduling(nlohmann::json& body) {
+  SyncScheduling out;
+  if (!body.is_object()) return out;
+  if (body.contains("schedule")) {
+    if (body["schedule"].is_null()) {
+      out.schedule = std::optional<Schedule>();
+    } else {
+      ASSIGN_OR_RETURN(Schedule s, ScheduleFromJson(body["schedule"]));
+      out.schedule = std::optional<Schedule>(std::move(s));
+    }
+    body.erase("schedule");
+  }
+  if (body.contains("paused")) {
+    if (!body["paused"].is_boolean()) {
+      return Error(ErrorCode::kInvalidArgument, "paused: must be true or false", "paused");
+    }
+    out.paused = body["paused"].get<bool>();
+    body.erase("paused");
+  }
+  return out;
 }
 
 Result<SyncDefinition> SyncService::Create(const std::string& org_id, const std::string& name,
-                                           const SyncSpec& spec) {
-  return jobs_->CreateSync(org_id, name, spec);
+                                           const SyncSpec& spec, const SyncScheduling& scheduling) {
+  ASSIGN_OR_RETURN(SyncDefinition d, jobs_->CreateSync(org_id, name, spec));
+  if (scheduling.schedule && *scheduling.schedule) {
+    RETURN_IF_ERROR(jobs_->schedules().SetSchedule(org_id, d.id, *scheduling.schedule));
+  }
+  if (scheduling.paused) {
+    RETURN_IF_ERROR(jobs_->schedules().SetPaused(org_id, d.id, *scheduling.paused));
+  }
+  return Get(org_id, d.id);
+}
+
+Result<SyncDefinition> SyncService::Update(const std::string& org_id, const std::string& id_or_name,
+                                           const nlohmann::json& body) {
+  if (!body.is_object()) {
+    return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "body");
+  }
+  // Another organization's sync is not found, whatever the body says.
+  ASSIGN_OR_RETURN(SyncDefinition d, jobs_->GetSync(org_id, id_or_name));
+  nlohmann::json rest = body;
+  ASSIGN_OR_RETURN(SyncScheduling scheduling, TakeScheduling(rest));
+  if (!rest.empty()) {
+    return Error(ErrorCode::kInvalidArgument,
+                 rest.begin().key() +
+                     ": cannot be changed; a sync's \"schedule\" and \"paused\" can (delete and "
+                     "create it again to change the rest)",
+                 rest.begin().key());
+  }
+  if (scheduling.schedule) {
+    RETURN_IF_ERROR(jobs_->schedules().SetSchedule(org_id, d.id, *scheduling.schedule));
+  }
+  if (scheduling.paused) {
+    RETURN_IF_ERROR(jobs_->schedules().SetPaused(org_id, d.id, *scheduling.paused));
+  }
+  return Get(org_id, d.id);
+}
+
+Result<SyncDefinition> SyncService::SetPaused(const std::string& org_id,
+                                              const std::string& id_or_name, bool paused) {
+  return Update(org_id, id_or_name, nlohmann::json{{"paused", paused}});
 }
 
 Result<SyncDefinition> SyncService::Get(const std::string& org_id, const std::string& id_or_name) {
-  return jobs_->GetSync(org_id, id_or_name);
+  ASSIGN_OR_RETURN(SyncDefinition d, jobs_->GetSync(org_id, id_or_name));
+  std::vector<SyncDefinition> one;
+  one.push_back(std::move(d));
+  RETURN_IF_ERROR(jobs_->Decorate(org_id, one));
+  return std::move(one[0]);
 }
 
 Result<std::vector<SyncDefinition>> SyncService::List(const std::string& org_id) {
-  return jobs_->ListSyncs(org_id);
+  ASSIGN_OR_RETURN(auto list, jobs_->ListSyncs(org_id));
+  RETURN_IF_ERROR(jobs_->Decorate(org_id, list));
+  return list;
 }
 
 Status SyncService::Delete(const std::string& org_id, const std::string& id_or_name) {
@@ -79,12 +145,21 @@ Result<SyncRun> SyncService::CancelRun(const std::string& org_id, const std::str
 }
 
 nlohmann::json SyncToJson(const SyncDefinition& d) {
-  return {{"id", d.id},
-          {"name", d.name},
-          {"spec", SyncSpecToJson(d.spec)},
-          {"cursor", OptText(d.cursor)},
-          {"created_at", FormatIso8601(d.created_at)},
-          {"updated_at", FormatIso8601(d.updated_at)}};
+  nlohmann::json j = {{"id", d.id},
+                      {"name", d.name},
+                      {"spec", SyncSpecToJson(d.spec)},
+                      {"cursor", OptText(d.cursor)},
+                      {"created_at", FormatIso8601(d.created_at)},
+                      {"updated_at", FormatIso8601(d.updated_at)}};
+  const ScheduleState& s = d.schedule;
+  j["schedule"] = s.schedule ? ScheduleToJson(*s.schedule) : nlohmann::json();
+  j["paused"] = s.paused;
+  j["next_run_at"] = OptTime(s.next_run_at);
+  j["last_run"] = d.last_run_id ? nlohmann::json{{"id", *d.last_run_id},
+                                                 {"status", OptText(d.last_run_status)},
+                                                 {"finished_at", OptTime(d.last_run_finished_at)}}
+                                : nlohmann::json();
+  return j;
 }
 
 nlohmann::json RunToJson(const SyncRun& r) {

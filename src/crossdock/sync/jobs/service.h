@@ -14,11 +14,14 @@
 //   GET    /v1/syncs/{id}/runs         ListRuns(org, id, limit) -> {"runs": [...]}
 //   GET    /v1/syncs/{id}/runs/{run}   GetRun(org, run)
 //   POST   /v1/syncs/{id}/runs/{run}/cancel  CancelRun(org, run)
+//   PATCH  /v1/syncs/{id}              Update(org, id, {"schedule": {...} | null,
+//                                                       "paused": true | false})
 // Queued runs are executed by `crossdock worker` processes (jobs/worker.h). Thread-safe.
 #pragma once
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,16 +31,31 @@
 
 namespace crossdock::sync {
 
+// The members of a sync body that are not its spec.
+struct SyncScheduling {
+  std::optional<std::optional<Schedule>> schedule;  // set: replace (nullopt inside: remove)
+  std::optional<bool> paused;
+};
+// Takes "schedule" and "paused" out of `body` (so the rest parses as a spec); errors name
+// the member ("schedule.cron").
+Result<SyncScheduling> TakeScheduling(nlohmann::json& body);
+
 class SyncService {
  public:
   // Applies the "sync" migrations to the store's database.
   static Result<std::unique_ptr<SyncService>> Open(store::Store& store,
                                                    const Clock& clock = SystemClock::Instance());
 
-  // body: {"name": "...", "source": {...}, "destination": {...}, ...} (spec.h).
+  // body: {"name": "...", "source": {...}, "destination": {...}, ..., and optionally
+  // "schedule": {...} (schedule.h) and "paused": bool} (spec.h).
   Result<SyncDefinition> Create(const std::string& org_id, const nlohmann::json& body);
   Result<SyncDefinition> Create(const std::string& org_id, const std::string& name,
-                                const SyncSpec& spec);
+                                const SyncSpec& spec, const SyncScheduling& scheduling = {});
+  // Changes the schedule and/or pause state: {"schedule": {...} | null, "paused": bool}.
+  Result<SyncDefinition> Update(const std::string& org_id, const std::string& id_or_name,
+                                const nlohmann::json& body);
+  Result<SyncDefinition> SetPaused(const std::string& org_id, const std::string& id_or_name,
+                                   bool paused);
   Result<SyncDefinition> Get(const std::string& org_id, const std::string& id_or_name);
   Result<std::vector<SyncDefinition>> List(const std::string& org_id);
   Status Delete(const std::string& org_id, const std::string& id_or_name);
@@ -58,7 +76,8 @@ class SyncService {
   std::unique_ptr<JobStore> jobs_;
 };
 
-// {"id", "name", "spec": {...}, "cursor", "created_at", "updated_at"}.
+// {"id", "name", "spec": {...}, "cursor", "created_at", "updated_at", "schedule" (null when
+//  none), "paused", "next_run_at", "last_run": {"id", "status", "finished_at"} | null}.
 nlohmann::json SyncToJson(const SyncDefinition& d);
 // {"id", "sync_id", "status", "attempt", "worker_id", "rows", "bytes", "files",
 //  "created_at", "started_at", "finished_at", "duration_ms", "error", "cursor_from",

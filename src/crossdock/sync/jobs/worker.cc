@@ -120,6 +120,7 @@ Status Worker::Run(const std::atomic<bool>& stop) {
   std::string host = HostName();
   while (!stop.load()) {
     (void)jobs_.WorkerHeartbeat(options_.id, host, getpid());
+    if (options_.schedules) (void)jobs_.schedules().EnqueueDue();
     auto r = RunOnce();
     if (!r.ok() || !*r) {
       // Nothing queued (or the database is briefly unavailable): wait, watching `stop`.

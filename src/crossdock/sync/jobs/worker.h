@@ -8,7 +8,9 @@
 // destination the store's syncs write to, and aborts their multipart uploads. A worker that
 // loses its run (its heartbeat was late and another worker claimed it) stops at the next
 // batch and does not commit. Failures are recorded on the run with the error's message;
-// a cancelled run is recorded as cancelled. Several workers may run in one process.
+// a cancelled run is recorded as cancelled. Several workers may run in one process. Run()
+// also queues the runs of due schedules (ScheduleStore::EnqueueDue) before each claim; the
+// compare-and-set there lets every worker tick without queueing a period twice.
 #pragma once
 
 #include <atomic>
@@ -28,6 +30,8 @@ struct WorkerOptions {
   std::chrono::milliseconds heartbeat{2000};  // run heartbeat and cancellation check period
   ClaimOptions claim;                         // lease and max attempts
   size_t batch_rows = 4096;
+  // Run the scheduler tick (jobs/schedules.h) before each claim in Run().
+  bool schedules = true;
 };
 
 class Worker {
