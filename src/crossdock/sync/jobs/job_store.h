@@ -79,6 +79,19 @@ struct ClaimOptions {
   std::string only_run;                    // claim this run only (the CLI's inline run)
 };
 
+// Narrows a run list; empty members do not filter.
+struct RunFilter {
+  std::optional<RunStatus> status;
+  std::optional<TimePoint> since;  // runs created at or after this time
+};
+
+// How much run history to keep. Only finished runs are ever pruned; zero keeps everything.
+struct RetentionPolicy {
+  std::chrono::hours max_age{0};  // runs created longer ago are deleted
+  int keep_per_sync = 0;          // at most this many newest runs per sync are kept
+  int batch = 500;                // runs deleted per transaction (keeps writers waiting briefly)
+};
+
 class JobStore {
  public:
   // Applies the "sync" migrations. The store must outlive the JobStore.
@@ -88,7 +101,9 @@ class JobStore {
                                     const SyncSpec& spec);
   // By id or by name.
   Result<SyncDefinition> GetSync(const std::string& org_id, const std::string& id_or_name);
-  Result<std::vector<SyncDefinition>> ListSyncs(const std::string& org_id);
+  // Ordered by name, a page at a time (store/page.h).
+  Result<store::Page<SyncDefinition>> ListSyncs(const std::string& org_id,
+                                                const store::PageRequest& page);
   // Every definition of every organization (workers sweeping staging).
   Result<std::vector<SyncDefinition>> ListAllSyncs();
   Status DeleteSync(const std::string& org_id, const std::string& id_or_name);
@@ -96,9 +111,9 @@ class JobStore {
   // kFailedPrecondition naming the active run when one is queued or running.
   Result<SyncRun> EnqueueRun(const std::string& org_id, const std::string& sync_id_or_name);
   Result<SyncRun> GetRun(const std::string& org_id, const std::string& run_id);
-  // Newest first.
-  Result<std::vector<SyncRun>> ListRuns(const std::string& org_id, const std::string& sync_id,
-                                        int limit = 50);
+  // Newest first, a page at a time (store/page.h).
+  Result<store::Page<SyncRun>> ListRuns(const std::string& org_id, const std::string& sync_id,
+                                        const RunFilter& filter, const store::PageRequest& page);
   // A queued run is cancelled at once; a running one is flagged and its worker stops it.
   Result<SyncRun> RequestCancel(const std::string& org_id, const std::string& run_id);
 
@@ -117,6 +132,10 @@ class JobStore {
   // How many runs reached each final state (tests, metrics): count of runs per status.
   Result<std::vector<std::pair<std::string, int64_t>>> CountByStatus();
 
+  // Deletes finished runs beyond `policy`, `policy.batch` at a time, each batch its own
+  // transaction. Returns how many runs were deleted.
+  Result<int64_t> PruneRuns(const RetentionPolicy& policy);
+
   store::SqlDatabase& db() { return db_; }
 
  private:
@@ -129,5 +148,7 @@ class JobStore {
 
 // The migrations of component "sync".
 const std::vector<store::Migration>& SyncMigrations();
+// Indexes for paged run lists, claims and pruning (component "sync-indexes").
+const std::vector<store::Migration>& SyncIndexMigrations();
 
 }  // namespace crossdock::sync

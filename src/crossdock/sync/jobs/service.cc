@@ -47,8 +47,9 @@ Result<SyncDefinition> SyncService::Get(const std::string& org_id, const std::st
   return jobs_->GetSync(org_id, id_or_name);
 }
 
-Result<std::vector<SyncDefinition>> SyncService::List(const std::string& org_id) {
-  return jobs_->ListSyncs(org_id);
+Result<store::Page<SyncDefinition>> SyncService::List(const std::string& org_id,
+                                                      const store::PageRequest& page) {
+  return jobs_->ListSyncs(org_id, page);
 }
 
 Status SyncService::Delete(const std::string& org_id, const std::string& id_or_name) {
@@ -60,9 +61,11 @@ Result<SyncRun> SyncService::StartRun(const std::string& org_id,
   return jobs_->EnqueueRun(org_id, sync_id_or_name);
 }
 
-Result<std::vector<SyncRun>> SyncService::ListRuns(const std::string& org_id,
-                                                   const std::string& sync_id_or_name, int limit) {
-  return jobs_->ListRuns(org_id, sync_id_or_name, limit);
+Result<store::Page<SyncRun>> SyncService::ListRuns(const std::string& org_id,
+                                                   const std::string& sync_id_or_name,
+                                                   const RunFilter& filter,
+                                                   const store::PageRequest& page) {
+  return jobs_->ListRuns(org_id, sync_id_or_name, filter, page);
 }
 
 Result<SyncRun> SyncService::GetRun(const std::string& org_id, const std::string& run_id) {

@@ -8,7 +8,8 @@
 // destination the store's syncs write to, and aborts their multipart uploads. A worker that
 // loses its run (its heartbeat was late and another worker claimed it) stops at the next
 // batch and does not commit. Failures are recorded on the run with the error's message;
-// a cancelled run is recorded as cancelled. Several workers may run in one process.
+// a cancelled run is recorded as cancelled. Several workers may run in one process. With a
+// retention policy, the loop also prunes finished runs beyond it, in small batches.
 #pragma once
 
 #include <atomic>
@@ -28,6 +29,10 @@ struct WorkerOptions {
   std::chrono::milliseconds heartbeat{2000};  // run heartbeat and cancellation check period
   ClaimOptions claim;                         // lease and max attempts
   size_t batch_rows = 4096;
+  // Run history retention, applied by Run() on start and then every `prune_every`; an empty
+  // policy (the default) keeps every run.
+  RetentionPolicy retention;
+  std::chrono::milliseconds prune_every{10 * 60 * 1000};
 };
 
 class Worker {
