@@ -270,8 +270,9 @@ TEST_F(SyncsApiTest, SyncsAndRunsArePagedAndRunsFiltered) {
                       token_a_))["runs"]
                 .size(),
             1u);
-  EXPECT_TRUE(
-      Json(Call("GET", "/v1/syncs/s1/runs?since=2999-01-01T00:00:00Z", token_a_))["runs"].empty());
+  std::string created = runs["runs"][0]["created_at"];  // since is inclusive
+  EXPECT_EQ(Json(Call("GET", "/v1/syncs/s0/runs?since=" + created, token_a_))["runs"].size(), 1u);
+  EXPECT_TRUE(Json(Call("GET", "/v1/syncs/s1/runs?status=queued", token_a_))["runs"].empty());
   ExpectError(Call("GET", "/v1/syncs/s0/runs?status=done", token_a_), 422, "status");
   ExpectError(Call("GET", "/v1/syncs/s0/runs?since=yesterday", token_a_), 422, "since");
 }
