@@ -104,9 +104,9 @@ TEST_F(ServiceTest, CreatesListsShowsUpdatesAndDeletes) {
   EXPECT_TRUE(store_->GetConnection(org_.id, created->id, store::SecretAccess::kNamesOnly)
                   ->secret_names.empty());
 
-  EXPECT_EQ(service_->ListConnections(org_.id)->size(), 1u);
+  EXPECT_EQ(service_->ListConnections(org_.id)->items.size(), 1u);
   ASSERT_TRUE(service_->DeleteConnection(org_.id, created->id).ok());
-  EXPECT_TRUE(service_->ListConnections(org_.id)->empty());
+  EXPECT_TRUE(service_->ListConnections(org_.id)->items.empty());
 }
 
 TEST_F(ServiceTest, SecretsCanBeSetAgainAfterTheMasterKeyWasLost) {
@@ -137,7 +137,7 @@ TEST_F(ServiceTest, InvalidConnectionsAreNotStored) {
   auto r = service_->CreateConnection(org_.id, bad);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().field(), "role_arn");
-  EXPECT_TRUE(service_->ListConnections(org_.id)->empty());
+  EXPECT_TRUE(service_->ListConnections(org_.id)->items.empty());
 
   ASSERT_TRUE(service_->CreateConnection(org_.id, S3Role("lake")).ok());
   auto dup = service_->CreateConnection(org_.id, S3Role("lake"));
@@ -285,7 +285,7 @@ TEST_F(ServiceTest, AKnownSecretAppearsNowhereButWhereItIsDecryptedForUse) {
   // Reading with secrets and serialising still prints nothing secret.
   auto listed = service_->ListConnections(org_.id);
   ASSERT_TRUE(listed.ok());
-  for (const auto& c : *listed) {
+  for (const auto& c : listed->items) {
     outputs += ConnectionToJson(c).dump();
     auto full = service_->GetConnection(org_.id, c.id, true);
     ASSERT_TRUE(full.ok());

@@ -226,8 +226,8 @@ TEST_F(SyncsApiTest, RunsAreQueuedListedCancelledAndBlockDeletion) {
   auto one = Call("GET", "/v1/syncs/" + id + "/runs?limit=1", token_a_);
   ASSERT_EQ(one->status, 200) << one->body;
   EXPECT_EQ(Json(one)["runs"].size(), 1u);
-  ExpectError(Call("GET", "/v1/syncs/" + id + "/runs?limit=0", token_a_), 400, "limit");
-  ExpectError(Call("GET", "/v1/syncs/" + id + "/runs?limit=ten", token_a_), 400, "limit");
+  ExpectError(Call("GET", "/v1/syncs/" + id + "/runs?limit=0", token_a_), 422, "limit");
+  ExpectError(Call("GET", "/v1/syncs/" + id + "/runs?limit=ten", token_a_), 422, "limit");
 
   ASSERT_EQ(Call("POST", "/v1/syncs/" + id + "/runs/" + second + "/cancel", token_a_)->status, 200);
   EXPECT_EQ(Call("DELETE", "/v1/syncs/" + id, token_a_)->status, 204);
@@ -266,6 +266,40 @@ TEST_F(SyncsApiTest, ARunIsReachableOnlyUnderItsOwnSyncAndOrganization) {
   EXPECT_EQ(Json(still)["status"], "queued");
   EXPECT_EQ(Json(still)["cancel_requested"], false);
   EXPECT_EQ(Json(Call("GET", "/v1/syncs", token_a_))["syncs"].size(), 2u);
+}
+
+TEST_F(SyncsApiTest, SyncsAndRunsArePagedAndRunsFiltered) {
+  for (int i = 0; i < 5; ++i) CreateSync(token_a_, Spec("s" + std::to_string(i)));
+  auto first = Call("GET", "/v1/syncs?limit=2", token_a_);
+  ASSERT_EQ(first->status, 200) << first->body;
+  ASSERT_EQ(Json(first)["syncs"].size(), 2u);
+  std::string cursor = Json(first)["next_cursor"];
+  auto second = Json(Call("GET", "/v1/syncs?limit=2&cursor=" + cursor, token_a_));
+  ASSERT_EQ(second["syncs"].size(), 2u);
+  EXPECT_EQ(second["syncs"][0]["name"], "s2");
+  ExpectError(Call("GET", "/v1/syncs?limit=1001", token_a_), 422, "limit");
+  // A syncs cursor is not a runs cursor.
+  ExpectError(Call("GET", "/v1/syncs/s0/runs?cursor=" + cursor, token_a_), 422, "cursor");
+
+  std::string queued = StartRun(token_a_, "s0")["id"];
+  auto cancelled = Call(
+      "POST", "/v1/syncs/s1/runs/" + StartRun(token_a_, "s1")["id"].get<std::string>() + "/cancel",
+      token_a_);
+  ASSERT_EQ(cancelled->status, 200);
+  auto runs = Json(Call("GET", "/v1/syncs/s0/runs?status=queued", token_a_));
+  ASSERT_EQ(runs["runs"].size(), 1u);
+  EXPECT_EQ(runs["runs"][0]["id"], queued);
+  EXPECT_TRUE(runs["next_cursor"].is_null());
+  EXPECT_TRUE(Json(Call("GET", "/v1/syncs/s0/runs?status=failed", token_a_))["runs"].empty());
+  EXPECT_EQ(Json(Call("GET", "/v1/syncs/s1/runs?status=cancelled&since=2020-01-01T00:00:00Z",
+                      token_a_))["runs"]
+                .size(),
+            1u);
+  std::string created = runs["runs"][0]["created_at"];  // since is inclusive
+  EXPECT_EQ(Json(Call("GET", "/v1/syncs/s0/runs?since=" + created, token_a_))["runs"].size(), 1u);
+  EXPECT_TRUE(Json(Call("GET", "/v1/syncs/s1/runs?status=queued", token_a_))["runs"].empty());
+  ExpectError(Call("GET", "/v1/syncs/s0/runs?status=done", token_a_), 422, "status");
+  ExpectError(Call("GET", "/v1/syncs/s0/runs?since=yesterday", token_a_), 422, "since");
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ TEST(PostgresStore, SchemasIsolateInstallations) {
     auto sb = OpenStore(b);
     ASSERT_TRUE(sa.ok() && sb.ok());
     ASSERT_TRUE((*sa)->CreateOrganization("acme", false, "eid-a").ok());
-    EXPECT_TRUE((*sb)->ListOrganizations()->empty());
+    EXPECT_TRUE((*sb)->ListOrganizations({})->items.empty());
     // The same External ID in another installation is allowed: uniqueness is per database.
     EXPECT_TRUE((*sb)->CreateOrganization("acme", false, "eid-a").ok());
   }

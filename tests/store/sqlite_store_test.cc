@@ -64,15 +64,22 @@ TEST(SqliteStore, CreatesTheFileAndItsDirectoriesOnFirstUseWithPrivateModes) {
 TEST(SqliteStore, UsesWriteAheadLogging) {
   auto s = OpenStore(FreshSqlite());
   ASSERT_TRUE(s.ok());
-  std::string mode;
-  ASSERT_TRUE((*s)->sql()
-                  .Transaction([&](SqlSession& session) -> Status {
-                    ASSIGN_OR_RETURN(auto rows, session.Query("PRAGMA journal_mode"));
-                    mode = rows.at(0).Text(0);
-                    return OkStatus();
-                  })
-                  .ok());
-  EXPECT_EQ(mode, "wal");
+  auto pragma = [&](const std::string& name) {
+    std::string value;
+    EXPECT_TRUE((*s)->sql()
+                    .Transaction([&](SqlSession& session) -> Status {
+                      ASSIGN_OR_RETURN(auto rows, session.Query("PRAGMA " + name));
+                      value = rows.at(0).Text(0);
+                      return OkStatus();
+                    })
+                    .ok());
+    return value;
+  };
+  EXPECT_EQ(pragma("journal_mode"), "wal");
+  EXPECT_EQ(pragma("synchronous"), "1");  // NORMAL: safe in WAL mode, no fsync per commit
+  EXPECT_EQ(pragma("busy_timeout"), "5000");
+  EXPECT_EQ(pragma("wal_autocheckpoint"), "1000");  // passive checkpoints: readers never wait
+  EXPECT_EQ(pragma("journal_size_limit"), "67108864");
 }
 
 TEST(SqliteStore, AnUnwritableLocationIsAClearError) {

@@ -3,15 +3,19 @@
 // which instantiates it with a Backend that hands out fresh, empty databases.
 #pragma once
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <functional>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "crossdock/crypto/secretbox.h"
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/store/store.h"
+#include "store/query_plans.h"
 #include "testing/peers.h"
 
 namespace crossdock::store::testing {
@@ -132,9 +136,9 @@ TEST_P(StoreSuite, RoleOnlySettingPersists) {
   EXPECT_EQ(updated->updated_at, clock_.Now());
   EXPECT_TRUE(store_->GetOrganization(org.id)->role_only);
   EXPECT_EQ(store_->SetRoleOnly("org_missing", true).error().code(), ErrorCode::kNotFound);
-  auto list = store_->ListOrganizations();
+  auto list = store_->ListOrganizations({});
   ASSERT_TRUE(list.ok());
-  ASSERT_EQ(list->size(), 1u);
+  ASSERT_EQ(list->items.size(), 1u);
 }
 
 // ---------------------------------------------------------------------------- External IDs
@@ -292,7 +296,7 @@ TEST_P(StoreSuite, EveryConnectionOperationIsScopedToItsOrganization) {
             ErrorCode::kNotFound);
   EXPECT_EQ(store_->FindConnectionByName(b.id, "lake", SecretAccess::kNamesOnly).error().code(),
             ErrorCode::kNotFound);
-  EXPECT_TRUE(store_->ListConnections(b.id)->empty());
+  EXPECT_TRUE(store_->ListConnections(b.id, {}, {})->items.empty());
   ConnectionRecord hijack = *c;
   hijack.org_id = b.id;
   hijack.name = "stolen";
@@ -345,15 +349,17 @@ TEST_P(StoreSuite, ListsAndDeletesConnections) {
   for (const char* n : {"zeta", "alpha", "mid"}) {
     ASSERT_TRUE(store_->CreateConnection(Conn(org.id, n, {{"k", "v"}})).ok());
   }
-  auto list = store_->ListConnections(org.id);
-  ASSERT_TRUE(list.ok());
-  ASSERT_EQ(list->size(), 3u);
-  EXPECT_EQ((*list)[0].name, "alpha");
-  EXPECT_EQ((*list)[2].name, "zeta");
-  for (const auto& c : *list) EXPECT_TRUE(c.secrets.empty());
-  ASSERT_TRUE(store_->DeleteConnection(org.id, (*list)[1].id).ok());
-  EXPECT_EQ(store_->ListConnections(org.id)->size(), 2u);
-  EXPECT_EQ(store_->DeleteConnection(org.id, (*list)[1].id).error().code(), ErrorCode::kNotFound);
+  auto page = store_->ListConnections(org.id, {}, {});
+  ASSERT_TRUE(page.ok());
+  const auto& list = page->items;
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_FALSE(page->next_cursor);
+  EXPECT_EQ(list[0].name, "alpha");
+  EXPECT_EQ(list[2].name, "zeta");
+  for (const auto& c : list) EXPECT_TRUE(c.secrets.empty());
+  ASSERT_TRUE(store_->DeleteConnection(org.id, list[1].id).ok());
+  EXPECT_EQ(store_->ListConnections(org.id, {}, {})->items.size(), 2u);
+  EXPECT_EQ(store_->DeleteConnection(org.id, list[1].id).error().code(), ErrorCode::kNotFound);
 }
 
 TEST_P(StoreSuite, WithoutAMasterKeySecretsCanBeNeitherWrittenNorRead) {
@@ -368,7 +374,7 @@ TEST_P(StoreSuite, WithoutAMasterKeySecretsCanBeNeitherWrittenNorRead) {
   EXPECT_EQ(keyless->FindConnectionByName(org.id, "lake2", SecretAccess::kNamesOnly).error().code(),
             ErrorCode::kNotFound);
   // Listing and reading without secrets still work.
-  EXPECT_EQ(keyless->ListConnections(org.id)->size(), 1u);
+  EXPECT_EQ(keyless->ListConnections(org.id, {}, {})->items.size(), 1u);
   EXPECT_TRUE(keyless->GetConnection(org.id, c->id, SecretAccess::kNamesOnly).ok());
   EXPECT_FALSE(keyless->GetConnection(org.id, c->id, SecretAccess::kDecrypt).ok());
 }
@@ -429,20 +435,22 @@ TEST_P(StoreSuite, ApiTokensAreFoundByHashScopedAndRevocable) {
   t.name = "ci-2";
   t.token_hash = crypto::IssueToken().hash;
   EXPECT_TRUE(store_->CreateApiToken(t).ok());
-  EXPECT_EQ(store_->ListApiTokens(a.id)->size(), 2u);
-  EXPECT_TRUE(store_->ListApiTokens(b.id)->empty());
+  EXPECT_EQ(store_->ListApiTokens(a.id, {})->items.size(), 2u);
+  EXPECT_TRUE(store_->ListApiTokens(b.id, {})->items.empty());
 
   clock_.Advance(std::chrono::seconds(9));
   ASSERT_TRUE(store_->TouchApiToken(created->id).ok());
-  EXPECT_EQ(*store_->ListApiTokens(a.id)->at(0).last_used_at, clock_.Now());
+  EXPECT_EQ(*store_->ListApiTokens(a.id, {})->items.at(0).last_used_at, clock_.Now());
 
   EXPECT_EQ(store_->RevokeApiToken(b.id, created->id).error().code(), ErrorCode::kNotFound);
   ASSERT_TRUE(store_->RevokeApiToken(a.id, created->id).ok());
   EXPECT_EQ(store_->FindApiTokenByHash(issued.hash).error().code(), ErrorCode::kUnauthenticated);
   // The store never sees the token itself.
-  auto tokens = store_->ListApiTokens(a.id);
+  auto tokens = store_->ListApiTokens(a.id, {}, /*include_revoked=*/true);
   ASSERT_TRUE(tokens.ok());
-  for (const auto& tok : *tokens) {
+  EXPECT_EQ(tokens->items.size(), 2u);
+  EXPECT_EQ(store_->ListApiTokens(a.id, {})->items.size(), 1u) << "revoked tokens are left out";
+  for (const auto& tok : tokens->items) {
     EXPECT_NE(tok.token_hash, issued.token);
   }
 }
@@ -524,6 +532,193 @@ TEST_P(StoreSuite, DataSurvivesReopening) {
   ASSERT_TRUE(c.ok()) << c.error().ToString();
   EXPECT_EQ(c->secrets.at("k"), "v");
   EXPECT_EQ(*store_->SchemaVersion("core"), 1);
+}
+
+// ---------------------------------------------------------------------------- pagination
+
+// Pages through the connections of `org_id` with `limit` per page, calling `between` after
+// each page; returns the ids in the order the pages gave them.
+inline std::vector<std::string> PageThrough(Store& store, const std::string& org_id, int limit,
+                                            const ConnectionFilter& filter,
+                                            const std::function<void(int)>& between) {
+  std::vector<std::string> ids;
+  PageRequest request{limit, {}};
+  for (int page_no = 0; page_no < 1000; ++page_no) {
+    auto page = store.ListConnections(org_id, filter, request);
+    EXPECT_TRUE(page.ok()) << page.error().ToString();
+    if (!page.ok()) break;
+    EXPECT_LE(static_cast<int>(page->items.size()), limit);
+    for (const auto& c : page->items) ids.push_back(c.id);
+    if (!page->next_cursor) break;
+    EXPECT_EQ(static_cast<int>(page->items.size()), limit) << "only the last page is short";
+    request.cursor = *page->next_cursor;
+    between(page_no);
+  }
+  return ids;
+}
+
+TEST_P(StoreSuite, PagesNeitherSkipNorRepeatConnectionsInsertedBetweenPages) {
+  Organization org = Org("acme", "eid-1");
+  Organization other = Org("globex", "eid-2");
+  std::map<std::string, std::string> original;  // id -> name
+  for (int i = 0; i < 60; i += 2) {
+    auto c = store_->CreateConnection(Conn(org.id, fmt::format("c{:03}", i)));
+    ASSERT_TRUE(c.ok());
+    original[c->id] = c->name;
+  }
+  ASSERT_TRUE(store_->CreateConnection(Conn(other.id, "c005")).ok());
+  // Between pages, new connections land before the cursor, after it, and at both ends.
+  int next_odd = 1;
+  auto ids = PageThrough(*store_, org.id, 4, {}, [&](int page_no) {
+    for (std::string name : {fmt::format("c{:03}", next_odd), fmt::format("c{:03}", 60 - next_odd),
+                             fmt::format("a{:03}", page_no), fmt::format("z{:03}", page_no)}) {
+      ASSERT_TRUE(store_->CreateConnection(Conn(org.id, name)).ok()) << name;
+    }
+    next_odd += 2;
+  });
+  std::set<std::string> seen;
+  for (const auto& id : ids) EXPECT_TRUE(seen.insert(id).second) << "repeated " << id;
+  for (const auto& [id, name] : original) EXPECT_EQ(seen.count(id), 1u) << "skipped " << name;
+  // Ascending by name throughout: each page starts after the previous one ended.
+  std::string previous;
+  for (const auto& id : ids) {
+    auto c = store_->GetConnection(org.id, id, SecretAccess::kNamesOnly);
+    ASSERT_TRUE(c.ok()) << "a connection of another organization was listed";
+    EXPECT_LT(previous, c->name);
+    previous = c->name;
+  }
+}
+
+TEST_P(StoreSuite, PageLimitsAreOneToOneThousand) {
+  Organization org = Org("acme", "eid-1");
+  for (int limit : {0, -1, kMaxPageLimit + 1}) {
+    auto page = store_->ListConnections(org.id, {}, PageRequest{limit, {}});
+    ASSERT_FALSE(page.ok()) << limit;
+    EXPECT_EQ(page.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(page.error().field(), "limit");
+    EXPECT_EQ(store_->ListOrganizations(PageRequest{limit, {}}).error().field(), "limit");
+    EXPECT_EQ(store_->ListApiTokens(org.id, PageRequest{limit, {}}).error().field(), "limit");
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(store_->CreateConnection(Conn(org.id, "c" + std::to_string(i))).ok());
+  }
+  auto one = store_->ListConnections(org.id, {}, PageRequest{1, {}});
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->items.size(), 1u);
+  EXPECT_TRUE(one->next_cursor);
+  auto most = store_->ListConnections(org.id, {}, PageRequest{kMaxPageLimit, {}});
+  ASSERT_TRUE(most.ok());
+  EXPECT_EQ(most->items.size(), 3u);
+  EXPECT_FALSE(most->next_cursor) << "no cursor after the last page";
+  EXPECT_EQ(PageRequest{}.limit, 100);
+}
+
+TEST_P(StoreSuite, ACursorFromElsewhereIsRefusedNamingTheField) {
+  Organization org = Org("acme", "eid-1");
+  for (const char* n : {"a", "b", "c"}) ASSERT_TRUE(store_->CreateConnection(Conn(org.id, n)).ok());
+  ASSERT_TRUE(Org("globex", "eid-2").id.size());
+  auto orgs = store_->ListOrganizations(PageRequest{1, {}});
+  ASSERT_TRUE(orgs.ok() && orgs->next_cursor);
+  for (std::string cursor :
+       {std::string("not a cursor!"), std::string("bm90IGpzb24"), *orgs->next_cursor}) {
+    auto page = store_->ListConnections(org.id, {}, PageRequest{10, cursor});
+    ASSERT_FALSE(page.ok()) << cursor;
+    EXPECT_EQ(page.error().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(page.error().field(), "cursor");
+  }
+}
+
+TEST_P(StoreSuite, FiltersConnectionsByTypeAndNamePrefixAcrossPages) {
+  Organization org = Org("acme", "eid-1");
+  for (int i = 0; i < 9; ++i) {
+    ConnectionRecord c = Conn(org.id, fmt::format("{}-{}", i % 3 == 0 ? "prod" : "dev", i));
+    c.type = i % 2 == 0 ? "s3" : "databricks";
+    ASSERT_TRUE(store_->CreateConnection(c).ok());
+  }
+  auto names = [&](const ConnectionFilter& filter) {
+    std::vector<std::string> out;
+    for (const auto& id : PageThrough(*store_, org.id, 2, filter, [](int) {})) {
+      out.push_back(store_->GetConnection(org.id, id, SecretAccess::kNamesOnly)->name);
+    }
+    return out;
+  };
+  EXPECT_EQ(names({"", "prod"}), (std::vector<std::string>{"prod-0", "prod-3", "prod-6"}));
+  EXPECT_EQ(names({"databricks", ""}),
+            (std::vector<std::string>{"dev-1", "dev-5", "dev-7", "prod-3"}));
+  EXPECT_EQ(names({"s3", "dev"}), (std::vector<std::string>{"dev-2", "dev-4", "dev-8"}));
+  EXPECT_TRUE(names({"redshift-serverless", ""}).empty());
+  EXPECT_TRUE(names({"", "prod-9"}).empty());
+}
+
+TEST_P(StoreSuite, PagesOrganizationsAndTokens) {
+  std::set<std::string> orgs;
+  for (int i = 0; i < 5; ++i)
+    orgs.insert(Org("org" + std::to_string(i), "eid-" + std::to_string(i)).id);
+  std::set<std::string> seen;
+  PageRequest request{2, {}};
+  while (true) {
+    auto page = store_->ListOrganizations(request);
+    ASSERT_TRUE(page.ok());
+    for (const auto& o : page->items) EXPECT_TRUE(seen.insert(o.id).second);
+    if (!page->next_cursor) break;
+    request.cursor = *page->next_cursor;
+  }
+  EXPECT_EQ(seen, orgs);
+
+  std::string org_id = *orgs.begin();
+  std::set<std::string> tokens;
+  for (int i = 0; i < 5; ++i) {
+    ApiToken t;
+    t.org_id = org_id;
+    t.name = "t" + std::to_string(i);
+    t.token_hash = crypto::IssueToken().hash;
+    auto created = store_->CreateApiToken(t);
+    ASSERT_TRUE(created.ok());
+    tokens.insert(created->id);
+  }
+  auto first = store_->ListApiTokens(org_id, PageRequest{3, {}});
+  ASSERT_TRUE(first.ok() && first->next_cursor);
+  ASSERT_EQ(first->items.size(), 3u);
+  auto rest = store_->ListApiTokens(org_id, PageRequest{3, *first->next_cursor});
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(rest->items.size(), 2u);
+  EXPECT_FALSE(rest->next_cursor);
+  EXPECT_EQ(rest->items[0].name, "t3");
+  auto wrong_list =
+      store_->ListApiTokens(org_id, PageRequest{3, EncodeCursor("syncs", {"a", "b"})});
+  EXPECT_EQ(wrong_list.error().field(), "cursor");
+}
+
+// ---------------------------------------------------------------------------- at scale
+
+TEST_P(StoreSuite, ListQueriesUseIndexesNotFullScans) {
+  Organization org = Org("acme", "eid-1");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->CreateConnection(Conn(org.id, "c" + std::to_string(i))).ok());
+  }
+  std::vector<RecordedStatement> statements;
+  {
+    StatementRecorder recorder(store_->sql());
+    auto first = store_->ListConnections(org.id, {}, PageRequest{2, {}});
+    ASSERT_TRUE(first.ok() && first->next_cursor);
+    ASSERT_TRUE(store_->ListConnections(org.id, {}, PageRequest{2, *first->next_cursor}).ok());
+    ASSERT_TRUE(
+        store_->ListConnections(org.id, {"s3", "c"}, PageRequest{2, *first->next_cursor}).ok());
+    ASSERT_TRUE(store_->ListConnections(org.id, {"s3", ""}, {}).ok());
+    ASSERT_TRUE(store_->ListConnections(org.id, {"", "c1"}, {}).ok());
+    ASSERT_TRUE(store_->GetConnection(org.id, first->items[0].id, SecretAccess::kNamesOnly).ok());
+    ASSERT_TRUE(store_->FindConnectionByName(org.id, "c3", SecretAccess::kNamesOnly).ok());
+    ASSERT_TRUE(
+        store_->ListApiTokens(org.id, PageRequest{2, EncodeCursor("tokens", {"a", "b"})}).ok());
+    ASSERT_TRUE(
+        store_->ListOrganizations(PageRequest{1, EncodeCursor("organizations", {"a", "b"})}).ok());
+    auto c = Conn(org.id, "c9");
+    ASSERT_TRUE(store_->CreateConnection(c).ok());
+    auto stored = store_->FindConnectionByName(org.id, "c9", SecretAccess::kNamesOnly);
+    ASSERT_TRUE(store_->DeleteConnection(org.id, stored->id).ok());
+    statements = recorder.Take();
+  }
+  EXPECT_GE(ExpectNoFullScans(store_->sql(), statements, {"connections"}), 8);
 }
 
 }  // namespace crossdock::store::testing

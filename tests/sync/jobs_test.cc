@@ -216,8 +216,8 @@ TEST_F(Jobs, AWorkerRunsALocalSyncAndRecordsTheOutcome) {
   EXPECT_NE((*failed)->error.find("no CSV or JSON Lines files"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "out" / "x" / failing->id));
   auto runs = service_->ListRuns("org", "local");
-  ASSERT_EQ(runs->size(), 2u);
-  EXPECT_EQ((*runs)[0].id, failing->id) << "newest first";
+  ASSERT_EQ(runs->items.size(), 2u);
+  EXPECT_EQ(runs->items[0].id, failing->id) << "newest first";
 }
 
 }  // namespace

@@ -192,7 +192,7 @@ TEST(Workers, ThreeWorkersThirtyRunsOneKilledMidRun) {
     ASSERT_TRUE(listing.ok());
     EXPECT_EQ(listing->size(), rb.manifest.files.size() + 1) << runs[i];
     auto history = (*service)->ListRuns("org_w", "s" + std::to_string(i));
-    EXPECT_EQ(history->size(), 1u);
+    EXPECT_EQ(history->items.size(), 1u);
   }
   EXPECT_GE(workers_seen.size(), 2u);
   auto state = InspectStaging(*bucket);

@@ -12,6 +12,7 @@
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/cli/connection_flags.h"
+#include "crossdock/cli/list_paging.h"
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/core/time_format.h"
 
@@ -90,6 +91,8 @@ struct Shared {
   ConnectionFlags create_flags;
   ConnectionFlags update_flags;
   std::string name;
+  PageFlags page;
+  store::ConnectionFilter filter;
 };
 
 int RunCreate(Shared& s) {
@@ -112,21 +115,24 @@ int RunCreate(Shared& s) {
 int RunList(Shared& s) {
   auto ctx = OpenContext(s.global);
   if (!ctx.ok()) return ReportError("connection list", ctx.error());
-  auto list = ctx->service->ListConnections(ctx->org.id);
+  auto list = FetchPages<Connection>(s.page, [&](const store::PageRequest& page) {
+    return ctx->service->ListConnections(ctx->org.id, s.filter, page);
+  });
   if (!list.ok()) return ReportError("connection list", list.error());
+  PrintNextCursor(*list);
   if (ctx->json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& c : *list) out.push_back(connect::ConnectionToJson(c));
+    for (const auto& c : list->items) out.push_back(connect::ConnectionToJson(c));
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
-  if (list->empty()) {
+  if (list->items.empty()) {
     std::cout << "No connections in organization \"" << ctx->org.name
               << "\". Create one with `crossdock connection create`.\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& c : *list) {
+  for (const auto& c : list->items) {
     rows.push_back({c.name, connect::ConnectionTypeName(c.type),
                     connect::AuthMethodName(c.auth_method), c.region, connect::BucketWithPath(c),
                     When(c.updated_at)});
@@ -189,6 +195,10 @@ void RegisterConnectionCommands(CLI::App& app) {
   create->callback([s] { ExitWith(RunCreate(*s)); });
 
   CLI::App* list = Leaf(group->add_subcommand("list", "List the organization's connections"));
+  AddPageFlags(list, &s->page);
+  list->add_option("--type", s->filter.type, "Only connections of this type");
+  list->add_option("--name-prefix", s->filter.name_prefix,
+                   "Only connections whose name starts with this text");
   list->callback([s] { ExitWith(RunList(*s)); });
 
   CLI::App* show = Leaf(group->add_subcommand("show", "Show one connection (secrets: set or not)"));

@@ -10,6 +10,7 @@
 
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/connection_context.h"
+#include "crossdock/cli/list_paging.h"
 #include "crossdock/core/text.h"
 #include "crossdock/core/time_format.h"
 
@@ -22,6 +23,7 @@ struct OrgOptions {
   bool role_only = false;
   std::string role_only_value;
   bool confirm = false;
+  PageFlags page;
 };
 
 nlohmann::json OrgJson(const store::Organization& org, const connect::ExternalIds& ids) {
@@ -54,11 +56,13 @@ int PrintOrg(const Context& ctx, const store::Organization& org) {
 int RunList(const OrgOptions& o) {
   auto ctx = OpenContext(o.global);
   if (!ctx.ok()) return ReportError("org list", ctx.error());
-  auto orgs = ctx->store->ListOrganizations();
+  auto orgs = FetchPages<store::Organization>(
+      o.page, [&](const store::PageRequest& page) { return ctx->store->ListOrganizations(page); });
   if (!orgs.ok()) return ReportError("org list", orgs.error());
+  PrintNextCursor(*orgs);
   if (ctx->json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& org : *orgs) {
+    for (const auto& org : orgs->items) {
       auto ids = ctx->service->GetExternalIds(org.id);
       if (!ids.ok()) return ReportError("org list", ids.error());
       out.push_back(OrgJson(org, *ids));
@@ -67,7 +71,7 @@ int RunList(const OrgOptions& o) {
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& org : *orgs) {
+  for (const auto& org : orgs->items) {
     rows.push_back({org.name, org.id, org.role_only ? "yes" : "no", FormatIso8601(org.created_at)});
   }
   PrintTable({"NAME", "ID", "ROLE-ONLY", "CREATED"}, rows);
@@ -147,9 +151,9 @@ void AddOrgCommands(CLI::App& app) {
   group->require_subcommand(1);
   AddGlobalOptions(*group, o->global);
 
-  Leaf(group->add_subcommand("list", "List organizations"))->callback([o] {
-    ExitWith(RunList(*o));
-  });
+  CLI::App* list = Leaf(group->add_subcommand("list", "List organizations"));
+  AddPageFlags(list, &o->page);
+  list->callback([o] { ExitWith(RunList(*o)); });
   CLI::App* create = Leaf(group->add_subcommand(
       "create", "Create an organization and print its first admin API token (shown once)"));
   create->add_option("NAME", o->name, "Organization name")->required();

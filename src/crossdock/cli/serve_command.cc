@@ -57,6 +57,8 @@ struct ServeOptions {
   int threads = 16;
   std::size_t max_connections = 4096;
   int workers = -1;  // -1: 2 with --demo, else 0
+  int keep_runs_days = 0;
+  int keep_runs_per_sync = 0;
   bool demo = false;
   bool demo_peers_from_env = false;
   std::string scripts_dir;
@@ -152,10 +154,12 @@ std::string FindScriptsDir() {
 class EmbeddedWorkers {
  public:
   EmbeddedWorkers(int count, sync::JobStore& jobs, sync::ConnectorOptions connector_options,
-                  std::shared_ptr<spdlog::logger> logger)
+                  std::shared_ptr<spdlog::logger> logger, sync::RetentionPolicy retention = {})
       : connector_(std::move(connector_options)), logger_(std::move(logger)) {
     for (int i = 0; i < count; ++i) {
-      workers_.push_back(std::make_unique<sync::Worker>(jobs, connector_));
+      sync::WorkerOptions wo;
+      if (i == 0) wo.retention = retention;  // one pruner per process is enough
+      workers_.push_back(std::make_unique<sync::Worker>(jobs, connector_, wo));
     }
   }
   ~EmbeddedWorkers() { StopAndJoin(); }
@@ -435,8 +439,11 @@ int RunServe(ServeOptions o) {
     creds.secret_access_key = peers->Get("RGW_VENDOR_SECRET_KEY");
     connector_options.vendor_credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
   }
-  EmbeddedWorkers workers(o.workers, (*syncs)->jobs(), std::move(connector_options),
-                          options.logger);
+  sync::RetentionPolicy retention;
+  retention.max_age = std::chrono::hours(24) * o.keep_runs_days;
+  retention.keep_per_sync = o.keep_runs_per_sync;
+  EmbeddedWorkers workers(o.workers, (*syncs)->jobs(), std::move(connector_options), options.logger,
+                          retention);
   workers.Start();
   if (o.workers == 0) {
     std::cerr << "crossdock serve: no embedded sync workers; queued runs wait for `crossdock "
@@ -527,6 +534,12 @@ void RegisterServeCommand(CLI::App& app) {
                   "--db; default 0, 2 with --demo)")
       ->envname("CROSSDOCK_WORKERS")
       ->check(CLI::Range(0, 64));
+  cmd->add_option("--keep-runs-days", o->keep_runs_days,
+                  "Embedded workers delete finished runs older than this many days (0: keep)")
+      ->check(CLI::Range(0, 36500));
+  cmd->add_option("--keep-runs-per-sync", o->keep_runs_per_sync,
+                  "Embedded workers keep at most this many newest runs per sync (0: no limit)")
+      ->check(CLI::Range(0, 10000000));
   cmd->add_option("--sts-endpoint", o->sts_endpoint,
                   "STS endpoint for connection tests and --workers (default: AWS's regional "
                   "endpoint)")

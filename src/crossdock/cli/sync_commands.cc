@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "crossdock/cli/commands.h"
+#include "crossdock/cli/list_paging.h"
 #include "crossdock/cli/sync_cli.h"
 #include "crossdock/cli/sync_progress.h"
 #include "crossdock/core/time_format.h"
@@ -21,7 +22,9 @@ struct SyncArgs {
   std::string name;
   std::string spec;  // JSON text or @file
   std::string run_id;
-  int limit = 20;
+  PageFlags page;
+  std::string status;  // sync runs --status
+  std::string since;   // sync runs --since
   bool queue_only = false;
   bool quiet = false;
   std::string every;      // sync schedule --every
@@ -124,16 +127,19 @@ int RunSchedule(SyncArgs& a) {
 int RunList(SyncArgs& a) {
   auto ctx = OpenSyncContext(a.opts);
   if (!ctx.ok()) return ReportError("sync list", ctx.error());
-  auto list = ctx->service->List(ctx->base.org.id);
+  auto list = FetchPages<sync::SyncDefinition>(a.page, [&](const store::PageRequest& page) {
+    return ctx->service->List(ctx->base.org.id, page);
+  });
   if (!list.ok()) return ReportError("sync list", list.error());
+  PrintNextCursor(*list);
   if (ctx->base.json) {
     nlohmann::json j = {{"syncs", nlohmann::json::array()}};
-    for (const auto& d : *list) j["syncs"].push_back(sync::SyncToJson(d));
+    for (const auto& d : list->items) j["syncs"].push_back(sync::SyncToJson(d));
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& d : *list) {
+  for (const auto& d : list->items) {
     auto spec = sync::SyncSpecToJson(d.spec);
     rows.push_back({d.name, d.id, spec["source"]["type"], spec["destination"]["type"],
                     std::string(sync::FormatName(d.spec.output.format)) + "+" +
@@ -206,16 +212,43 @@ int RunRun(SyncArgs& a) {
 int RunRuns(SyncArgs& a) {
   auto ctx = OpenSyncContext(a.opts);
   if (!ctx.ok()) return ReportError("sync runs", ctx.error());
-  auto runs = ctx->service->ListRuns(ctx->base.org.id, a.name, a.limit);
+  sync::RunFilter filter;
+  if (!a.status.empty()) {
+    auto status = sync::ParseRunStatus(a.status);
+    if (!status.ok()) {
+      return ReportError("sync runs", Error(ErrorCode::kInvalidArgument,
+                                            "--status must be queued, running, committing, "
+                                            "succeeded, failed or cancelled",
+                                            "status"));
+    }
+    filter.status = *status;
+  }
+  if (!a.since.empty()) {
+    auto since = ParseIso8601(a.since);
+    if (!since.ok()) {
+      return ReportError(
+          "sync runs",
+          Error(ErrorCode::kInvalidArgument,
+                "--since must be an ISO 8601 time such as 2026-01-31T00:00:00Z", "since"));
+    }
+    filter.since = *since;
+  }
+  // Without --limit, the newest page only: a run history is long.
+  PageFlags flags = a.page;
+  if (flags.limit == 0) flags.limit = 20;
+  auto runs = FetchPages<sync::SyncRun>(flags, [&](const store::PageRequest& page) {
+    return ctx->service->ListRuns(ctx->base.org.id, a.name, filter, page);
+  });
   if (!runs.ok()) return ReportError("sync runs", runs.error());
+  PrintNextCursor(*runs);
   if (ctx->base.json) {
     nlohmann::json j = {{"runs", nlohmann::json::array()}};
-    for (const auto& r : *runs) j["runs"].push_back(sync::RunToJson(r));
+    for (const auto& r : runs->items) j["runs"].push_back(sync::RunToJson(r));
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
   std::vector<std::vector<std::string>> rows;
-  for (const auto& r : *runs) rows.push_back(RunRow(r));
+  for (const auto& r : runs->items) rows.push_back(RunRow(r));
   PrintTable({"RUN", "STATUS", "ROWS", "BYTES", "FILES", "DURATION", "ERROR"}, rows);
   return kExitOk;
 }
@@ -256,6 +289,7 @@ void RegisterSyncCommands(CLI::App& app) {
   create->callback([a] { ExitWith(RunCreate(*a)); });
 
   CLI::App* list = Leaf(group->add_subcommand("list", "List the organization's syncs"));
+  AddPageFlags(list, &a->page);
   list->callback([a] { ExitWith(RunList(*a)); });
 
   CLI::App* show = Leaf(group->add_subcommand("show", "Show a sync's spec and cursor (JSON)"));
@@ -275,7 +309,11 @@ void RegisterSyncCommands(CLI::App& app) {
 
   CLI::App* runs = Leaf(group->add_subcommand("runs", "A sync's runs, newest first"));
   runs->add_option("NAME", a->name, "Sync name or id")->required();
-  runs->add_option("--limit", a->limit, "How many runs")->check(CLI::Range(1, 1000));
+  runs->add_option("--limit", a->page.limit, "How many runs (1 to 1000; default 20)")
+      ->check(CLI::Range(1, store::kMaxPageLimit));
+  runs->add_option("--cursor", a->page.cursor, "Start after the page that printed this cursor");
+  runs->add_option("--status", a->status, "Only runs in this state (succeeded, failed...)");
+  runs->add_option("--since", a->since, "Only runs created at or after this ISO 8601 time");
   runs->callback([a] { ExitWith(RunRuns(*a)); });
 
   CLI::App* cancel = Leaf(group->add_subcommand("cancel", "Cancel a queued or running run"));

@@ -24,6 +24,8 @@ struct WorkerArgs {
   int lease_ms = 30000;
   int max_attempts = 3;
   bool once = false;
+  int keep_runs_days = 0;
+  int keep_runs_per_sync = 0;
 };
 
 int RunWorker(WorkerArgs& a) {
@@ -35,6 +37,8 @@ int RunWorker(WorkerArgs& a) {
   wo.heartbeat = std::chrono::milliseconds(a.heartbeat_ms);
   wo.claim.lease = std::chrono::milliseconds(a.lease_ms);
   wo.claim.max_attempts = a.max_attempts;
+  wo.retention.max_age = std::chrono::hours(24) * a.keep_runs_days;
+  wo.retention.keep_per_sync = a.keep_runs_per_sync;
   sync::Worker worker(ctx->service->jobs(), *ctx->connector, wo);
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
@@ -82,6 +86,12 @@ void RegisterWorkerCommand(CLI::App& app) {
   cmd->add_option("--max-attempts", a->max_attempts, "Takeovers before a run fails")
       ->check(CLI::Range(1, 100));
   cmd->add_flag("--once", a->once, "Execute at most one run, then exit");
+  cmd->add_option("--keep-runs-days", a->keep_runs_days,
+                  "Delete finished runs older than this many days (0: keep them)")
+      ->check(CLI::Range(0, 36500));
+  cmd->add_option("--keep-runs-per-sync", a->keep_runs_per_sync,
+                  "Keep at most this many newest runs per sync (0: no limit)")
+      ->check(CLI::Range(0, 10000000));
   cmd->callback([a] { ExitWith(RunWorker(*a)); });
 }
 

@@ -77,10 +77,15 @@ Result<store::Organization> ConnectionService::FindOrganization(std::string_view
 Result<store::Organization> ConnectionService::SetRoleOnly(std::string_view org_id,
                                                            bool role_only) {
   if (role_only) {
-    ASSIGN_OR_RETURN(auto conns, ListConnections(org_id));
     std::string names;
-    for (const auto& c : conns) {
-      if (c.auth_method == AuthMethod::kAccessKey) names += (names.empty() ? "" : ", ") + c.name;
+    store::PageRequest page{store::kMaxPageLimit, {}};
+    while (true) {
+      ASSIGN_OR_RETURN(auto conns, ListConnections(org_id, {}, page));
+      for (const auto& c : conns.items) {
+        if (c.auth_method == AuthMethod::kAccessKey) names += (names.empty() ? "" : ", ") + c.name;
+      }
+      if (!conns.next_cursor) break;
+      page.cursor = *conns.next_cursor;
     }
     if (!names.empty()) {
       return Error(ErrorCode::kFailedPrecondition,
@@ -239,13 +244,16 @@ Result<Connection> ConnectionService::GetConnection(std::string_view org_id,
   return FromRecord(*rec);
 }
 
-Result<std::vector<Connection>> ConnectionService::ListConnections(std::string_view org_id) {
-  ASSIGN_OR_RETURN(auto records, store_.ListConnections(org_id));
-  std::vector<Connection> out;
-  out.reserve(records.size());
-  for (const auto& r : records) {
+Result<store::Page<Connection>> ConnectionService::ListConnections(
+    std::string_view org_id, const store::ConnectionFilter& filter,
+    const store::PageRequest& page) {
+  ASSIGN_OR_RETURN(auto records, store_.ListConnections(org_id, filter, page));
+  store::Page<Connection> out;
+  out.next_cursor = std::move(records.next_cursor);
+  out.items.reserve(records.items.size());
+  for (const auto& r : records.items) {
     ASSIGN_OR_RETURN(Connection c, FromRecord(r));
-    out.push_back(std::move(c));
+    out.items.push_back(std::move(c));
   }
   return out;
 }

@@ -77,7 +77,10 @@ class ConnectionService {
   // Reads by id or, failing that, by name. Secrets are decrypted only with_secrets.
   Result<Connection> GetConnection(std::string_view org_id, std::string_view id_or_name,
                                    bool with_secrets = false);
-  Result<std::vector<Connection>> ListConnections(std::string_view org_id);
+  // A page of the organization's connections by name (store/page.h), filtered.
+  Result<store::Page<Connection>> ListConnections(std::string_view org_id,
+                                                  const store::ConnectionFilter& filter = {},
+                                                  const store::PageRequest& page = {});
   // Replaces the stored connection (same org_id and id) with `c`. Secrets follow Secret's
   // input rules (value replaces, clear removes, neither keeps).
   Result<Connection> UpdateConnection(std::string_view org_id, Connection c);

@@ -49,6 +49,21 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  EnsureSodium();
+  std::string out(text.size() * 3 / 4 + 1, '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
 std::string RandomId(std::string_view prefix) {
   std::string id(prefix);
   id += '_';

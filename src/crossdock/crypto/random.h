@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,8 @@ std::string Base32Encode(std::string_view bytes);
 
 // URL-safe base64 without padding ("A-Za-z0-9-_"): 6 bits per character.
 std::string Base64UrlEncode(std::string_view bytes);
+// The inverse; std::nullopt when `text` is not URL-safe base64 without padding.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
 
 // A resource identifier: `prefix` + "_" + 26 base32 characters (128 random bits), e.g.
 // "conn_3k5tq...". Unique for all practical purposes; not secret.

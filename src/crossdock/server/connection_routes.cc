@@ -9,6 +9,7 @@
 #include "crossdock/iam/operations.h"
 #include "crossdock/server/connection_schema.h"
 #include "crossdock/server/json_body.h"
+#include "crossdock/server/paging.h"
 #include "crossdock/server/routes.h"
 
 namespace crossdock::server {
@@ -201,6 +202,33 @@ ojson ListSchema() {
   return s;
 }
 
+Reply List(store::Store& store, connect::ConnectionService& service, RequestContext& ctx) {
+  auto page = PageFromQuery(ctx);
+  if (!page.ok()) return FromError(page.error());
+  store::ConnectionFilter filter{ctx.Query("type"), ctx.Query("name_prefix")};
+  auto list = service.ListConnections(ctx.org_id, filter, *page);
+  if (!list.ok()) return FromError(list.error());
+  auto ids = ActiveExternalIds(store, ctx.org_id);
+  if (!ids.ok()) return FromError(ids.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : list->items) {
+    nlohmann::json j = connect::ConnectionToJson(c);
+    j["external_id"] = ids->empty() ? "" : ids->front();
+    out.push_back(std::move(j));
+  }
+  return JsonReply(
+      nlohmann::json{{"connections", out}, {"next_cursor", NextCursorJson(list->next_cursor)}});
+}
+
+std::vector<QueryParameter> ListParameters() {
+  std::vector<QueryParameter> q = PageParameters();
+  std::vector<std::string> types;
+  for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) types.push_back(t.name);
+  q.push_back({"type", "only connections of this type", types, ""});
+  q.push_back({"name_prefix", "only connections whose name starts with this text", {}, ""});
+  return q;
+}
+
 ojson PoliciesSchema() {
   return ojson::parse(R"({"type": "object", "properties": {
     "type": {"type": "string"}, "permission_policy": {"type": "object"},
@@ -215,50 +243,42 @@ ojson PoliciesSchema() {
 void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
   store::Store& store = *state.store;
   connect::ConnectionService& service = *state.connections;
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/connection-types",
+            .operation_id = "listConnectionTypes",
+            .summary = "The connection types (the one table the CLI, the API and the web UI use), "
+                       "with the IAM action each of their operations needs",
+            .tag = "connections",
+            .handler = [](RequestContext&) {
+              ojson types = ojson::array();
+              for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
+                ojson ops = ojson::array();
+                for (const iam::OperationDef* op : iam::OperationsFor(t.type)) {
+                  ojson actions = ojson::array();
+                  for (const iam::Requirement& r : op->requirements) actions.push_back(r.action);
+                  ops.push_back({{"api", op->api}, {"actions", actions}, {"purpose", op->purpose}});
+                }
+                types.push_back({{"name", t.name},
+                                 {"title", t.title},
+                                 {"bucket_label", t.bucket_label},
+                                 {"bucket_required", t.bucket_required},
+                                 {"role_arn_required", t.role_arn_required},
+                                 {"operations", ops}});
+              }
+              return JsonReply(ojson{{"types", types}});
+            }});
   routes.push_back(Route{
       .method = "GET",
-      .path = "/v1/connection-types",
-      .operation_id = "listConnectionTypes",
-      .summary = "The connection types (the one table the CLI, the API and the web UI use), "
-                 "with the IAM action each of their operations needs",
+      .path = "/v1/connections",
+      .operation_id = "listConnections",
+      .summary = "The organization's connections by name, a page at a time "
+                 "(no secrets)",
       .tag = "connections",
-      .handler = [](RequestContext&) {
-        ojson types = ojson::array();
-        for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
-          ojson ops = ojson::array();
-          for (const iam::OperationDef* op : iam::OperationsFor(t.type)) {
-            ojson actions = ojson::array();
-            for (const iam::Requirement& r : op->requirements) actions.push_back(r.action);
-            ops.push_back({{"api", op->api}, {"actions", actions}, {"purpose", op->purpose}});
-          }
-          types.push_back({{"name", t.name},
-                           {"title", t.title},
-                           {"bucket_label", t.bucket_label},
-                           {"bucket_required", t.bucket_required},
-                           {"role_arn_required", t.role_arn_required},
-                           {"operations", ops}});
-        }
-        return JsonReply(ojson{{"types", types}});
-      }});
-  routes.push_back(Route{.method = "GET",
-                         .path = "/v1/connections",
-                         .operation_id = "listConnections",
-                         .summary = "The organization's connections, by name (no secrets)",
-                         .tag = "connections",
-                         .response_schema = ListSchema(),
-                         .handler = [&store, &service](RequestContext& ctx) {
-                           auto list = service.ListConnections(ctx.org_id);
-                           if (!list.ok()) return FromError(list.error());
-                           auto ids = ActiveExternalIds(store, ctx.org_id);
-                           if (!ids.ok()) return FromError(ids.error());
-                           nlohmann::json out = nlohmann::json::array();
-                           for (const auto& c : *list) {
-                             nlohmann::json j = connect::ConnectionToJson(c);
-                             j["external_id"] = ids->empty() ? "" : ids->front();
-                             out.push_back(std::move(j));
-                           }
-                           return JsonReply(nlohmann::json{{"connections", out}});
-                         }});
+      .query = ListParameters(),
+      .response_schema = PagedListSchema("connections", ConnectionOutputSchema()),
+      .error_statuses = {422},
+      .handler = [&store, &service](RequestContext& ctx) { return List(store, service, ctx); }});
   routes.push_back(
       Route{.method = "POST",
             .path = "/v1/connections",

@@ -39,10 +39,10 @@ Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& option
     vendor.role_arn = options.vendor_role_arn;
     RETURN_IF_ERROR(store.SetVendorIdentity(vendor));
   }
-  ASSIGN_OR_RETURN(auto orgs, store.ListOrganizations());
-  if (!orgs.empty()) {
+  ASSIGN_OR_RETURN(auto orgs, store.ListOrganizations(store::PageRequest{1, {}}));
+  if (!orgs.items.empty()) {
     auto named = store.FindOrganizationByName(options.org_name);
-    result.org_id = named.ok() ? named->id : orgs.front().id;
+    result.org_id = named.ok() ? named->id : orgs.items.front().id;
     return result;
   }
   ASSIGN_OR_RETURN(

@@ -12,8 +12,11 @@
 
 #include <charconv>
 
+#include "crossdock/core/ascii.h"
+#include "crossdock/core/time_format.h"
 #include "crossdock/core/text.h"
 #include "crossdock/server/json_body.h"
+#include "crossdock/server/paging.h"
 #include "crossdock/server/routes.h"
 #include "crossdock/sync/sources/postgres_target.h"
 
@@ -189,15 +192,39 @@ Result<sync::SyncRun> RunOfSync(sync::SyncService& syncs, RequestContext& ctx) {
   return run;
 }
 
-Result<int> Limit(const RequestContext& ctx) {
-  std::string text = ctx.Query("limit", "50");
-  int limit = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-  if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > 1000) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be a whole number from 1 to 1000",
-                 "limit");
+// status and since of GET /v1/syncs/{id}/runs.
+Result<sync::RunFilter> RunFilterFromQuery(const RequestContext& ctx) {
+  sync::RunFilter filter;
+  std::string status = ctx.Query("status");
+  if (!status.empty()) {
+    auto parsed = sync::ParseRunStatus(status);
+    if (!parsed.ok()) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "status must be queued, running, committing, succeeded, failed or cancelled",
+                   "status");
+    }
+    filter.status = *parsed;
   }
-  return limit;
+  std::string since = ctx.Query("since");
+  if (!since.empty()) {
+    auto parsed = ParseIso8601(since);
+    if (!parsed.ok()) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "since must be an ISO 8601 time such as 2026-01-31T00:00:00Z", "since");
+    }
+    filter.since = *parsed;
+  }
+  return filter;
+}
+
+std::vector<QueryParameter> RunListParameters() {
+  std::vector<QueryParameter> q = PageParameters();
+  q.push_back({"status",
+               "only runs in this state",
+               {"queued", "running", "committing", "succeeded", "failed", "cancelled"},
+               ""});
+  q.push_back({"since", "only runs created at or after this ISO 8601 time", {}, ""});
+  return q;
 }
 
 ojson SyncInputSchema() {
@@ -244,11 +271,6 @@ ojson RunSchema() {
     "cancel_requested": {"type": "boolean"}}})");
 }
 
-ojson ListOf(const char* key, ojson items) {
-  return {{"type", "object"},
-          {"properties", {{key, {{"type", "array"}, {"items", std::move(items)}}}}}};
-}
-
 // Wraps a handler so that it answers 503 when the sync service is missing.
 Handler WithSyncs(ServiceState& state,
                   std::function<Reply(sync::SyncService&, RequestContext&)> handler) {
@@ -279,15 +301,20 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
       Route{.method = "GET",
             .path = "/v1/syncs",
             .operation_id = "listSyncs",
-            .summary = "The organization's syncs, by name",
+            .summary = "The organization's syncs by name, a page at a time",
             .tag = "syncs",
-            .response_schema = ListOf("syncs", SyncSchema()),
+            .query = PageParameters(),
+            .response_schema = PagedListSchema("syncs", SyncSchema()),
+            .error_statuses = {422},
             .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
-              auto list = syncs.List(ctx.org_id);
+              auto page = PageFromQuery(ctx);
+              if (!page.ok()) return FromError(page.error());
+              auto list = syncs.List(ctx.org_id, *page);
               if (!list.ok()) return FromError(list.error());
               nlohmann::json out = nlohmann::json::array();
-              for (const auto& d : *list) out.push_back(sync::SyncToJson(d));
-              return JsonReply(nlohmann::json{{"syncs", out}});
+              for (const auto& d : list->items) out.push_back(sync::SyncToJson(d));
+              return JsonReply(nlohmann::json{{"syncs", out},
+                                              {"next_cursor", NextCursorJson(list->next_cursor)}});
             })});
   routes.push_back(
       Route{.method = "GET",
@@ -366,19 +393,22 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
       Route{.method = "GET",
             .path = "/v1/syncs/{id}/runs",
             .operation_id = "listSyncRuns",
-            .summary = "The sync's runs, newest first",
+            .summary = "The sync's runs, newest first, a page at a time",
             .tag = "syncs",
-            .query = {{"limit", "how many runs, 1 to 1000", {}, "50"}},
-            .response_schema = ListOf("runs", RunSchema()),
-            .error_statuses = {400, 404},
+            .query = RunListParameters(),
+            .response_schema = PagedListSchema("runs", RunSchema()),
+            .error_statuses = {404, 422},
             .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
-              auto limit = Limit(ctx);
-              if (!limit.ok()) return BadRequest(limit.error());
-              auto runs = syncs.ListRuns(ctx.org_id, ctx.Param("id"), *limit);
+              auto page = PageFromQuery(ctx);
+              if (!page.ok()) return FromError(page.error());
+              auto filter = RunFilterFromQuery(ctx);
+              if (!filter.ok()) return FromError(filter.error());
+              auto runs = syncs.ListRuns(ctx.org_id, ctx.Param("id"), *filter, *page);
               if (!runs.ok()) return FromError(runs.error());
               nlohmann::json out = nlohmann::json::array();
-              for (const auto& r : *runs) out.push_back(sync::RunToJson(r));
-              return JsonReply(nlohmann::json{{"runs", out}});
+              for (const auto& r : runs->items) out.push_back(sync::RunToJson(r));
+              return JsonReply(nlohmann::json{{"runs", out},
+                                              {"next_cursor", NextCursorJson(runs->next_cursor)}});
             })});
   routes.push_back(
       Route{.method = "GET",

@@ -4,6 +4,7 @@
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/server/json_body.h"
+#include "crossdock/server/paging.h"
 #include "crossdock/server/routes.h"
 
 namespace crossdock::server {
@@ -38,19 +39,22 @@ void AddTokenRoutes(ServiceState& state, RouteTable& routes) {
       Route{.method = "GET",
             .path = "/v1/tokens",
             .operation_id = "listTokens",
-            .summary = "The organization's API tokens (hints, never the tokens)",
+            .summary = "The organization's active API tokens by name, a page at a time (hints, "
+                       "never the tokens)",
             .tag = "tokens",
-            .response_schema = {{"type", "object"},
-                                {"properties",
-                                 {{"tokens", {{"type", "array"}, {"items", TokenSchema()}}}}}},
+            .query = PageParameters(),
+            .response_schema = PagedListSchema("tokens", TokenSchema()),
+            .error_statuses = {422},
             .handler = [&store](RequestContext& ctx) {
-              auto tokens = store.ListApiTokens(ctx.org_id);
+              auto page = PageFromQuery(ctx);
+              if (!page.ok()) return FromError(page.error());
+              auto tokens = store.ListApiTokens(ctx.org_id, *page);
               if (!tokens.ok()) return FromError(tokens.error());
               ojson list = ojson::array();
-              for (const auto& t : *tokens) {
-                if (!t.revoked_at) list.push_back(TokenJson(t));
-              }
-              return JsonReply(ojson{{"tokens", list}});
+              for (const auto& t : tokens->items) list.push_back(TokenJson(t));
+              ojson body = {{"tokens", list}, {"next_cursor", nullptr}};
+              if (tokens->next_cursor) body["next_cursor"] = *tokens->next_cursor;
+              return JsonReply(body);
             }});
   routes.push_back(Route{
       .method = "POST",

@@ -144,4 +144,18 @@ CREATE TABLE settings (
   return kMigrations;
 }
 
+const std::vector<Migration>& CoreIndexMigrations() {
+  // Its own component so that tables other changes add to "core" never collide with these
+  // numbers. Each index serves a list a route pages through (see page.h).
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "connections by organization, type and name",
+       "CREATE INDEX IF NOT EXISTS connections_by_type ON connections (org_id, type, name, id);"
+       "CREATE INDEX IF NOT EXISTS connections_by_name ON connections (org_id, name, id);"
+       "CREATE INDEX IF NOT EXISTS api_tokens_by_name ON api_tokens (org_id, name, id);",
+       {}},
+  };
+  return kMigrations;
+}
+
 }  // namespace crossdock::store

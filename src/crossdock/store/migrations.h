@@ -37,4 +37,7 @@ Result<std::int64_t> SchemaVersion(SqlDatabase& db, std::string_view component);
 // The store's own schema ("core").
 const std::vector<Migration>& CoreMigrations();
 
+// Indexes on the store's own tables for paged lists and filters ("core-indexes").
+const std::vector<Migration>& CoreIndexMigrations();
+
 }  // namespace crossdock::store

@@ -60,7 +60,8 @@ using PgResult = std::unique_ptr<PGresult, void (*)(PGresult*)>;
 
 class PostgresSession final : public SqlSession {
  public:
-  explicit PostgresSession(PGconn* conn) : conn_(conn) {}
+  explicit PostgresSession(PGconn* conn, const SqlObserver* observer = nullptr)
+      : conn_(conn), observer_(observer) {}
   Dialect dialect() const override { return Dialect::kPostgres; }
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
@@ -111,6 +112,7 @@ class PostgresSession final : public SqlSession {
 
  private:
   Result<PgResult> Run(std::string_view sql, const std::vector<SqlValue>& params) {
+    if (observer_ && *observer_) (*observer_)(sql, params);
     std::string text = NumberPlaceholders(sql);
     std::vector<std::string> storage(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -133,6 +135,7 @@ class PostgresSession final : public SqlSession {
   }
 
   PGconn* conn_;
+  const SqlObserver* observer_;
 };
 
 class PostgresDatabase final : public SqlDatabase {
@@ -166,7 +169,7 @@ class PostgresDatabase final : public SqlDatabase {
       }
       RETURN_IF_ERROR(Prepare());
     }
-    PostgresSession session(conn_);
+    PostgresSession session(conn_, &observer());
     RETURN_IF_ERROR(session.ExecScript("BEGIN"));
     Status st = fn(session);
     if (st.ok()) {

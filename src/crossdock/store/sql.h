@@ -58,15 +58,29 @@ class SqlSession {
   virtual Status ExecScript(std::string_view sql) = 0;
 };
 
+// Sees every statement a session runs with its parameters, before it runs (tests check the
+// query plans of what the store really executes). Called with the transaction lock held:
+// it must not start a transaction itself.
+using SqlObserver = std::function<void(std::string_view sql, const std::vector<SqlValue>& params)>;
+
 class SqlDatabase {
  public:
   virtual ~SqlDatabase() = default;
+  // Installs (or, with an empty function, removes) the observer. Not thread-safe: set it
+  // while no transaction runs.
+  void SetObserver(SqlObserver observer) { observer_ = std::move(observer); }
   virtual Dialect dialect() const = 0;
   // Where the database is, for messages: a file path or the URL without its password.
   virtual std::string Describe() const = 0;
   // Runs `fn` in a transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED). Commits
   // if `fn` returns ok, rolls back otherwise and returns fn's error. Thread-safe.
   virtual Status Transaction(const std::function<Status(SqlSession&)>& fn) = 0;
+
+ protected:
+  const SqlObserver& observer() const { return observer_; }
+
+ private:
+  SqlObserver observer_;
 };
 
 // Opens (creating on first use, with parent directories) a SQLite database file in WAL mode

@@ -81,6 +81,15 @@ std::vector<std::string> SplitNames(const std::string& text) {
   return out;
 }
 
+// The length of UTF-8 `text` in code points, as SQL's substr() counts.
+std::int64_t CodePoints(std::string_view text) {
+  std::int64_t n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
 ExternalIdState ParseState(const std::string& s) {
   if (s == "current") return ExternalIdState::kCurrent;
   if (s == "previous") return ExternalIdState::kPrevious;
@@ -148,16 +157,26 @@ class SqlStore final : public Store {
     return OneOrg("name", name);
   }
 
-  Result<std::vector<Organization>> ListOrganizations() override {
+  Result<Page<Organization>> ListOrganizations(const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto after, CheckPage("organizations", page));
     std::vector<Organization> out;
     RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
-      ASSIGN_OR_RETURN(auto rows, s.Query(fmt::format("SELECT {} FROM organizations ORDER BY "
-                                                      "name",
-                                                      kOrgColumns)));
+      std::string sql = fmt::format("SELECT {} FROM organizations", kOrgColumns);
+      std::vector<SqlValue> params;
+      if (after) {
+        sql += " WHERE (name, id) > (?, ?)";
+        params.push_back(after->sort_key);
+        params.push_back(after->id);
+      }
+      sql += " ORDER BY name, id LIMIT ?";
+      params.push_back(std::int64_t{page.limit} + 1);
+      ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
       for (const auto& r : rows) out.push_back(OrgFromRow(r));
       return OkStatus();
     }));
-    return out;
+    return MakePage("organizations", std::move(out), page.limit, [](const Organization& o) {
+      return CursorKey{o.name, o.id};
+    });
   }
 
   Result<Organization> SetRoleOnly(std::string_view org_id, bool role_only) override {
@@ -295,17 +314,37 @@ class SqlStore final : public Store {
     return OneConnection(org_id, "name", name, access);
   }
 
-  Result<std::vector<ConnectionRecord>> ListConnections(std::string_view org_id) override {
+  Result<Page<ConnectionRecord>> ListConnections(std::string_view org_id,
+                                                 const ConnectionFilter& filter,
+                                                 const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto after, CheckPage("connections", page));
     std::vector<ConnectionRecord> out;
     RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
-      ASSIGN_OR_RETURN(auto rows, s.Query(fmt::format("SELECT {} FROM connections WHERE org_id = "
-                                                      "? ORDER BY name",
-                                                      kConnColumns),
-                                          {std::string(org_id)}));
+      std::string sql = fmt::format("SELECT {} FROM connections WHERE org_id = ?", kConnColumns);
+      std::vector<SqlValue> params = {std::string(org_id)};
+      if (!filter.type.empty()) {
+        sql += " AND type = ?";
+        params.push_back(filter.type);
+      }
+      if (!filter.name_prefix.empty()) {
+        sql += " AND substr(name, 1, ?) = ?";
+        params.push_back(CodePoints(filter.name_prefix));
+        params.push_back(filter.name_prefix);
+      }
+      if (after) {
+        sql += " AND (name, id) > (?, ?)";
+        params.push_back(after->sort_key);
+        params.push_back(after->id);
+      }
+      sql += " ORDER BY name, id LIMIT ?";
+      params.push_back(std::int64_t{page.limit} + 1);
+      ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
       for (const auto& r : rows) out.push_back(ConnFromRow(r));
       return OkStatus();
     }));
-    return out;
+    return MakePage("connections", std::move(out), page.limit, [](const ConnectionRecord& c) {
+      return CursorKey{c.name, c.id};
+    });
   }
 
   Result<ConnectionRecord> UpdateConnection(const ConnectionRecord& record,
@@ -390,17 +429,28 @@ class SqlStore final : public Store {
     return *out;
   }
 
-  Result<std::vector<ApiToken>> ListApiTokens(std::string_view org_id) override {
+  Result<Page<ApiToken>> ListApiTokens(std::string_view org_id, const PageRequest& page,
+                                       bool include_revoked) override {
+    ASSIGN_OR_RETURN(auto after, CheckPage("tokens", page));
     std::vector<ApiToken> out;
     RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
-      ASSIGN_OR_RETURN(auto rows, s.Query(fmt::format("SELECT {} FROM api_tokens WHERE org_id = "
-                                                      "? ORDER BY name",
-                                                      kTokenColumns),
-                                          {std::string(org_id)}));
+      std::string sql = fmt::format("SELECT {} FROM api_tokens WHERE org_id = ?", kTokenColumns);
+      std::vector<SqlValue> params = {std::string(org_id)};
+      if (!include_revoked) sql += " AND revoked_at IS NULL";
+      if (after) {
+        sql += " AND (name, id) > (?, ?)";
+        params.push_back(after->sort_key);
+        params.push_back(after->id);
+      }
+      sql += " ORDER BY name, id LIMIT ?";
+      params.push_back(std::int64_t{page.limit} + 1);
+      ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
       for (const auto& r : rows) out.push_back(TokenFromRow(r));
       return OkStatus();
     }));
-    return out;
+    return MakePage("tokens", std::move(out), page.limit, [](const ApiToken& t) {
+      return CursorKey{t.name, t.id};
+    });
   }
 
   Status RevokeApiToken(std::string_view org_id, std::string_view id) override {
@@ -613,6 +663,7 @@ Result<std::unique_ptr<Store>> OpenStore(StoreOptions options) {
     ASSIGN_OR_RETURN(db, OpenSqlite(options.location));
   }
   RETURN_IF_ERROR(ApplyMigrations(*db, "core", CoreMigrations(), *clock));
+  RETURN_IF_ERROR(ApplyMigrations(*db, "core-indexes", CoreIndexMigrations(), *clock));
   return std::unique_ptr<Store>(
       std::make_unique<SqlStore>(std::move(db), std::move(options.secret_box), clock));
 }

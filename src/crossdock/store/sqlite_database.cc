@@ -34,7 +34,7 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
 
 class SqliteSession final : public SqlSession {
  public:
-  explicit SqliteSession(sqlite3* db) : db_(db) {}
+  SqliteSession(sqlite3* db, const SqlObserver& observer) : db_(db), observer_(observer) {}
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
@@ -63,6 +63,7 @@ class SqliteSession final : public SqlSession {
 
  private:
   Status Run(std::string_view sql, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
+    if (observer_) observer_(sql, params);
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "preparing a statement");
@@ -108,6 +109,7 @@ class SqliteSession final : public SqlSession {
   }
 
   sqlite3* db_;
+  const SqlObserver& observer_;
 };
 
 class SqliteDatabase final : public SqlDatabase {
@@ -119,7 +121,7 @@ class SqliteDatabase final : public SqlDatabase {
 
   Status Transaction(const std::function<Status(SqlSession&)>& fn) override {
     std::lock_guard<std::mutex> lock(mu_);
-    SqliteSession session(db_);
+    SqliteSession session(db_, observer());
     int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, "starting a transaction");
     Status st = fn(session);
@@ -178,8 +180,12 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::string& path) {
   }
   auto database = std::make_unique<SqliteDatabase>(db, file);
   sqlite3_busy_timeout(db, 5000);
+  // WAL: readers never wait for the writer. Checkpoints run automatically every 1,000 pages
+  // in PASSIVE mode (they copy what no reader still needs and never block a reader), and the
+  // WAL file is truncated back to 64 MiB after each so it cannot grow without bound.
   const char* pragmas =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+      "PRAGMA wal_autocheckpoint=1000; PRAGMA journal_size_limit=67108864;";
   char* err = nullptr;
   if (sqlite3_exec(db, pragmas, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";

@@ -23,6 +23,7 @@
 #include "crossdock/core/result.h"
 #include "crossdock/crypto/secretbox.h"
 #include "crossdock/store/migrations.h"
+#include "crossdock/store/page.h"
 #include "crossdock/store/records.h"
 #include "crossdock/store/sql.h"
 
@@ -30,6 +31,12 @@ namespace crossdock::store {
 
 enum class SecretAccess { kNamesOnly, kDecrypt };
 enum class SecretUpdate { kKeep, kReplace };
+
+// Narrows a connection list; empty members do not filter.
+struct ConnectionFilter {
+  std::string type;         // exactly this type ("s3", "databricks"...)
+  std::string name_prefix;  // names starting with this text (case-sensitive)
+};
 
 class Store {
  public:
@@ -44,7 +51,8 @@ class Store {
                                                   std::string_view external_id) = 0;
   virtual Result<Organization> GetOrganization(std::string_view org_id) = 0;
   virtual Result<Organization> FindOrganizationByName(std::string_view name) = 0;
-  virtual Result<std::vector<Organization>> ListOrganizations() = 0;
+  // Ordered by name, a page at a time (page.h).
+  virtual Result<Page<Organization>> ListOrganizations(const PageRequest& page) = 0;
   virtual Result<Organization> SetRoleOnly(std::string_view org_id, bool role_only) = 0;
 
   // --- External IDs --------------------------------------------------------------------
@@ -70,8 +78,10 @@ class Store {
   virtual Result<ConnectionRecord> FindConnectionByName(std::string_view org_id,
                                                         std::string_view name,
                                                         SecretAccess access) = 0;
-  // Ordered by name; secrets are never decrypted here.
-  virtual Result<std::vector<ConnectionRecord>> ListConnections(std::string_view org_id) = 0;
+  // Ordered by name, a page at a time (page.h); secrets are never decrypted here.
+  virtual Result<Page<ConnectionRecord>> ListConnections(std::string_view org_id,
+                                                         const ConnectionFilter& filter,
+                                                         const PageRequest& page) = 0;
   // Replaces type, name and config of (record.org_id, record.id); with kReplace also the
   // secrets (record.secrets is the complete new set), with kKeep the stored ciphertext stays.
   virtual Result<ConnectionRecord> UpdateConnection(const ConnectionRecord& record,
@@ -83,7 +93,9 @@ class Store {
   // Looks a token up by its hash across organizations (this is how a request finds its
   // organization). Revoked tokens are kNotFound.
   virtual Result<ApiToken> FindApiTokenByHash(std::string_view token_hash) = 0;
-  virtual Result<std::vector<ApiToken>> ListApiTokens(std::string_view org_id) = 0;
+  // Ordered by name, a page at a time (page.h); revoked tokens only when asked for.
+  virtual Result<Page<ApiToken>> ListApiTokens(std::string_view org_id, const PageRequest& page,
+                                               bool include_revoked = false) = 0;
   virtual Status RevokeApiToken(std::string_view org_id, std::string_view id) = 0;
   virtual Status TouchApiToken(std::string_view id) = 0;  // sets last_used_at to now
 

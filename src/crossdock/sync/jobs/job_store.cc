@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <tuple>
+#include <charconv>
 
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/random.h"
@@ -178,9 +179,27 @@ const std::vector<store::Migration>& SyncMigrations() {
   return kMigrations;
 }
 
+const std::vector<store::Migration>& SyncIndexMigrations() {
+  // Its own component, so that tables other changes add to "sync" never collide with these
+  // numbers. Each index serves a query a route or a worker makes.
+  static const std::vector<store::Migration> kMigrations = {
+      {1, "runs by sync, status and time; syncs by name",
+       "CREATE INDEX IF NOT EXISTS sync_runs_by_sync_time ON sync_runs (sync_id, created_at, id);"
+       "CREATE INDEX IF NOT EXISTS sync_runs_by_sync_status ON sync_runs "
+       "(sync_id, status, created_at, id);"
+       "CREATE INDEX IF NOT EXISTS sync_runs_by_status_time ON sync_runs (status, created_at, id);"
+       "CREATE INDEX IF NOT EXISTS sync_runs_by_heartbeat ON sync_runs (status, heartbeat_at);"
+       "CREATE INDEX IF NOT EXISTS sync_definitions_by_name ON sync_definitions "
+       "(org_id, name, id)",
+       ""},
+  };
+  return kMigrations;
+}
+
 Result<std::unique_ptr<JobStore>> JobStore::Open(store::Store& store, const Clock& clock) {
   RETURN_IF_ERROR(store.Migrate("sync", SyncMigrations()));
   RETURN_IF_ERROR(store.Migrate("sync_schedules", ScheduleMigrations()));
+  RETURN_IF_ERROR(store.Migrate("sync-indexes", SyncIndexMigrations()));
   return std::unique_ptr<JobStore>(new JobStore(store.sql(), clock));
 }
 
@@ -224,19 +243,31 @@ Result<SyncDefinition> JobStore::GetSync(const std::string& org_id, const std::s
   return std::move(*out);
 }
 
-Result<std::vector<SyncDefinition>> JobStore::ListSyncs(const std::string& org_id) {
+Result<store::Page<SyncDefinition>> JobStore::ListSyncs(const std::string& org_id,
+                                                        const store::PageRequest& page) {
+  ASSIGN_OR_RETURN(auto after, store::CheckPage("syncs", page));
   std::vector<SyncDefinition> out;
   RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
-    ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kSyncColumns +
-                                            " FROM sync_definitions WHERE org_id = ? ORDER BY name",
-                                        {org_id}));
+    std::string sql =
+        std::string("SELECT ") + kSyncColumns + " FROM sync_definitions WHERE org_id = ?";
+    std::vector<SqlValue> params = {org_id};
+    if (after) {
+      sql += " AND (name, id) > (?, ?)";
+      params.push_back(after->sort_key);
+      params.push_back(after->id);
+    }
+    sql += " ORDER BY name, id LIMIT ?";
+    params.push_back(static_cast<int64_t>(page.limit) + 1);
+    ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
     for (auto& r : rows) {
       ASSIGN_OR_RETURN(auto d, SyncFromRow(r));
       out.push_back(std::move(d));
     }
     return OkStatus();
   }));
-  return out;
+  return store::MakePage("syncs", std::move(out), page.limit, [](const SyncDefinition& d) {
+    return store::CursorKey{d.name, d.id};
+  });
 }
 
 Result<std::vector<SyncDefinition>> JobStore::ListAllSyncs() {
@@ -380,23 +411,57 @@ Result<SyncRun> JobStore::GetRun(const std::string& org_id, const std::string& r
   return std::move(*out);
 }
 
-Result<std::vector<SyncRun>> JobStore::ListRuns(const std::string& org_id,
-                                                const std::string& sync_id, int limit) {
+Result<store::Page<SyncRun>> JobStore::ListRuns(const std::string& org_id,
+                                                const std::string& sync_id, const RunFilter& filter,
+                                                const store::PageRequest& page) {
+  ASSIGN_OR_RETURN(auto after, store::CheckPage("runs", page));
+  int64_t after_ms = 0;
+  if (after) {
+    auto [end, ec] = std::from_chars(after->sort_key.data(),
+                                     after->sort_key.data() + after->sort_key.size(), after_ms);
+    if (ec != std::errc() || end != after->sort_key.data() + after->sort_key.size()) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "cursor is not one this runs list handed out; pass the next_cursor of the "
+                   "previous page unchanged",
+                   "cursor");
+    }
+  }
   std::vector<SyncRun> out;
   RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto d, FindSync(s, org_id, sync_id));
-    ASSIGN_OR_RETURN(auto rows,
-                     s.Query(std::string("SELECT ") + kRunColumns +
-                                 " FROM sync_runs WHERE sync_id = ? AND org_id = ? ORDER BY "
-                                 "created_at DESC, id DESC LIMIT ?",
-                             {d.id, org_id, static_cast<int64_t>(limit)}));
+    std::string sql =
+        std::string("SELECT ") + kRunColumns + " FROM sync_runs WHERE sync_id = ? AND org_id = ?";
+    std::vector<SqlValue> params = {d.id, org_id};
+    if (filter.status) {
+      sql += " AND status = ?";
+      params.push_back(std::string(RunStatusName(*filter.status)));
+    }
+    if (filter.since) {
+      sql += " AND created_at >= ?";
+      params.push_back(static_cast<int64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(filter.since->time_since_epoch())
+              .count()));
+    }
+    if (after) {
+      sql += " AND (created_at, id) < (?, ?)";
+      params.push_back(after_ms);
+      params.push_back(after->id);
+    }
+    sql += " ORDER BY created_at DESC, id DESC LIMIT ?";
+    params.push_back(static_cast<int64_t>(page.limit) + 1);
+    ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
     for (auto& r : rows) {
       ASSIGN_OR_RETURN(auto run, RunFromRow(r));
       out.push_back(std::move(run));
     }
     return OkStatus();
   }));
-  return out;
+  return store::MakePage("runs", std::move(out), page.limit, [](const SyncRun& r) {
+    return store::CursorKey{std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               r.created_at.time_since_epoch())
+                                               .count()),
+                            r.id};
+  });
 }
 
 Result<SyncRun> JobStore::RequestCancel(const std::string& org_id, const std::string& run_id) {
@@ -431,18 +496,32 @@ Result<std::optional<SyncRun>> JobStore::ClaimRun(const std::string& worker_id,
   RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
     int64_t now = NowMs();
     int64_t stale = now - o.lease.count();
-    std::string sql = std::string("SELECT ") + kRunColumns +
-                      " FROM sync_runs WHERE (status = 'queued' OR (status IN ('running', "
-                      "'committing') AND heartbeat_at < ?))";
-    std::vector<SqlValue> params = {stale};
+    // Two index range reads instead of one OR: runs whose worker stopped heartbeating (few:
+    // at most the active ones), then the oldest queued run.
+    std::string stale_sql = std::string("SELECT ") + kRunColumns +
+                            " FROM sync_runs WHERE status IN ('running', 'committing') AND "
+                            "heartbeat_at < ?";
+    std::string queued_sql =
+        std::string("SELECT ") + kRunColumns + " FROM sync_runs WHERE status = 'queued'";
+    std::vector<SqlValue> stale_params = {stale};
+    std::vector<SqlValue> queued_params;
     if (!o.only_run.empty()) {
-      sql += " AND id = ?";
-      params.push_back(o.only_run);
+      stale_sql += " AND id = ?";
+      queued_sql += " AND id = ?";
+      stale_params.push_back(o.only_run);
+      queued_params.push_back(o.only_run);
     }
-    sql += " ORDER BY created_at, id LIMIT 1";
-    if (s.dialect() == store::Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
+    stale_sql += " ORDER BY heartbeat_at LIMIT 1";
+    queued_sql += " ORDER BY created_at, id LIMIT 1";
+    if (s.dialect() == store::Dialect::kPostgres) {
+      stale_sql += " FOR UPDATE SKIP LOCKED";
+      queued_sql += " FOR UPDATE SKIP LOCKED";
+    }
     for (int guard = 0; guard < 100; ++guard) {
-      ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+      ASSIGN_OR_RETURN(auto rows, s.Query(stale_sql, stale_params));
+      if (rows.empty()) {
+        ASSIGN_OR_RETURN(rows, s.Query(queued_sql, queued_params));
+      }
       if (rows.empty()) return OkStatus();
       ASSIGN_OR_RETURN(SyncRun run, RunFromRow(rows[0]));
       bool takeover = run.status != RunStatus::kQueued;
@@ -532,6 +611,71 @@ Status JobStore::FinishRun(const SyncRun& run, const RunEnd& end) {
     }
     return OkStatus();
   });
+}
+
+Result<int64_t> JobStore::PruneRuns(const RetentionPolicy& policy) {
+  const int64_t batch = std::max(1, policy.batch);
+  int64_t deleted = 0;
+  // Deletes up to `batch` rows chosen by `select_ids` in one short transaction; returns how many.
+  // `params` end with the batch size (the LIMIT).
+  auto delete_batch = [&](const std::string& select_ids,
+                          const std::vector<SqlValue>& params) -> Result<int64_t> {
+    int64_t n = 0;
+    RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+      ASSIGN_OR_RETURN(n, s.Exec("DELETE FROM sync_runs WHERE id IN (" + select_ids + ")", params));
+      return OkStatus();
+    }));
+    return n;
+  };
+  if (policy.max_age.count() > 0) {
+    int64_t cutoff =
+        NowMs() - std::chrono::duration_cast<std::chrono::milliseconds>(policy.max_age).count();
+    while (true) {
+      ASSIGN_OR_RETURN(int64_t n,
+                       delete_batch("SELECT id FROM sync_runs WHERE status IN ('succeeded', "
+                                    "'failed', 'cancelled') AND created_at < ? LIMIT ?",
+                                    {cutoff, batch}));
+      deleted += n;
+      if (n < batch) break;
+    }
+  }
+  if (policy.keep_per_sync > 0) {
+    // Syncs a page at a time by id; per sync, the newest kept run is the boundary.
+    std::string after_sync;
+    while (true) {
+      std::vector<SqlRow> syncs;
+      RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+        ASSIGN_OR_RETURN(syncs, s.Query("SELECT id FROM sync_definitions WHERE id > ? ORDER BY "
+                                        "id LIMIT 500",
+                                        {after_sync}));
+        return OkStatus();
+      }));
+      if (syncs.empty()) break;
+      after_sync = syncs.back().Text(0);
+      for (const SqlRow& sync_row : syncs) {
+        std::string sync_id = sync_row.Text(0);
+        std::vector<SqlRow> boundary;
+        RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+          ASSIGN_OR_RETURN(boundary,
+                           s.Query("SELECT created_at, id FROM sync_runs WHERE sync_id = ? ORDER "
+                                   "BY created_at DESC, id DESC LIMIT 1 OFFSET ?",
+                                   {sync_id, static_cast<int64_t>(policy.keep_per_sync - 1)}));
+          return OkStatus();
+        }));
+        if (boundary.empty()) continue;
+        while (true) {
+          ASSIGN_OR_RETURN(
+              int64_t n,
+              delete_batch("SELECT id FROM sync_runs WHERE sync_id = ? AND (created_at, id) < "
+                           "(?, ?) AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ?",
+                           {sync_id, boundary[0].Int(0), boundary[0].Text(1), batch}));
+          deleted += n;
+          if (n < batch) break;
+        }
+      }
+    }
+  }
+  return deleted;
 }
 
 Result<std::vector<std::string>> JobStore::ActiveRunIds(std::chrono::milliseconds lease) {

@@ -86,6 +86,19 @@ struct ClaimOptions {
   std::string only_run;                    // claim this run only (the CLI's inline run)
 };
 
+// Narrows a run list; empty members do not filter.
+struct RunFilter {
+  std::optional<RunStatus> status;
+  std::optional<TimePoint> since;  // runs created at or after this time
+};
+
+// How much run history to keep. Only finished runs are ever pruned; zero keeps everything.
+struct RetentionPolicy {
+  std::chrono::hours max_age{0};  // runs created longer ago are deleted
+  int keep_per_sync = 0;          // at most this many newest runs per sync are kept
+  int batch = 500;                // runs deleted per transaction (keeps writers waiting briefly)
+};
+
 class JobStore {
  public:
   // Applies the "sync" migrations. The store must outlive the JobStore.
@@ -95,7 +108,9 @@ class JobStore {
                                     const SyncSpec& spec);
   // By id or by name.
   Result<SyncDefinition> GetSync(const std::string& org_id, const std::string& id_or_name);
-  Result<std::vector<SyncDefinition>> ListSyncs(const std::string& org_id);
+  // Ordered by name, a page at a time (store/page.h).
+  Result<store::Page<SyncDefinition>> ListSyncs(const std::string& org_id,
+                                                const store::PageRequest& page);
   // Every definition of every organization (workers sweeping staging).
   Result<std::vector<SyncDefinition>> ListAllSyncs();
   // Replaces the name and spec of a sync (the cursor stays: it follows the same source only
@@ -113,9 +128,9 @@ class JobStore {
   // Fills the schedule and last-run fields of the organization's definitions.
   Status Decorate(const std::string& org_id, std::vector<SyncDefinition>& defs);
   Result<SyncRun> GetRun(const std::string& org_id, const std::string& run_id);
-  // Newest first.
-  Result<std::vector<SyncRun>> ListRuns(const std::string& org_id, const std::string& sync_id,
-                                        int limit = 50);
+  // Newest first, a page at a time (store/page.h).
+  Result<store::Page<SyncRun>> ListRuns(const std::string& org_id, const std::string& sync_id,
+                                        const RunFilter& filter, const store::PageRequest& page);
   // A queued run is cancelled at once; a running one is flagged and its worker stops it.
   Result<SyncRun> RequestCancel(const std::string& org_id, const std::string& run_id);
 
@@ -134,6 +149,10 @@ class JobStore {
   // How many runs reached each final state (tests, metrics): count of runs per status.
   Result<std::vector<std::pair<std::string, int64_t>>> CountByStatus();
 
+  // Deletes finished runs beyond `policy`, `policy.batch` at a time, each batch its own
+  // transaction. Returns how many runs were deleted.
+  Result<int64_t> PruneRuns(const RetentionPolicy& policy);
+
   store::SqlDatabase& db() { return db_; }
   ScheduleStore& schedules() { return schedules_; }
 
@@ -149,5 +168,7 @@ class JobStore {
 
 // The migrations of component "sync".
 const std::vector<store::Migration>& SyncMigrations();
+// Indexes for paged run lists, claims and pruning (component "sync-indexes").
+const std::vector<store::Migration>& SyncIndexMigrations();
 
 }  // namespace crossdock::sync

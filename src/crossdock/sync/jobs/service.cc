@@ -111,9 +111,10 @@ Result<SyncDefinition> SyncService::Get(const std::string& org_id, const std::st
   return std::move(one[0]);
 }
 
-Result<std::vector<SyncDefinition>> SyncService::List(const std::string& org_id) {
-  ASSIGN_OR_RETURN(auto list, jobs_->ListSyncs(org_id));
-  RETURN_IF_ERROR(jobs_->Decorate(org_id, list));
+Result<store::Page<SyncDefinition>> SyncService::List(const std::string& org_id,
+                                                      const store::PageRequest& page) {
+  ASSIGN_OR_RETURN(auto list, jobs_->ListSyncs(org_id, page));
+  RETURN_IF_ERROR(jobs_->Decorate(org_id, list.items));
   return list;
 }
 
@@ -131,9 +132,11 @@ Result<SyncRun> SyncService::StartRun(const std::string& org_id,
   return jobs_->EnqueueRun(org_id, sync_id_or_name);
 }
 
-Result<std::vector<SyncRun>> SyncService::ListRuns(const std::string& org_id,
-                                                   const std::string& sync_id_or_name, int limit) {
-  return jobs_->ListRuns(org_id, sync_id_or_name, limit);
+Result<store::Page<SyncRun>> SyncService::ListRuns(const std::string& org_id,
+                                                   const std::string& sync_id_or_name,
+                                                   const RunFilter& filter,
+                                                   const store::PageRequest& page) {
+  return jobs_->ListRuns(org_id, sync_id_or_name, filter, page);
 }
 
 Result<SyncRun> SyncService::GetRun(const std::string& org_id, const std::string& run_id) {

@@ -6,12 +6,12 @@
 //
 // Routes it is meant to back:
 //   POST   /v1/syncs                   Create(org, body)        -> 201 SyncToJson
-//   GET    /v1/syncs                   List(org)                -> {"syncs": [...]}
+//   GET    /v1/syncs                   List(org, page)          -> {"syncs": [...], "next_cursor"}
 //   GET    /v1/syncs/{id}              Get(org, id)
 //   DELETE /v1/syncs/{id}              Delete(org, id)          (409 while a run is active)
 //   POST   /v1/syncs/{id}/runs         StartRun(org, id)        -> 202 RunToJson (queued;
 //                                                                  409 if one is active)
-//   GET    /v1/syncs/{id}/runs         ListRuns(org, id, limit) -> {"runs": [...]}
+//   GET    /v1/syncs/{id}/runs         ListRuns(org, id, filter, page) -> {"runs", "next_cursor"}
 //   GET    /v1/syncs/{id}/runs/{run}   GetRun(org, run)
 //   POST   /v1/syncs/{id}/runs/{run}/cancel  CancelRun(org, run)
 //   PATCH  /v1/syncs/{id}              Update(org, id, {"schedule": {...} | null,
@@ -57,15 +57,18 @@ class SyncService {
   Result<SyncDefinition> SetPaused(const std::string& org_id, const std::string& id_or_name,
                                    bool paused);
   Result<SyncDefinition> Get(const std::string& org_id, const std::string& id_or_name);
-  Result<std::vector<SyncDefinition>> List(const std::string& org_id);
+  Result<store::Page<SyncDefinition>> List(const std::string& org_id,
+                                           const store::PageRequest& page = {});
   Status Delete(const std::string& org_id, const std::string& id_or_name);
   // New name and spec for a sync without an active run (JobStore::UpdateSync).
   Result<SyncDefinition> Update(const std::string& org_id, const std::string& id_or_name,
                                 const std::string& name, const SyncSpec& spec);
 
   Result<SyncRun> StartRun(const std::string& org_id, const std::string& sync_id_or_name);
-  Result<std::vector<SyncRun>> ListRuns(const std::string& org_id,
-                                        const std::string& sync_id_or_name, int limit = 50);
+  Result<store::Page<SyncRun>> ListRuns(const std::string& org_id,
+                                        const std::string& sync_id_or_name,
+                                        const RunFilter& filter = {},
+                                        const store::PageRequest& page = {});
   Result<SyncRun> GetRun(const std::string& org_id, const std::string& run_id);
   Result<SyncRun> CancelRun(const std::string& org_id, const std::string& run_id);
 

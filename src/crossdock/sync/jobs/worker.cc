@@ -118,9 +118,16 @@ Result<std::optional<SyncRun>> Worker::RunOnce(
 
 Status Worker::Run(const std::atomic<bool>& stop) {
   std::string host = HostName();
+  bool retains = options_.retention.max_age.count() > 0 || options_.retention.keep_per_sync > 0;
+  auto next_prune = std::chrono::steady_clock::now();
   while (!stop.load()) {
     (void)jobs_.WorkerHeartbeat(options_.id, host, getpid());
     if (options_.schedules) (void)jobs_.schedules().EnqueueDue();
+    if (retains && std::chrono::steady_clock::now() >= next_prune) {
+      // Best effort: a failed prune is retried at the next period.
+      (void)jobs_.PruneRuns(options_.retention);
+      next_prune = std::chrono::steady_clock::now() + options_.prune_every;
+    }
     auto r = RunOnce();
     if (!r.ok() || !*r) {
       // Nothing queued (or the database is briefly unavailable): wait, watching `stop`.

@@ -10,7 +10,8 @@
 // batch and does not commit. Failures are recorded on the run with the error's message;
 // a cancelled run is recorded as cancelled. Several workers may run in one process. Run()
 // also queues the runs of due schedules (ScheduleStore::EnqueueDue) before each claim; the
-// compare-and-set there lets every worker tick without queueing a period twice.
+// compare-and-set there lets every worker tick without queueing a period twice. With a
+// retention policy, the loop also prunes finished runs beyond it, in small batches.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,10 @@ struct WorkerOptions {
   size_t batch_rows = 4096;
   // Run the scheduler tick (jobs/schedules.h) before each claim in Run().
   bool schedules = true;
+  // Run history retention, applied by Run() on start and then every `prune_every`; an empty
+  // policy (the default) keeps every run.
+  RetentionPolicy retention;
+  std::chrono::milliseconds prune_every{10 * 60 * 1000};
 };
 
 class Worker {
