@@ -154,13 +154,15 @@ TEST(Schedules, ThreeWorkersFireEachPeriodOnceAndSurviveAKill) {
   workers.clear();
   TimePoint stopped_at = clock.Now();
 
-  auto runs = (*service)->ListRuns("org_s", "tick", 1000);
+  store::PageRequest page;
+  page.limit = store::kMaxPageLimit;
+  auto runs = (*service)->ListRuns("org_s", "tick", {}, page);
   ASSERT_TRUE(runs.ok());
   int64_t periods = (stopped_at - anchor) / std::chrono::minutes(1);
   std::map<int64_t, std::string> by_period;
   size_t after_kill = 0;
   std::set<std::string> workers_seen;
-  for (const auto& r : *runs) {
+  for (const auto& r : runs->items) {
     int64_t period = (r.created_at - anchor) / std::chrono::minutes(1);
     EXPECT_TRUE(by_period.emplace(period, r.id).second)
         << "period " << period << " has two runs: " << by_period[period] << " and " << r.id;
@@ -173,8 +175,8 @@ TEST(Schedules, ThreeWorkersFireEachPeriodOnceAndSurviveAKill) {
   }
   // Each elapsed period fired, except those skipped while the killed worker's run (if it
   // died holding one) waited out its lease (2.5 s, under two periods).
-  EXPECT_LE(static_cast<int64_t>(runs->size()), periods);
-  EXPECT_GE(static_cast<int64_t>(runs->size()), periods - 2) << periods << " periods";
+  EXPECT_LE(static_cast<int64_t>(runs->items.size()), periods);
+  EXPECT_GE(static_cast<int64_t>(runs->items.size()), periods - 2) << periods << " periods";
   EXPECT_GE(after_kill, 4u) << "schedules kept firing after the kill";
   EXPECT_FALSE(workers_seen.empty());
   EXPECT_EQ(workers_seen.count("w0"), 0u);

@@ -78,7 +78,7 @@ TEST_F(Schedules, DueScheduleQueuesOnceAndCoalescesMissedPeriods) {
   EXPECT_EQ(Tick(), 1u);
   EXPECT_EQ(Tick(), 0u);  // next_run_at moved on
   auto runs = service_->ListRuns("org_a", "orders");
-  ASSERT_EQ(runs->size(), 1u);
+  ASSERT_EQ(runs->items.size(), 1u);
   // The run is still queued at the next period: skipped, not queued twice.
   clock_.Advance(minutes(5));
   auto report = service_->jobs().schedules().EnqueueDue();
@@ -93,7 +93,7 @@ TEST_F(Schedules, DueScheduleQueuesOnceAndCoalescesMissedPeriods) {
   auto got = service_->Get("org_a", "orders");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got->schedule.next_run_at, start + minutes(35));
-  EXPECT_EQ(service_->ListRuns("org_a", "orders")->size(), 2u);
+  EXPECT_EQ(service_->ListRuns("org_a", "orders")->items.size(), 2u);
   auto j = SyncToJson(*got);
   EXPECT_EQ(j["schedule"], (nlohmann::json{{"every", "5m"}}));
   EXPECT_EQ(j["paused"], false);

@@ -375,7 +375,9 @@ int RunServe(ServeOptions o) {
     if (!pgpass.ok()) return Fail(pgpass.error());
     DemoSettings settings;
     settings.org = o.org;
-    if (auto orgs = store->ListOrganizations(); orgs.ok()) {
+    if (auto orgs = store::CollectPages<store::Organization>(
+            [&](const store::PageRequest& page) { return store->ListOrganizations(page); });
+        orgs.ok()) {
       for (const auto& org : *orgs) {
         if (org.id == initial->org_id) settings.org = org.name;
       }

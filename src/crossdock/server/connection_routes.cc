@@ -195,13 +195,6 @@ ojson SetupSchema() {
     "trust_policy": {"type": "object"}, "text": {"type": "string"}}})");
 }
 
-ojson ListSchema() {
-  ojson s = {
-      {"type", "object"},
-      {"properties", {{"connections", {{"type", "array"}, {"items", ConnectionOutputSchema()}}}}}};
-  return s;
-}
-
 Reply List(store::Store& store, connect::ConnectionService& service, RequestContext& ctx) {
   auto page = PageFromQuery(ctx);
   if (!page.ok()) return FromError(page.error());

@@ -17,7 +17,8 @@ Reply Precheck(store::Store& store, const PrecheckAccess& access, RequestContext
     return ErrorReply(409, "failed_precondition", "the organization has no External ID");
   }
   connect::ConnectionService service(store);
-  auto list = service.ListConnections(ctx.org_id);
+  auto list = store::CollectPages<connect::Connection>(
+      [&](const store::PageRequest& page) { return service.ListConnections(ctx.org_id, {}, page); });
   if (!list.ok()) return FromError(list.error());
   connect::VendorAccess vendor;
   vendor.credentials = access.vendor_credentials;

@@ -39,6 +39,21 @@ struct CursorKey {
 };
 
 // kInvalidArgument naming "limit" unless 1 <= limit <= kMaxPageLimit.
+// Every item of a paged list, page after page: for the few internal reads that need the
+// whole set (a rotation pre-check, the demo's tokens). `fetch(PageRequest)` returns a Page<T>.
+template <typename T, typename Fetch>
+Result<std::vector<T>> CollectPages(Fetch fetch) {
+  std::vector<T> all;
+  PageRequest request;
+  request.limit = kMaxPageLimit;
+  while (true) {
+    ASSIGN_OR_RETURN(Page<T> page, fetch(request));
+    for (T& item : page.items) all.push_back(std::move(item));
+    if (!page.next_cursor) return all;
+    request.cursor = *page.next_cursor;
+  }
+}
+
 Status ValidateLimit(int limit);
 // Parses a `limit` query parameter or flag; empty text is the default.
 Result<int> ParseLimit(std::string_view text);
