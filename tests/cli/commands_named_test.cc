@@ -133,7 +133,8 @@ TEST(CommandsNamed, TheCheckCatchesAFlagOrCommandThatDoesNotExist) {
   EXPECT_EQ(Resolve(*app, "crossdock policy generate --kms-key KEY"), "");
   EXPECT_EQ(Resolve(*app, "crossdock has no AWS credentials"), "");
   EXPECT_NE(Resolve(*app, "crossdock org rotate --confirm"), "");
-  auto found = Mentions("\"(crossdock policy generate \"\n        \"--kms-key-arn adds them).\"", true);
+  auto found =
+      Mentions("\"(crossdock policy generate \"\n        \"--kms-key-arn adds them).\"", true);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_NE(Resolve(*app, found[0]), "");
 }

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/connect/connection_check.h"
@@ -35,7 +35,7 @@ using json = nlohmann::json;
 using crossdock::sync::testing::PgSchema;
 using crossdock::sync::testing::RandomSuffix;
 
-#define REQUIRE_GOLDEN_PEERS()                                                             \
+#define REQUIRE_GOLDEN_PEERS()                                                          \
   REQUIRE_PEER("CROSSDOCK_PG_URL", "CROSSDOCK_STS_ENDPOINT", "RGW_CUSTOMER_ACCESS_KEY", \
                "RGW_VENDOR_ACCESS_KEY", "RGW_CUSTOMER_ACCOUNT", "RGW_VENDOR_ACCOUNT")
 
@@ -112,9 +112,9 @@ class GoldenFixture : public ::testing::Test {
     auto policies = crossdock::testing::PoliciesFor(spec_);
     ASSERT_TRUE(policies.ok()) << policies.error().ToString();
     policies_ = *policies;
-    Status role = crossdock::testing::CreateCustomerRole(
-        role_name_, policies_.generated.trust_policy.dump(),
-        policies_.generated.permission_policy.dump());
+    Status role =
+        crossdock::testing::CreateCustomerRole(role_name_, policies_.generated.trust_policy.dump(),
+                                               policies_.generated.permission_policy.dump());
     ASSERT_TRUE(role.ok()) << role.error().ToString();
     role_created_ = true;
     // Sync definitions hold no password: the worker reads it from PGPASSWORD, as libpq does.
@@ -186,19 +186,20 @@ class GoldenFixture : public ::testing::Test {
   }
 
   json RowSync() const {
-    return {{"source", {{"type", "postgres"}, {"url", source_url_},
-                        {"table", db_->Table("orders")}}},
-            {"destination", {{"type", "s3"}, {"connection", "customer"},
-                             {"path", "golden-" + suffix_ + "/rows"}}},
-            {"incremental", {{"cursor_column", "id"}}},
-            {"format", "jsonl"}};
+    return {
+        {"source", {{"type", "postgres"}, {"url", source_url_}, {"table", db_->Table("orders")}}},
+        {"destination",
+         {{"type", "s3"}, {"connection", "customer"}, {"path", "golden-" + suffix_ + "/rows"}}},
+        {"incremental", {{"cursor_column", "id"}}},
+        {"format", "jsonl"}};
   }
   json CopySync() const {
-    return {{"source", {{"type", "s3"}, {"connection", "customer"},
-                        {"prefix", "golden-" + suffix_ + "/rows/"}}},
-            {"destination", {{"type", "s3"}, {"connection", "customer"},
-                             {"path", "golden-" + suffix_ + "/copies"}}},
-            {"copy", true}};
+    return {
+        {"source",
+         {{"type", "s3"}, {"connection", "customer"}, {"prefix", "golden-" + suffix_ + "/rows/"}}},
+        {"destination",
+         {{"type", "s3"}, {"connection", "customer"}, {"path", "golden-" + suffix_ + "/copies"}}},
+        {"copy", true}};
   }
 
   crossdock::testing::AuditReport AuditRecorded() {
@@ -227,11 +228,11 @@ class GoldenPath : public GoldenFixture, public ::testing::WithParamInterface<st
 TEST_P(GoldenPath, GeneratedPoliciesPassTheTestAndEverySyncAndAllowEveryRequest) {
   connect::ConnectionCheckReport report = Check();
   EXPECT_TRUE(report.ok()) << connect::FormatReport(report);
-  for (const char* id : {"assume_role", "external_id_required", "external_id_checked",
-                         "bucket_region", "list_objects", "key_exists", "put_object", "get_object",
-                         "head_object", "create_multipart_upload", "list_parts", "list_multipart_uploads",
-                         "abort_multipart_upload", "copy_object", "delete_objects",
-                         "delete_object"}) {
+  for (const char* id :
+       {"assume_role", "external_id_required", "external_id_checked", "bucket_region",
+        "list_objects", "key_exists", "put_object", "get_object", "head_object",
+        "create_multipart_upload", "list_parts", "list_multipart_uploads", "abort_multipart_upload",
+        "copy_object", "delete_objects", "delete_object"}) {
     const connect::CheckResult* r = report.Find(id);
     ASSERT_NE(r, nullptr) << id;
     EXPECT_EQ(r->status, connect::CheckStatus::kPass) << id << ": " << r->message;
@@ -283,9 +284,9 @@ TEST_P(WithoutOneAction, TheTestAndTheSyncNameTheMissingAction) {
   // (ListBucketMultipartUploads is: each run clears its staging of unfinished uploads).
   SyncRun run = RunSync("rows", RowSync());
   static const std::set<std::string> kRecoveryOnly = {
-      "s3:AbortMultipartUpload",        // aborts an upload that failed
-      "s3:ListMultipartUploadParts",    // confirms an upload whose Complete answer was lost
-      "s3:GetBucketLocation",           // the connection test's region check
+      "s3:AbortMultipartUpload",      // aborts an upload that failed
+      "s3:ListMultipartUploadParts",  // confirms an upload whose Complete answer was lost
+      "s3:GetBucketLocation",         // the connection test's region check
   };
   if (kRecoveryOnly.count(action) > 0) {
     EXPECT_EQ(run.status, RunStatus::kSucceeded) << run.error;

@@ -179,8 +179,8 @@ TEST_F(Jobs, TwentyRunsThroughInjectedFaultsMatchTheSource) {
     EXPECT_EQ(rb.lines, 20000u) << r.id;
   }
   http::CurlTransport t;
-  auto stats =
-      t.Send(http::HttpRequest{"GET", Env("CROSSDOCK_FAULT_CONTROL") + "/stats", {}, "", nullptr, {}});
+  auto stats = t.Send(
+      http::HttpRequest{"GET", Env("CROSSDOCK_FAULT_CONTROL") + "/stats", {}, "", nullptr, {}});
   Control("DELETE", "/faults");
   EXPECT_EQ(succeeded, 20);
   ASSERT_TRUE(stats.ok());

@@ -40,9 +40,9 @@ std::string IamParam(const char* name, const std::string& value) {
 
 Status CreateCustomerRole(const std::string& name, const std::string& trust_policy,
                           const std::string& permission_policy) {
-  RETURN_IF_ERROR(CustomerIamCall("CreateRole", IamParam("RoleName", name) + "&Path=%2F" +
-                                                    IamParam("AssumeRolePolicyDocument",
-                                                             trust_policy)));
+  RETURN_IF_ERROR(
+      CustomerIamCall("CreateRole", IamParam("RoleName", name) + "&Path=%2F" +
+                                        IamParam("AssumeRolePolicyDocument", trust_policy)));
   return PutCustomerRolePolicy(name, permission_policy);
 }
 

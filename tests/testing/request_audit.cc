@@ -65,13 +65,12 @@ ParsedUrl ParseUrl(const std::string& url) {
   size_t scheme = url.find("://");
   size_t host_start = scheme == std::string::npos ? 0 : scheme + 3;
   size_t path_start = url.find('/', host_start);
-  std::string authority = url.substr(host_start, path_start == std::string::npos
-                                                     ? std::string::npos
-                                                     : path_start - host_start);
-  p.host = authority.substr(0, authority.rfind(':') == std::string::npos ||
-                                       authority.find(']') != std::string::npos
-                                   ? authority.size()
-                                   : authority.rfind(':'));
+  std::string authority = url.substr(
+      host_start, path_start == std::string::npos ? std::string::npos : path_start - host_start);
+  p.host = authority.substr(
+      0, authority.rfind(':') == std::string::npos || authority.find(']') != std::string::npos
+             ? authority.size()
+             : authority.rfind(':'));
   std::string rest = path_start == std::string::npos ? "/" : url.substr(path_start);
   size_t q = rest.find('?');
   p.path = Decode(rest.substr(0, q), false);
@@ -81,8 +80,8 @@ ParsedUrl ParseUrl(const std::string& url) {
 
 bool IsIpOrLocal(const std::string& host) {
   return host == "localhost" || std::all_of(host.begin(), host.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':' ||
-                  c == '[' || c == ']';
+           return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '[' ||
+                  c == ']';
          });
 }
 
@@ -126,7 +125,8 @@ std::string S3Api(const std::string& method, bool has_key, const ParsedUrl& u,
   return method;
 }
 
-Result<std::vector<Authorization>> ClassifyS3(const RecordedRequest& r, const std::string& partition) {
+Result<std::vector<Authorization>> ClassifyS3(const RecordedRequest& r,
+                                              const std::string& partition) {
   ParsedUrl u = ParseUrl(r.url);
   std::string bucket, key;
   std::string path = u.path.empty() ? "/" : u.path;
@@ -280,8 +280,8 @@ Result<std::vector<Authorization>> Classify(const RecordedRequest& r,
     return Error(ErrorCode::kInvalidArgument,
                  api + " (" + r.method + " " + r.url + ") is not in the operation table");
   }
-  return std::vector<Authorization>{{api, def ? def->requirements.front().action : api,
-                                     resource, context}};
+  return std::vector<Authorization>{
+      {api, def ? def->requirements.front().action : api, resource, context}};
 }
 
 std::string AuditReport::Summary() const {
@@ -324,12 +324,12 @@ AuditReport Audit(const std::vector<RecordedRequest>& requests,
     std::string partition = arn.substr(4, arn.find(':', 4) - 4);
     std::string account = arn.substr(arn.find("::") + 2, 12);
     std::string role_name = arn.substr(arn.rfind('/') + 1);
-    parsed.push_back({&p,
-                      {{"permission", *permission}},
-                      {{"trust", *trust}},
-                      "arn:" + partition + ":sts::" + account + ":assumed-role/" + role_name +
-                          "/crossdock",
-                      partition});
+    parsed.push_back(
+        {&p,
+         {{"permission", *permission}},
+         {{"trust", *trust}},
+         "arn:" + partition + ":sts::" + account + ":assumed-role/" + role_name + "/crossdock",
+         partition});
   }
   auto find = [&](const std::string& role) -> const Parsed* {
     for (const Parsed& p : parsed) {

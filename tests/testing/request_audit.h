@@ -13,8 +13,8 @@
 // organization's External IDs against the generated trust policy.
 #pragma once
 
-#include <memory>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -69,9 +69,9 @@ Result<std::vector<Authorization>> Classify(const RecordedRequest& request,
                                             const std::string& partition = "aws");
 
 struct AuditReport {
-  size_t requests = 0;        // requests looked at
-  size_t unaudited = 0;       // made with a role no policies were given for
-  size_t checked = 0;         // authorizations evaluated against a generated policy
+  size_t requests = 0;               // requests looked at
+  size_t unaudited = 0;              // made with a role no policies were given for
+  size_t checked = 0;                // authorizations evaluated against a generated policy
   std::vector<std::string> outside;  // "s3:GetObject on arn:... (HeadObject): ImplicitDeny"
   std::string Summary() const;
 };

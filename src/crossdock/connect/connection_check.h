@@ -70,9 +70,9 @@ struct CheckEnvironment {
   std::string s3_endpoint;                   // S3 endpoint override (empty: AWS)
   std::string redshift_data_endpoint;        // Redshift Data API override (empty: AWS)
   std::string redshift_serverless_endpoint;  // Redshift Serverless override (empty: AWS)
-  std::string databricks_endpoint;  // Databricks workspace override (empty: the connection's)
+  std::string databricks_endpoint;    // Databricks workspace override (empty: the connection's)
   std::string redshift_vpc_database;  // database name at the VPC endpoint (empty: the connection's)
-  std::string kinesis_endpoint;  // Kinesis endpoint override (empty: AWS)
+  std::string kinesis_endpoint;       // Kinesis endpoint override (empty: AWS)
   std::shared_ptr<http::HttpTransport> transport;  // nullptr: a new CurlTransport
   Clock* clock = nullptr;                          // nullptr: the system clock
   // Probes fail fast: a denial is an answer, not something to retry for long.

@@ -76,7 +76,7 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
                      fmt::format("set the condition to \"StringEquals\": {{\"sts:ExternalId\": "
                                  "\"{}\"}} in the statement that names the vendor",
                                  id),
-                   FindingType::kError, "", "", ""});
+                     FindingType::kError, "", "", ""});
     }
     if (!names_vendor) {
       out.push_back(
@@ -87,7 +87,7 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
            fmt::format("name \"{}\" in Principal.AWS of the statement with the sts:ExternalId "
                        "condition (account id {})",
                        vendor, vendor_account),
-                   FindingType::kError, "", "", ""});
+           FindingType::kError, "", "", ""});
     }
     const std::string wrong = "crossdock-wrong-external-id";
     if (any_allowed && (allowed(vendor, nullptr) || allowed(vendor, &wrong))) {
@@ -99,7 +99,7 @@ std::vector<Finding> CheckTrustContext(const Policy& trust, const TrustContext& 
            fmt::format("add \"Condition\": {{\"StringEquals\": {{\"sts:ExternalId\": "
                        "\"{}\"}}}} to the statement that names the vendor",
                        ctx.external_ids.empty() ? "EXTERNAL-ID" : ctx.external_ids.front()),
-                   FindingType::kSecurityWarning, "", "", ""});
+           FindingType::kSecurityWarning, "", "", ""});
     }
   }
   if (ctx.for_type == ConnectionType::kDatabricks && !ctx.role_arn.empty() &&

@@ -17,8 +17,9 @@ Reply Precheck(store::Store& store, const PrecheckAccess& access, RequestContext
     return ErrorReply(409, "failed_precondition", "the organization has no External ID");
   }
   connect::ConnectionService service(store);
-  auto list = store::CollectPages<connect::Connection>(
-      [&](const store::PageRequest& page) { return service.ListConnections(ctx.org_id, {}, page); });
+  auto list = store::CollectPages<connect::Connection>([&](const store::PageRequest& page) {
+    return service.ListConnections(ctx.org_id, {}, page);
+  });
   if (!list.ok()) return FromError(list.error());
   connect::VendorAccess vendor;
   vendor.credentials = access.vendor_credentials;

@@ -61,7 +61,8 @@ Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& option
 }
 
 Result<std::string> IssueDemoToken(store::Store& store, const std::string& org_id) {
-  ASSIGN_OR_RETURN(auto tokens, store::CollectPages<store::ApiToken>([&](const store::PageRequest& page) {
+  ASSIGN_OR_RETURN(auto tokens,
+                   store::CollectPages<store::ApiToken>([&](const store::PageRequest& page) {
                      return store.ListApiTokens(org_id, page);
                    }));
   for (const auto& t : tokens) {

@@ -13,8 +13,8 @@
 #include <charconv>
 
 #include "crossdock/core/ascii.h"
-#include "crossdock/core/time_format.h"
 #include "crossdock/core/text.h"
+#include "crossdock/core/time_format.h"
 #include "crossdock/server/json_body.h"
 #include "crossdock/server/paging.h"
 #include "crossdock/server/routes.h"

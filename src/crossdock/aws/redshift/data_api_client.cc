@@ -6,10 +6,10 @@
 #include <cmath>
 
 #include "crossdock/aws/endpoints.h"
+#include "crossdock/aws/json_protocol.h"
 #include "crossdock/aws/redshift/data_api_errors.h"
 #include "crossdock/aws/redshift/data_api_requests.h"
 #include "crossdock/aws/redshift/data_api_responses.h"
-#include "crossdock/aws/json_protocol.h"
 
 namespace crossdock::aws::redshift {
 namespace {

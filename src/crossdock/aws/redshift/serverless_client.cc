@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "crossdock/aws/endpoints.h"
+#include "crossdock/aws/json_protocol.h"
 #include "crossdock/aws/redshift/data_api_errors.h"
 #include "crossdock/aws/redshift/data_api_requests.h"
-#include "crossdock/aws/json_protocol.h"
 
 namespace crossdock::aws::redshift {
 

@@ -111,11 +111,12 @@ Error ScopedBucket::NameGrant(Error error, std::string_view api) const {
   const iam::OperationDef* op = iam::FindOperation(api);
   if (error.code() != ErrorCode::kAccessDenied || op == nullptr) return error;
   auto partition = PartitionForRegion(client_->options().region);
-  std::string arn = "arn:" + (partition.ok() ? partition->id : std::string("aws")) + ":s3:::" +
-                    scope_.bucket;
+  std::string arn =
+      "arn:" + (partition.ok() ? partition->id : std::string("aws")) + ":s3:::" + scope_.bucket;
   std::string fixes;
   for (const iam::Requirement& r : op->requirements) {
-    std::string resource = r.resource == iam::ResourceKind::kBucket ? arn : arn + "/" + scope_.prefix + "*";
+    std::string resource =
+        r.resource == iam::ResourceKind::kBucket ? arn : arn + "/" + scope_.prefix + "*";
     fixes += " " + iam::GrantFix(r.action, resource);
   }
   Error named(error.code(), error.message() + "." + fixes, error.field());
@@ -124,7 +125,8 @@ Error ScopedBucket::NameGrant(Error error, std::string_view api) const {
 
 Result<std::vector<ObjectInfo>> ScopedBucket::List(std::string_view relative_prefix) {
   ASSIGN_OR_RETURN(std::string prefix, ResolvePrefix(relative_prefix));
-  ASSIGN_OR_RETURN(auto objects, Named(client_->ListAllObjects(scope_.bucket, prefix), "s3:ListObjectsV2"));
+  ASSIGN_OR_RETURN(auto objects,
+                   Named(client_->ListAllObjects(scope_.bucket, prefix), "s3:ListObjectsV2"));
   for (auto& o : objects) o.key = Relative(o.key);
   return objects;
 }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <map>
 #include <tuple>
-#include <charconv>
 
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/random.h"
