@@ -36,6 +36,7 @@
 #include "crossdock/iam/evaluate.h"
 #include "crossdock/iam/generate.h"
 #include "crossdock/iam/policy.h"
+#include "testing/customer_iam.h"
 #include "testing/peers.h"
 
 namespace crossdock::iam {
@@ -173,27 +174,13 @@ std::shared_ptr<s3::S3Client> S3For(aws::CredentialsProviderPtr credentials) {
   return client.ok() ? *client : nullptr;
 }
 
-// IAM query API call signed by the customer, through the front (so it learns trust policies).
+// IAM calls signed by the customer, through the front (so it learns trust policies).
 Status IamCall(const std::string& action, const std::string& params) {
-  static aws::AwsClient client(Transport(),
-                               Keys(Env("RGW_CUSTOMER_ACCESS_KEY"), Env("RGW_CUSTOMER_SECRET_KEY")),
-                               SystemClock::Instance(), TwoAttempts());
-  aws::AwsRequest request;
-  request.http.method = "POST";
-  request.http.url = Env("CROSSDOCK_STS_ENDPOINT") + "/";
-  request.http.headers.emplace_back("Content-Type",
-                                    "application/x-www-form-urlencoded; charset=utf-8");
-  request.http.body = "Action=" + action + "&Version=2010-05-08" + params;
-  request.signing.region = Env("RGW_REGION");
-  request.signing.service = "iam";
-  request.operation = "IAM " + action;
-  auto response = client.Send(request);
-  if (!response.ok()) return std::move(response).error();
-  return OkStatus();
+  return crossdock::testing::CustomerIamCall(action, params);
 }
 
 std::string Param(const char* name, const std::string& value) {
-  return std::string("&") + name + "=" + aws::sts::FormEncode(value);
+  return crossdock::testing::IamParam(name, value);
 }
 
 // A bucket-level request the S3 client has no method for (CreateBucket, DeleteBucket,
