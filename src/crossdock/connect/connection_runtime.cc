@@ -6,6 +6,7 @@
 #include "crossdock/aws/endpoints.h"
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/service.h"
+#include "crossdock/crypto/sha256.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/generate.h"
 
@@ -61,6 +62,10 @@ Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open
                                               conn.updated_at.time_since_epoch())
                                               .count());
   for (const std::string& id : all) generation += "|" + id;
+  // What credentials are built from, in case two updates share an updated_at tick; secrets
+  // only as digests.
+  generation += "|" + conn.role_arn + "|" + conn.region + "|" + conn.access_key_id + "|" +
+                crypto::Sha256Hex(conn.secret_access_key.value.value_or("")).substr(0, 16);
   const std::string key = std::string(org_id) + "|" + conn.id;
   {
     std::lock_guard<std::mutex> lock(mu_);
