@@ -33,6 +33,9 @@ RGW_STS_IV = b"cephsageyudagreg"  # Ceph's fixed AES IV (src/auth/Crypto.cc)
 DEFAULT_RGW_STS_KEY = "abcdefghijklmnop"  # rgw_sts_key in scripts/peers/start.sh
 
 
+
+_ROLE_LOOKUP = threading.Lock()
+
 def log(name, msg):
     sys.stderr.write("%s [%s] %s\n" % (time.strftime("%H:%M:%S"), name, msg))
     sys.stderr.flush()
@@ -157,18 +160,22 @@ class Identities:
             return s["arn"]
         if not role_id or not self.iam_endpoint or not self.customer:
             return None
-        if role_id not in self.role_ids:
-            import boto3
-            from botocore.config import Config
-            try:
-                iam = boto3.client("iam", endpoint_url=self.iam_endpoint,
-                                   region_name=self.region, aws_access_key_id=self.customer[0],
-                                   aws_secret_access_key=self.customer[1],
-                                   config=Config(retries={"max_attempts": 2}))
-                for r in iam.list_roles()["Roles"]:
-                    self.role_ids[r["RoleId"]] = r["Arn"]
-            except Exception as e:  # a lookup failure leaves the session unnamed
-                log("identities", "ListRoles failed: %s" % e)
+        # One lookup at a time, each with a session of its own: boto3's default session is
+        # not thread-safe (concurrent first requests failed with KeyError 'endpoint_resolver').
+        with _ROLE_LOOKUP:
+            if role_id not in self.role_ids:
+                import boto3
+                from botocore.config import Config
+                try:
+                    iam = boto3.session.Session().client(
+                        "iam", endpoint_url=self.iam_endpoint, region_name=self.region,
+                        aws_access_key_id=self.customer[0],
+                        aws_secret_access_key=self.customer[1],
+                        config=Config(retries={"max_attempts": 2}))
+                    for r in iam.list_roles()["Roles"]:
+                        self.role_ids[r["RoleId"]] = r["Arn"]
+                except Exception as e:  # a lookup failure leaves the session unnamed
+                    log("identities", "ListRoles failed: %s" % e)
         arn = self.role_ids.get(role_id)
         if not arn:
             return None

@@ -97,12 +97,14 @@ class DemoBinaryTest : public ::testing::Test {
       }
       setenv("HOME", (dir / "home").c_str(), 1);
       setenv("TMPDIR", (dir / "tmp").c_str(), 1);
-      setenv("RGW_PORT", "37480", 1);
-      setenv("RGW_MON_PORT", "37000", 1);
-      setenv("CROSSDOCK_FRONT_PORT", "37481", 1);
-      setenv("CROSSDOCK_FAULT_PORT", "37482", 1);
-      setenv("CROSSDOCK_FAULT_CONTROL_PORT", "37483", 1);
-      setenv("CROSSDOCK_PG_PORT", "37432", 1);
+      // Ports below Linux's ephemeral range (32768-60999): a busy suite's outgoing
+      // connections never hold them.
+      setenv("RGW_PORT", "25480", 1);
+      setenv("RGW_MON_PORT", "25000", 1);
+      setenv("CROSSDOCK_FRONT_PORT", "25481", 1);
+      setenv("CROSSDOCK_FAULT_PORT", "25482", 1);
+      setenv("CROSSDOCK_FAULT_CONTROL_PORT", "25483", 1);
+      setenv("CROSSDOCK_PG_PORT", "25432", 1);
       setenv("RGW_STORE_BYTES", "1073741824", 1);
       execl(CROSSDOCK_BINARY, CROSSDOCK_BINARY, "serve", "--demo", "--port", "0",
             static_cast<char*>(nullptr));
@@ -241,7 +243,7 @@ TEST_F(DemoBinaryTest, FreshHomeWholeFlowThenSigtermStopsEveryPeer) {
     EXPECT_NE(kill(pid, 0), 0) << "peer " << pid << " still runs: " << Cmdline(pid);
   }
   EXPECT_TRUE(ProcessesMentioning(peers_dir_).empty());
-  EXPECT_TRUE(ProcessesMentioning("127.0.0.1:37481").empty());
+  EXPECT_TRUE(ProcessesMentioning("127.0.0.1:25481").empty());
   EXPECT_FALSE(fs::exists(dir / "home" / ".crossdock" / "demo.json"));
   fs::remove_all(dir);
 }
