@@ -133,7 +133,8 @@ TEST(OperationTable, DatabricksTemplatesDeployInOneStepAndStillSelfAssume) {
               R"("arn:aws:iam::111122223333:root")");
   replace_all(R"({"Ref":"ExternalId"})", R"("cdx-test-id")");
   replace_all(R"({"Ref":"DatabricksExternalId"})", R"("dbx-id")");
-  for (const auto& st : nlohmann::json::parse(resolved)["Statement"]) {
+  const nlohmann::json resolved_trust = nlohmann::json::parse(resolved);
+  for (const auto& st : resolved_trust["Statement"]) {
     std::string principals = st["Principal"].dump();
     EXPECT_EQ(principals.find("role/crossdock-role"), std::string::npos)
         << "the role names itself as principal: CloudFormation cannot create it";
