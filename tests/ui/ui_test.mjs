@@ -192,6 +192,35 @@ try {
     await audit('07-field-errors');
   });
 
+  await step('the form checks each field with the server\'s own rules as it is left', async () => {
+    await page.goto(serve.base + '/#/connections/new');
+    await page.waitForSelector('#region');
+    const before = await (await authed('GET', '/v1/connections?limit=200')).json();
+    await page.fill('#name', `ui-live-${uniq}`);
+    await page.fill('#region', 'mars-north-1');
+    await page.fill('#bucket', 'Not_A_Bucket');
+    await page.focus('#name');  // leaving the bucket field asks the server
+    const regionErr = await page.waitForSelector('[data-testid="error-region"]');
+    await page.waitForSelector('[data-testid="error-bucket"]');
+    // The message is the server's, word for word after the field's label.
+    const server = await authed('POST', '/v1/connections?dry_run=true', {name: `ui-live-${uniq}`,
+      type: 's3', auth_method: 'iam-role', region: 'mars-north-1', bucket: 'Not_A_Bucket',
+      role_arn: await page.inputValue('#role_arn')});
+    assert.equal(server.status, 422);
+    const detail = (await server.json()).error.details.find((d) => d.field === 'region');
+    assert.ok(detail, 'the server names the region');
+    assert.ok((await regionErr.textContent()).endsWith(detail.message.replace(/^region/, '')),
+      'the form shows the server\'s message');
+    // Nothing was stored by checking.
+    const after = await (await authed('GET', '/v1/connections?limit=200')).json();
+    assert.equal(after.connections.length, before.connections.length);
+    await page.fill('#region', 'us-east-1');
+    await page.fill('#bucket', 'fine-bucket');
+    await page.focus('#name');
+    await page.waitForSelector('[data-testid="error-region"]', {state: 'detached'});
+    await page.waitForSelector('[data-testid="error-bucket"]', {state: 'detached'});
+  });
+
   await step('create the sample sync on the page and run it to success', async () => {
     await page.goto(serve.base + '/#/syncs');
     await page.click('#new-sync');

@@ -112,6 +112,7 @@ Reply Update(ServiceState& state, RequestContext& ctx) {
   auto problems = Validate(state, c, ctx.org_id);
   if (!problems.ok()) return FromError(problems.error());
   if (!problems->empty()) return ValidationReply(*problems);
+  if (ctx.Query("dry_run") == "true") return JsonReply(nlohmann::json{{"valid", true}});
   auto stored = state.connections->UpdateConnection(ctx.org_id, c);
   if (!stored.ok()) return FromError(stored.error());
   return Answer(*state.store, *stored, 200);
@@ -307,6 +308,11 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                              "Change some fields of a connection; secrets: a string replaces, null "
                              "removes, absent keeps",
                          .tag = "connections",
+                         .query = {{"dry_run",
+                                    "true: only validate the changed connection (200 {\"valid\": "
+                                    "true}, or 422 with every field error); nothing is stored",
+                                    {"true", "false"},
+                                    "false"}},
                          .request_schema = ConnectionInputSchema(),
                          .response_schema = ConnectionOutputSchema(),
                          .error_statuses = {404, 409, 422},

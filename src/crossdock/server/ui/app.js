@@ -141,73 +141,40 @@ async function download(path, fallbackName, body) {
   document.body.append(a); a.click(); a.remove();
 }
 
-// ---------- validation, as the API does it (connect/validation.cc) ----------
-// HOOK: the server is to publish these rules; validateConnection() is the one place that
-// checks a connection before it is sent, so replacing its body with rules fetched from the
-// server (loadApiInfo) changes nothing else. The API's answer always has the last word.
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/([\w+=,.@\-/]*\/)?[\w+=,.@-]{1,64}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-
-function partitionOf(region) {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+// ---------- validation: the server's rules, never a copy of them ----------
+// The form asks the API itself: POST /v1/connections?dry_run=true (or PATCH ...?dry_run=true
+// for an edit) runs every rule the save would and stores nothing. A rule changed on the
+// server is therefore the form's rule at once; the answer's field errors are shown in place.
+async function serverProblems(method, path, body) {
+  try {
+    await api(method, path + '?dry_run=true', body);
+    return [];
+  } catch (e) {
+    if (e.status === 401) throw e;
+    return e.details.length ? e.details : [{field: e.field, message: e.message}];
+  }
 }
 
-function bucketProblem(bucket) {
-  if (!bucket) return 'is required; enter the bucket name';
-  if (bucket.length < 3 || bucket.length > 63) return 'must be 3 to 63 characters long';
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket))
-    return 'may contain only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-  if (bucket.includes('..')) return 'must not contain two adjacent dots';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return 'must not look like an IP address';
-  return '';
-}
-
-function validateConnection(c) {
-  const errors = [];
-  const add = (field, message) => errors.push({field, message});
-  if (!c.name) add('name', 'name is required; choose a name for this connection');
-  else if (c.name.length > 100) add('name', 'name must be at most 100 characters');
-  if (!c.region) add('region', 'region is required; enter the bucket region, e.g. us-west-1');
-  else if (!REGION.test(c.region)) add('region', `region "${c.region}" is not an AWS region name like us-west-1`);
-  if (c.auth_method === 'iam-role') {
-    const m = ROLE_ARN.exec(c.role_arn || '');
-    if (!c.role_arn) add('role_arn', 'role_arn is required for IAM role authentication; enter the IAM Role ARN');
-    else if (!m) add('role_arn', `role_arn "${c.role_arn}" is not an IAM role ARN; expected arn:aws:iam::123456789012:role/NAME`);
-    else if (c.region && REGION.test(c.region) && m[1] !== partitionOf(c.region))
-      add('role_arn', `role_arn is in partition ${m[1]} but region ${c.region} is in ${partitionOf(c.region)}`);
-  } else {
-    if (!c.access_key_id) add('access_key_id', 'access_key_id is required; enter the AWS Access Key ID');
-    else if (!/^[A-Z0-9]{16,128}$/.test(c.access_key_id)) add('access_key_id', 'access_key_id must be 16 to 128 upper-case letters and digits');
-    if (!c.secret_access_key && !c._secret_stored) add('secret_access_key', 'secret_access_key is required; enter the AWS Secret Access Key');
-  }
-  const needsBucket = c.type !== 'redshift-serverless' || c.bucket;
-  if (needsBucket) {
-    const [bucket, ...rest] = (c.bucket || '').split('/');
-    const p = bucketProblem(bucket);
-    if (p) add('bucket', `bucket ${p}`);
-    if (rest.some((s) => s === '..' || s === '.')) add('path', 'path must not contain "." or ".." segments');
-  }
-  if (c.type === 'databricks') {
-    const d = c.databricks;
-    if (!d.workspace_url) add('databricks.workspace_url', 'databricks.workspace_url is required; enter the workspace URL (https://...)');
-    else if (!/^https:\/\/[^\s/]+/.test(d.workspace_url)) add('databricks.workspace_url', 'databricks.workspace_url must start with https://');
-    if (!d.warehouse_id) add('databricks.warehouse_id', 'databricks.warehouse_id is required; enter the SQL warehouse id');
-  }
-  if (c.type === 'redshift-serverless') {
-    const r = c.redshift;
-    if (!r.workgroup) add('redshift.workgroup', 'redshift.workgroup is required; enter the workgroup name');
-    if (!r.database) add('redshift.database', 'redshift.database is required; enter the database name, e.g. dev');
-    if (r.access === 'vpc-endpoint' && !(r.vpc_endpoint && r.vpc_endpoint.host))
-      add('redshift.vpc_endpoint.host', 'redshift.vpc_endpoint.host is required with a VPC endpoint');
-    if (r.unload && r.unload.enabled) {
-      const p = bucketProblem((r.unload.bucket || '').split('/')[0]);
-      if (p) add('redshift.unload.bucket', `redshift.unload.bucket ${p}`);
-      if (!r.unload.region) add('redshift.unload.region', 'redshift.unload.region is required when unloading to S3');
-    }
-  }
-  return errors;
+// Checks a form with the server as the user leaves each field; errors show only for the
+// fields already visited, so a half-filled form is not covered in red. Returns a function
+// that a submit calls so that a check still on its way cannot cover the save's own answer.
+function validateAsYouGo(form, method, path, bodyOf) {
+  const visited = new Set();
+  let pending = 0;
+  // focusout bubbles (blur does not); a form rebuilt for another type keeps one listener.
+  if (form.checkOnLeave) form.removeEventListener('focusout', form.checkOnLeave);
+  form.checkOnLeave = async (ev) => {
+    const f = ev.target.closest && ev.target.closest('.field');
+    if (!f || !f.dataset.field) return;
+    visited.add(f.dataset.field);
+    const mine = ++pending;
+    const errors = await serverProblems(method, path, bodyOf()).catch(() => []);
+    if (mine !== pending) return;  // a later check is on its way
+    const shown = (err) => visited.has({'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field);
+    showFieldErrors(form, errors.filter(shown));
+  };
+  form.addEventListener('focusout', form.checkOnLeave);
+  return () => { ++pending; };
 }
 
 function showFieldErrors(form, errors) {
@@ -518,8 +485,7 @@ async function viewNewConnection() {
       h('div', {class: 'form-error', role: 'alert'}),
       h('div', {class: 'row'}, save, h('a', {class: 'button secondary', href: '#/connections'}, 'Cancel'))));
     form.hidden = false;
-    form.onsubmit = async (ev) => {
-      ev.preventDefault();
+    const bodyOf = () => {
       const body = {name: name.value.trim(), type, auth_method: method.value,
         region: region.value.trim()};
       if (bucket.value.trim()) body.bucket = bucket.value.trim();
@@ -543,8 +509,13 @@ async function viewNewConnection() {
           body.redshift.unload.region = rs.unloadRegion.value.trim();
         }
       }
-      const local = validateConnection(Object.assign({databricks: {}, redshift: {}}, body));
-      if (local.length) { showFieldErrors(form, local); return; }
+      return body;
+    };
+    const supersede = validateAsYouGo(form, 'POST', '/v1/connections', bodyOf);
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      supersede();
+      const body = bodyOf();
       save.disabled = true;
       announce('Saving...');
       try {
@@ -675,9 +646,7 @@ function editConnection(c, info, area, testArea) {
       info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
       h('button', {type: 'submit', class: info.canTest ? 'secondary' : '', id: 'save-edit'}, 'Save'),
       h('button', {type: 'button', class: 'secondary', onclick: () => area.replaceChildren()}, 'Cancel')));
-  form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    const andTest = ev.submitter && ev.submitter.dataset.test === '1';
+  const bodyOf = () => {
     const body = {};
     if (name.value.trim() !== c.name) body.name = name.value.trim();
     if (role && roleArn.value.trim() !== c.role_arn) body.role_arn = roleArn.value.trim();
@@ -686,9 +655,14 @@ function editConnection(c, info, area, testArea) {
     if (region.value.trim() !== c.region) body.region = region.value.trim();
     const b = bucket.value.trim();
     if (b !== (c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : '')) body.bucket = b;
-    const local = validateConnection(Object.assign({databricks: {}, redshift: {}, _secret_stored: true},
-      c, {bucket: c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''}, body));
-    if (local.length) { showFieldErrors(form, local); return; }
+    return body;
+  };
+  const supersede = validateAsYouGo(form, 'PATCH', `/v1/connections/${c.id}`, bodyOf);
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    supersede();
+    const andTest = ev.submitter && ev.submitter.dataset.test === '1';
+    const body = bodyOf();
     try {
       const updated = Object.keys(body).length
         ? await api('PATCH', `/v1/connections/${c.id}`, body) : c;
