@@ -142,13 +142,8 @@ int RunTest(const Options& o) {
   connect::Endpoints flags;
   flags.s3 = o.endpoint_url;
   flags.sts = o.endpoint_url;
-  connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
-  env.s3_endpoint = endpoints.s3;
-  env.kinesis_endpoint = endpoints.kinesis;
-  env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
-  env.redshift_data_endpoint = endpoints.redshift_data;
-  env.redshift_serverless_endpoint = endpoints.redshift_serverless;
-  env.databricks_endpoint = endpoints.databricks;
+  connect::Endpoints::FromFlagsAndEnvironment(flags).ApplyTo(env);
+  if (env.sts_endpoint.empty()) env.sts_endpoint = env.s3_endpoint;  // one peer for both
   if (c->auth_method == connect::AuthMethod::kIamRole) {
     auto vendor = Vendor(o, *ctx, transport, c->region);
     if (!vendor.ok()) return ReportError("connection test", vendor.error());
