@@ -2,6 +2,8 @@
 // 409 for duplicates, nothing half-written, policies in three formats.
 #include <set>
 
+#include "crossdock/iam/connection_types.h"
+#include "crossdock/iam/operations.h"
 #include "server_fixture.h"
 
 namespace crossdock::server::testing {
@@ -101,6 +103,36 @@ TEST_F(ServerTest, DryRunValidatesLikeTheSaveAndStoresNothing) {
   EXPECT_EQ(stored["region"], created["region"]);
   EXPECT_EQ(stored["role_arn"], created["role_arn"]);
   EXPECT_EQ(stored["updated_at"], created["updated_at"]);
+}
+
+// The one table of connection types, as the web UI and API clients read it.
+TEST_F(ServerTest, ConnectionTypesComeFromTheOneTable) {
+  json types = Json(Call("GET", "/v1/connection-types", token_a_))["types"];
+  ASSERT_EQ(types.size(), iam::ConnectionTypes().size());
+  for (size_t i = 0; i < types.size(); ++i) {
+    const iam::ConnectionTypeInfo& t = iam::ConnectionTypes()[i];
+    EXPECT_EQ(types[i]["name"], t.name);
+    EXPECT_EQ(types[i]["title"], t.title);
+    EXPECT_EQ(types[i]["role_only"], t.role_only) << t.name;
+    EXPECT_FALSE(types[i]["summary"].get<std::string>().empty()) << t.name;
+    EXPECT_EQ(types[i]["operations"].size(), iam::OperationsFor(t.type).size()) << t.name;
+  }
+  // A role-only type refuses access keys, with the field named.
+  json body = {{"type", "kinesis"},
+               {"name", "keys"},
+               {"auth_method", "access-key"},
+               {"access_key_id", "AKIAIOSFODNN7EXAMPLE"},
+               {"secret_access_key", "secret"},
+               {"kinesis", {{"stream_arn", "arn:aws:kinesis:us-east-1:111122223333:stream/s"}}}};
+  ExpectError(Call("POST", "/v1/connections?dry_run=true", token_a_, body.dump()), 422,
+              "auth_method");
+  // The OpenAPI enums are the table's names.
+  json doc = Json(Call("GET", "/openapi.json", ""));
+  json names = json::array();
+  for (const auto& t : iam::ConnectionTypes()) names.push_back(t.name);
+  EXPECT_EQ(doc["paths"]["/v1/policies/generate"]["post"]["requestBody"]["content"]
+               ["application/json"]["schema"]["properties"]["type"]["enum"],
+            names);
 }
 
 TEST_F(ServerTest, MalformedBodiesAreBadRequestsNamingTheField) {

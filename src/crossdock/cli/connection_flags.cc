@@ -7,6 +7,7 @@
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/iam/arn.h"
+#include "crossdock/iam/connection_types.h"
 
 namespace crossdock::cli {
 namespace {
@@ -27,8 +28,8 @@ void ConnectionFlags::Register(CLI::App* cmd, bool for_update) {
   add(from_json_, "--from-json",
       "Read fields from a JSON document (the REST API's form); '-' for stdin. Flags given "
       "as well override it");
-  add(type_, "--type", "s3 | databricks | redshift-serverless | kinesis")
-      ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless", "kinesis"}));
+  add(type_, "--type", "The connection type (GET /v1/connection-types lists them)")
+      ->check(CLI::IsMember(iam::ConnectionTypeNames()));
   add(name_, for_update ? "--rename" : "--name",
       for_update ? "New name" : "Name, unique in the organization");
   add(auth_, "--auth", "Authentication method: iam-role | access-key")

@@ -258,6 +258,8 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                                  {"bucket_label", t.bucket_label},
                                  {"bucket_required", t.bucket_required},
                                  {"role_arn_required", t.role_arn_required},
+                                 {"role_only", t.role_only},
+                                 {"summary", t.summary},
                                  {"operations", ops}});
               }
               return JsonReply(ojson{{"types", types}});

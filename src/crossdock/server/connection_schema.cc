@@ -16,7 +16,7 @@ nlohmann::ordered_json ConnectionInputSchema() {
   "required": ["type", "name"],
   "properties": {
     "name": {"type": "string", "description": "unique within the organization"},
-    "type": {"type": "string", "enum": ["s3", "databricks", "redshift-serverless"]},
+    "type": {"description": "one of the connection types, from their table"},
     "auth_method": {"type": "string", "enum": ["iam-role", "access-key"], "default": "iam-role"},
     "role_arn": {"type": "string", "example": "arn:aws:iam::123456789012:role/crossdock"},
     "access_key_id": {"type": "string"},
@@ -35,12 +35,20 @@ nlohmann::ordered_json ConnectionInputSchema() {
       "vpc_endpoint": {"type": "object"},
       "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
         "bucket": {"type": "string"}, "region": {"type": "string"}}}}},
-    "kinesis": {"type": "object", "properties": {
-      "stream_arn": {"type": "string",
-        "example": "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream",
-        "description": "the stream read; the connection's region comes from it"},
-      "kms_key_arn": {"type": "string", "description": "optional SSE-KMS key of the stream"}}}
-  }})");
+    "kinesis": {
+  "type" : "object", "properties" : {
+    "stream_arn" : {
+      "type" : "string",
+      "example" : "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream",
+      "description" : "the stream read; the connection's region comes from it"
+    },
+                   "kms_key_arn" : {
+      "type" : "string", "description" : "optional SSE-KMS key of the stream"
+    }
+  }
+}
+}
+})");
   s["properties"]["type"] = ConnectionTypeEnum();
   return s;
 }

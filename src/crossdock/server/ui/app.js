@@ -69,6 +69,7 @@ const FIELD_LABELS = {
   'databricks.token': 'Access token', 'redshift.workgroup': 'Workgroup',
   'redshift.database': 'Database', 'redshift.vpc_endpoint.host': 'VPC endpoint host',
   'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
+  'kinesis.stream_arn': 'Stream ARN', 'kinesis.kms_key_arn': 'KMS key ARN',
   'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
   'source.url': 'PostgreSQL URL', 'source.table': 'Table', 'source.query': 'Query',
   'destination': 'Destination', 'destination.connection': 'Destination connection',
@@ -258,8 +259,15 @@ async function loadApiInfo() {
   if (paths['/v1/demo']) {
     try { apiInfo.demo = await api('GET', '/v1/demo'); } catch (_) { apiInfo.demo = null; }
   }
+  // The connection types are the server's one table (GET /v1/connection-types): names,
+  // titles, what the bucket field means, and which types take IAM roles only.
+  apiInfo.types = (await api('GET', '/v1/connection-types')).types;
   document.getElementById('demo-badge').hidden = !apiInfo.demo;
   return apiInfo;
+}
+
+function typeInfo(name) {
+  return ((apiInfo && apiInfo.types) || []).find((t) => t.name === name) || null;
 }
 
 // The last test of a connection, while the connection is unchanged since: {ok, at, failed}.
@@ -311,7 +319,8 @@ async function viewConnections() {
 }
 
 function typeLabel(t) {
-  return {'s3': 'S3', 'databricks': 'Databricks', 'redshift-serverless': 'Redshift Serverless'}[t] || t;
+  const info = typeInfo(t);
+  return info ? info.title : t;
 }
 
 function field(name, label, input, hint) {
@@ -333,8 +342,11 @@ function consoleSteps(identity, formValues) {
   const dl = (format, label, file) => h('button', {type: 'button', class: 'secondary',
     id: `download-${format}`, onclick: async () => {
       const v = formValues();
-      if (!v.bucket) { announce('Enter the bucket in step 3 first.'); toast('Enter the bucket in step 3 first'); return; }
-      const body = {type: v.type || 's3', buckets: [v.bucket], format};
+      const needs = v.type === 'kinesis' ? (v.stream_arn ? '' : 'the stream ARN') : (v.bucket ? '' : 'the bucket');
+      if (needs) { announce(`Enter ${needs} in step 3 first.`); toast(`Enter ${needs} in step 3 first`); return; }
+      const body = {type: v.type || 's3', format};
+      if (v.bucket) body.buckets = [v.bucket];
+      if (v.stream_arn) body.stream_arn = v.stream_arn;
       if (v.region) body.region = v.region;
       if (v.role_arn) body.role_arn = v.role_arn;
       try { await download('/v1/policies/generate', file, body); } catch (e) { toast(humanize(e.message, e.field)); }
@@ -370,13 +382,9 @@ async function viewNewConnection() {
   const identity = await api('GET', '/v1/identity');
   let type = null;
   let currentValues = () => ({});
-  const typeCards = [
-    ['s3', 'S3', 'Read and write a bucket, optionally limited to a path.'],
-    ['databricks', 'Databricks', 'Stage data in S3 for a Databricks SQL warehouse.'],
-    ['redshift-serverless', 'Redshift Serverless', 'Read with the Data API or UNLOAD; stage writes in S3.'],
-  ].map(([value, title, blurb]) => h('button', {type: 'button', class: 'type-card',
-    'data-type': value, id: 'type-' + value, onclick: () => choose(value)},
-  h('strong', {}, title), h('span', {}, blurb)));
+  const typeCards = info.types.map((t) => h('button', {type: 'button', class: 'type-card',
+    'data-type': t.name, id: 'type-' + t.name, onclick: () => choose(t.name)},
+  h('strong', {}, t.title), h('span', {}, t.summary)));
 
   const form = h('form', {id: 'connection-form', hidden: true, novalidate: true});
   main().replaceChildren(
@@ -405,8 +413,10 @@ async function viewNewConnection() {
       h('option', {value: 'access-key'}, 'Access Key and Secret'));
     const roleArn = text('role_arn', {placeholder: 'arn:aws:iam::123456789012:role/crossdock',
       value: demo ? demo.role_arn : ''});
+    const t = typeInfo(type);
     currentValues = () => ({type, bucket: bucket.value.trim(), region: region.value.trim(),
-      role_arn: method.value === 'iam-role' ? roleArn.value.trim() : ''});
+      role_arn: method.value === 'iam-role' ? roleArn.value.trim() : '',
+      stream_arn: ks.stream_arn ? ks.stream_arn.value.trim() : ''});
     const keyId = text('access_key_id', {placeholder: 'AKIA...'});
     const secret = h('input', {type: 'password', id: 'secret_access_key', autocomplete: 'off'});
     const region = text('region', {placeholder: 'us-west-1', value: demo ? demo.region : ''});
@@ -417,8 +427,19 @@ async function viewNewConnection() {
     const fKey = field('access_key_id', 'AWS Access Key ID', keyId);
     const fSecret = field('secret_access_key', 'AWS Secret Access Key', secret,
       'Stored encrypted; never shown again.');
-    const parts = [field('name', 'Name', name),
-      field('auth_method', 'Authentication method', method), fRole, fKey, fSecret];
+    const fMethod = field('auth_method', 'Authentication method', method);
+    // Types that take IAM roles only (the server's table says which) offer no access keys.
+    if (t.role_only) { method.value = 'iam-role'; fMethod.hidden = true; }
+    const parts = [field('name', 'Name', name), fMethod, fRole, fKey, fSecret];
+    const ks = {};
+    if (type === 'kinesis') {
+      ks.stream_arn = text('kinesis.stream_arn', {placeholder: 'arn:aws:kinesis:us-west-2:123456789012:stream/clickstream'});
+      ks.kms_key_arn = text('kinesis.kms_key_arn', {placeholder: 'arn:aws:kms:us-west-2:123456789012:key/...'});
+      parts.push(field('kinesis.stream_arn', 'Stream ARN', ks.stream_arn,
+        'The stream to read; its region and account come from the ARN.'),
+      field('kinesis.kms_key_arn', 'KMS key ARN (if the stream uses SSE-KMS)', ks.kms_key_arn,
+        'Leave empty for no encryption or the AWS-managed key.'));
+    }
 
     const db = {};
     const rs = {};
@@ -463,10 +484,14 @@ async function viewNewConnection() {
       setTimeout(sync);
     }
     const bucketLabel = type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name';
-    parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
-      'e.g. us-west-1'),
-    field('bucket', bucketLabel, bucket,
-      'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'));
+    if (t.bucket_label) {
+      parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
+        'e.g. us-west-1'),
+      field('bucket', bucketLabel, bucket,
+        'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'));
+    } else {
+      parts.push(field('region', 'Region (optional)', region, 'Leave empty to take the stream\'s.'));
+    }
 
     const syncAuth = () => {
       const role = method.value === 'iam-role';
@@ -497,6 +522,11 @@ async function viewNewConnection() {
           storage_credential: db.storage_credential.value.trim(),
           external_id: db.external_id.value.trim()};
         if (db.token.value) body.databricks.token = db.token.value;
+      }
+      if (type === 'kinesis') {
+        body.kinesis = {stream_arn: ks.stream_arn.value.trim()};
+        if (ks.kms_key_arn.value.trim()) body.kinesis.kms_key_arn = ks.kms_key_arn.value.trim();
+        if (!body.region) delete body.region;
       }
       if (type === 'redshift-serverless') {
         body.redshift = {workgroup: rs.workgroup.value.trim(), database: rs.database.value.trim(),
@@ -550,7 +580,10 @@ async function viewConnection(id) {
   const kv = [['Type', typeLabel(c.type)], ['Authentication', c.auth_method === 'iam-role' ? 'IAM role' : 'Access Key and Secret']];
   if (c.role_arn) kv.push(['IAM Role ARN', c.role_arn]);
   if (c.access_key_id) kv.push(['AWS Access Key ID', c.access_key_id]);
-  kv.push(['Region', c.region], ['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
+  kv.push(['Region', c.region]);
+  if (c.bucket) kv.push(['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
+  if (c.kinesis && c.kinesis.stream_arn) kv.push(['Stream ARN', c.kinesis.stream_arn]);
+  if (c.kinesis && c.kinesis.kms_key_arn) kv.push(['KMS key ARN', c.kinesis.kms_key_arn]);
   const extId = h('code', {class: 'value', id: 'external-id'}, c.external_id);
   const editArea = h('div', {id: 'edit-area'});
   const header = h('div', {class: 'card'},
@@ -639,8 +672,9 @@ function editConnection(c, info, area, testArea) {
     role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
     role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
     field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
-    field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
-      'May include a path, e.g. output/customers.'),
+    (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
+      ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
+        'May include a path, e.g. output/customers.') : null,
     h('div', {class: 'form-error', role: 'alert'}),
     h('div', {class: 'row'},
       info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
