@@ -84,7 +84,13 @@ class DriftStoreTest : public ::testing::Test {
     std::vector<std::string> out;
     auto hooks = notify::WebhookStore::Open(*store_, clock_);
     auto due = (*hooks)->ClaimDue(100, milliseconds(1));
-    for (const auto& d : *due) out.push_back(d.event_type);
+    for (const auto& d : *due) {
+      out.push_back(d.event_type);
+      notify::DeliveryAttempt delivered;
+      delivered.attempt = d.attempts + 1;
+      delivered.status_code = 200;
+      EXPECT_TRUE((*hooks)->RecordAttempt(d, delivered, std::nullopt).ok());  // taken
+    }
     return out;
   }
 
@@ -220,12 +226,15 @@ TEST_F(DriftStoreTest, CheckerRecordsWhatTheTestFound) {
     EXPECT_EQ(in.external_ids.size(), 1u);
     connect::ConnectionCheckReport r;
     r.connection = in.connection.name;
-    connect::CheckResult pass{.id = "assume_role", .status = connect::CheckStatus::kPass};
-    connect::CheckResult fail{.id = "delete_object",
-                              .title = "DeleteObject s3://customer-bucket/x",
-                              .status = connect::CheckStatus::kFail,
-                              .message = "AccessDenied",
-                              .fix = "Add \"s3:DeleteObject\" with Resource ..."};
+    connect::CheckResult pass;
+    pass.id = "assume_role";
+    pass.status = connect::CheckStatus::kPass;
+    connect::CheckResult fail;
+    fail.id = "delete_object";
+    fail.title = "DeleteObject s3://customer-bucket/x";
+    fail.status = connect::CheckStatus::kFail;
+    fail.message = "AccessDenied";
+    fail.fix = "Add \"s3:DeleteObject\" with Resource ...";
     r.checks = {pass};
     if (in.connection.name == "beta") r.checks.push_back(fail);
     return r;

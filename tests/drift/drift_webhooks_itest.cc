@@ -57,7 +57,7 @@ class Receiver {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    server_.wait_until_ready();
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ~Receiver() {
     server_.stop();
@@ -347,7 +347,9 @@ TEST_F(DriftWebhooks, AFailingRunIsRetriedUntilTheReceiverAnswers) {
   ASSERT_TRUE(def.ok()) << def.error().ToString();
   auto queued = (*syncs)->StartRun(org_, "nightly");
   ASSERT_TRUE(queued.ok()) << queued.error().ToString();
-  sync::Connector connector(sync::ConnectorOptions{.store = store_.get()});
+  sync::ConnectorOptions co;
+  co.store = store_.get();
+  sync::Connector connector(co);
   sync::WorkerOptions wo;
   wo.claim.max_attempts = 1;
   sync::Worker worker((*syncs)->jobs(), connector, wo);
@@ -355,8 +357,10 @@ TEST_F(DriftWebhooks, AFailingRunIsRetriedUntilTheReceiverAnswers) {
   ASSERT_TRUE(run.ok() && *run) << (run.ok() ? "no run" : run.error().ToString());
   ASSERT_EQ((*run)->status, sync::RunStatus::kFailed);
 
-  notify::Deliverer deliverer =
-      MakeDeliverer({.max_attempts = 5, .first_delay = std::chrono::milliseconds(0)});
+  notify::RetryPolicy quick;
+  quick.max_attempts = 5;
+  quick.first_delay = std::chrono::milliseconds(0);
+  notify::Deliverer deliverer = MakeDeliverer(quick);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(deliverer.DeliverDue().ok());
   auto got = receiver.got();
   ASSERT_EQ(got.size(), 3u) << "500, 500, then 200: nothing after the delivery";
@@ -404,6 +408,38 @@ TEST_F(DriftWebhooks, DeliveryChecksTheAddressItConnectsTo) {
   ASSERT_EQ(deliveries[0]["attempts"].size(), 1u);
   EXPECT_EQ(deliveries[0]["attempts"][0]["error"], "refused_address") << deliveries.dump();
   EXPECT_TRUE(deliveries[0]["attempts"][0]["status_code"].is_null());
+}
+
+TEST_F(DriftWebhooks, AUrlToARefusedAddressIsRejectedAtSaveNamingTheField) {
+  // A server with the default rules: public addresses only.
+  server::ServerOptions o;
+  o.port = 0;
+  o.threads = 2;
+  server::Server strict(*store_, o);
+  ASSERT_TRUE(strict.Start().ok());
+  httplib::Client client("127.0.0.1", strict.port());
+  httplib::Headers h = {{"Authorization", "Bearer " + token_}};
+  for (const char* url : {"http://127.0.0.1:9/hook", "http://169.254.169.254/latest",
+                          "https://10.1.2.3/hook", "http://[::1]/hook"}) {
+    auto r = client.Post("/v1/webhooks", h, json{{"url", url}}.dump(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << url << ": " << r->body;
+    json err = json::parse(r->body)["error"];
+    EXPECT_EQ(err["field"], "url") << r->body;
+    EXPECT_NE(err["message"].get<std::string>().find("--allow-network"), std::string::npos)
+        << r->body;
+  }
+  for (const json& bad :
+       {json{{"url", "ftp://example.com/x"}}, json{{"url", "https://user:pw@example.com/x"}},
+        json{{"url", "https://example.com/x"}, {"secret", "short"}},
+        json{{"url", "https://example.com/x"}, {"events", {"run.exploded"}}}}) {
+    auto r = client.Post("/v1/webhooks", h, bad.dump(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << bad.dump() << ": " << r->body;
+  }
+  auto list = client.Get("/v1/webhooks", h);
+  EXPECT_EQ(json::parse(list->body)["webhooks"].size(), 0u) << "nothing was saved";
+  strict.Stop();
 }
 
 }  // namespace

@@ -29,9 +29,12 @@ TEST(WebhookBackoff, CapAndSmallPolicies) {
   EXPECT_EQ(*NextDelay(p, 4), milliseconds(5000));
   EXPECT_EQ(*NextDelay(p, 19), milliseconds(5000));
   EXPECT_FALSE(NextDelay(p, 20));
-  RetryPolicy once{.max_attempts = 1};
+  RetryPolicy once;
+  once.max_attempts = 1;
   EXPECT_FALSE(NextDelay(once, 1)) << "one attempt: no retry";
-  RetryPolicy three{.max_attempts = 3, .first_delay = milliseconds(0)};
+  RetryPolicy three;
+  three.max_attempts = 3;
+  three.first_delay = milliseconds(0);
   EXPECT_EQ(*NextDelay(three, 1), milliseconds(0));
   EXPECT_EQ(*NextDelay(three, 2), milliseconds(0));
   EXPECT_FALSE(NextDelay(three, 3));

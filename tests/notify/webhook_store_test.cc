@@ -114,7 +114,10 @@ TEST_F(WebhookStoreTest, ClaimOnceRetryOnScheduleAndKeepEveryAttempt) {
   auto second = hooks_->ClaimDue(10, milliseconds(60000));
   ASSERT_EQ(second->size(), 1u);
   EXPECT_EQ((*second)[0].attempts, 1);
-  DeliveryAttempt ok{.attempt = 2, .at = clock_.Now(), .status_code = 204};
+  DeliveryAttempt ok;
+  ok.attempt = 2;
+  ok.at = clock_.Now();
+  ok.status_code = 204;
   ASSERT_TRUE(hooks_->RecordAttempt((*second)[0], ok, std::nullopt).ok());
 
   auto list = hooks_->ListDeliveries(org_, w->id, {});

@@ -85,7 +85,7 @@ std::string DriftMetricsText(ServiceState& state) {
   }
   // Every known type, zero included, so that the series exist before the first failure.
   for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
-    out += fmt::format("crossdock_connections_failing{}{}\n",
+    out += fmt::format("crossdock_connections_failing{} {}\n",
                        metrics::RenderLabels({{"type", std::string(t.name)}}),
                        failing.count(t.name) ? failing.at(t.name) : 0);
   }

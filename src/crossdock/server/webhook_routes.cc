@@ -72,16 +72,17 @@ Reply Create(ServiceState& state, RequestContext& ctx) {
   auto secret = OptionalString(*body, "secret");
   if (!secret.ok()) return BadRequest(secret.error());
   auto events = Events(*body);
-  if (!events.ok()) return BadRequest(events.error());
+  if (!events.ok()) return ValidationReply({events.error()});
   if (*secret && ((*secret)->size() < kMinSecret || (*secret)->size() > kMaxSecret)) {
-    return BadRequest(Error(ErrorCode::kInvalidArgument,
-                            fmt::format("secret must be {} to {} characters; leave it out and "
-                                        "the server generates one",
-                                        kMinSecret, kMaxSecret),
-                            "secret"));
+    return ValidationReply(
+        {Error(ErrorCode::kInvalidArgument,
+               fmt::format("secret must be {} to {} characters; leave it out and "
+                           "the server generates one",
+                           kMinSecret, kMaxSecret),
+               "secret")});
   }
   Status url_ok = notify::ValidateWebhookUrl(*url, *state.outbound, "url");
-  if (!url_ok.ok()) return BadRequest(url_ok.error());
+  if (!url_ok.ok()) return ValidationReply({url_ok.error()});
   bool generated = !*secret;
   std::string value =
       generated ? "whsec_" + crypto::Base64UrlEncode(crypto::RandomBytes(32)) : **secret;
