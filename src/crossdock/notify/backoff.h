@@ -1,7 +1,7 @@
 // The retry schedule of webhook deliveries: after failed attempt n (1-based) the next one
 // waits first_delay * 2^(n-1), capped at max_delay, until max_attempts attempts were made;
 // then the delivery is given up ("failed"). With the defaults (30 s, doubling, 1 h cap, 8
-// attempts) a receiver has about 2 hours to come back. A pure function: no clock, no
+// attempts) a receiver has about an hour to come back. A pure function: no clock, no
 // randomness (deliveries are claimed one by one, so there is no herd to spread).
 #pragma once
 
