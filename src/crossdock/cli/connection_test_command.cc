@@ -47,6 +47,8 @@ struct Options {
   std::vector<std::string> schemas;   // setup --schema
 };
 
+}  // namespace
+
 // The connection group's global options (--db, --org, --format, --master-key-file) are
 // bound to the group's own variables; read them back from the parsed group.
 GlobalOptions ReadGlobal(CLI::App* group) {
@@ -61,6 +63,8 @@ GlobalOptions ReadGlobal(CLI::App* group) {
   get("--master-key-file", g.master_key_file);
   return g;
 }
+
+namespace {
 
 Result<std::string> ReadFile(const std::string& path, const char* flag) {
   std::ifstream in(path, std::ios::binary);

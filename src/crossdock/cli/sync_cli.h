@@ -30,6 +30,7 @@ struct SyncContext {
   Context base;
   std::unique_ptr<sync::SyncService> service;
   std::unique_ptr<sync::Connector> connector;
+  sync::ConnectorOptions connector_options;  // what `connector` was built from
 };
 
 Result<SyncContext> OpenSyncContext(const SyncCliOptions& o);

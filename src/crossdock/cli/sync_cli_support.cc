@@ -59,6 +59,7 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
     co.vendor_credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
     UseDemoPostgresPassword(*demo);
   }
+  ctx.connector_options = co;
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

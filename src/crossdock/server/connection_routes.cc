@@ -196,7 +196,9 @@ ojson SetupSchema() {
     "trust_policy": {"type": "object"}, "text": {"type": "string"}}})");
 }
 
-Reply List(store::Store& store, connect::ConnectionService& service, RequestContext& ctx) {
+Reply List(ServiceState& state, RequestContext& ctx) {
+  store::Store& store = *state.store;
+  connect::ConnectionService& service = *state.connections;
   auto page = PageFromQuery(ctx);
   if (!page.ok()) return FromError(page.error());
   store::ConnectionFilter filter{ctx.Query("type"), ctx.Query("name_prefix")};
@@ -210,6 +212,8 @@ Reply List(store::Store& store, connect::ConnectionService& service, RequestCont
     j["external_id"] = ids->empty() ? "" : ids->front();
     out.push_back(std::move(j));
   }
+  Status drift = AddDriftStates(state, ctx.org_id, out);
+  if (!drift.ok()) return FromError(drift.error());
   return JsonReply(
       nlohmann::json{{"connections", out}, {"next_cursor", NextCursorJson(list->next_cursor)}});
 }
@@ -264,17 +268,17 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
               }
               return JsonReply(ojson{{"types", types}});
             }});
-  routes.push_back(Route{
-      .method = "GET",
-      .path = "/v1/connections",
-      .operation_id = "listConnections",
-      .summary = "The organization's connections by name, a page at a time "
-                 "(no secrets)",
-      .tag = "connections",
-      .query = ListParameters(),
-      .response_schema = PagedListSchema("connections", ConnectionOutputSchema()),
-      .error_statuses = {422},
-      .handler = [&store, &service](RequestContext& ctx) { return List(store, service, ctx); }});
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/connections",
+            .operation_id = "listConnections",
+            .summary = "The organization's connections by name, a page at a time "
+                       "(no secrets)",
+            .tag = "connections",
+            .query = ListParameters(),
+            .response_schema = PagedListSchema("connections", ConnectionOutputSchema()),
+            .error_statuses = {422},
+            .handler = [&state](RequestContext& ctx) { return List(state, ctx); }});
   routes.push_back(
       Route{.method = "POST",
             .path = "/v1/connections",

@@ -285,6 +285,14 @@ function rememberTest(c, report, at) {
     JSON.stringify({ok: !!report.ok, at, failed, updated_at: c.updated_at}));
 }
 
+// The drift mark: the scheduled re-test of the connection fails (GET /v1/connections "drift").
+function driftBadge(d) {
+  if (!d || d.state !== 'failing') return null;
+  return h('span', {class: 'status fail', 'data-testid': 'connection-drift',
+    title: 'Failing drift checks: ' + (d.failing_checks || []).join(', ')},
+  'Drifted ' + (d.failing_since ? timeAgo(d.failing_since) : ''));
+}
+
 function statusBadge(t) {
   if (!t) return h('span', {class: 'status skip', 'data-testid': 'connection-status'}, 'Not tested');
   return h('span', {class: 'status ' + (t.ok ? 'pass' : 'fail'), 'data-testid': 'connection-status'},
@@ -301,7 +309,7 @@ async function viewConnections() {
       h('td', {}, typeLabel(c.type)),
       h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
       h('td', {}, c.region),
-      h('td', {}, statusBadge(t)),
+      h('td', {}, statusBadge(t), driftBadge(c.drift)),
       h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
   });
   main().replaceChildren(
