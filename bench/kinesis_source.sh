@@ -5,7 +5,8 @@
 # (bench/kinesis-js/consumer.mjs: the same columns, the zstd program, a multipart upload; the
 # SDK pinned in bench/kinesis-js/package-lock.json). Both read the same stream from the same
 # kinesalite and write to the same RGW with the same keys; each is timed end to end with its
-# peak RSS from /usr/bin/time (for the JS consumer, the largest of node and its zstd child).
+# peak RSS and CPU time from /usr/bin/time (for the JS consumer: the largest RSS of node and
+# its zstd child, their CPU summed). kinesalite's own CPU is in neither.
 #
 # Needs the test peers' variables (eval "$(scripts/peers/start.sh DIR)" and
 # eval "$(scripts/peers/start-kinesis.sh DIR/kinesis)"), a built crossdock binary (CROSSDOCK_BIN,
@@ -32,13 +33,13 @@ node "$HERE/kinesis-js/producer.mjs" "$STREAM" "$CROSSDOCK_KINESIS_ENDPOINT" "$R
 
 # 1. The AWS SDK for JavaScript v3 consumer.
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$WORK/js.rss" node "$HERE/kinesis-js/consumer.mjs" "$STREAM" \
+/usr/bin/time -f "%M %U %S" -o "$WORK/js.rss" node "$HERE/kinesis-js/consumer.mjs" "$STREAM" \
   "$CROSSDOCK_KINESIS_ENDPOINT" "$RGW_ENDPOINT" "$RGW_BUCKET" "$PREFIX/js/records.jsonl.zst" 8 \
   >"$WORK/js.out"
 end=$(date +%s.%N)
 js_s=$(echo "$end - $start" | bc)
 js_rows=$(sed -E 's/.*"rows":([0-9]+).*/\1/' "$WORK/js.out")
-js_rss=$(cat "$WORK/js.rss")
+read -r js_rss js_user js_sys <"$WORK/js.rss"
 
 # 2. crossdock: one run of a sync with the same stream, S3 destination, format and level.
 spec=$(cat <<JSON
@@ -52,18 +53,18 @@ JSON
 db=(--db "$WORK/db.sqlite" --master-key-file "$WORK/master.key")
 "$BIN" sync create bench "${db[@]}" --init --spec "$spec" >/dev/null
 start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$WORK/cd.rss" "$BIN" sync run bench "${db[@]}" --quiet --format json >"$WORK/cd.json"
+/usr/bin/time -f "%M %U %S" -o "$WORK/cd.rss" "$BIN" sync run bench "${db[@]}" --quiet --format json >"$WORK/cd.json"
 end=$(date +%s.%N)
 cd_s=$(echo "$end - $start" | bc)
 cd_rows=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rows"])' "$WORK/cd.json")
-cd_rss=$(cat "$WORK/cd.rss")
+read -r cd_rss cd_user cd_sys <"$WORK/cd.rss"
 
 [ "$js_rows" = "$RECORDS" ] || { echo "the JS consumer read $js_rows of $RECORDS records" >&2; exit 1; }
 [ "$cd_rows" = "$RECORDS" ] || { echo "crossdock read $cd_rows of $RECORDS records" >&2; exit 1; }
-printf '%-26s %10s %14s %14s\n' tool seconds records/s "peak RSS MiB"
-printf '%-26s %10.2f %14.0f %14.1f\n' "crossdock sync run" "$cd_s" "$(echo "$RECORDS / $cd_s" | bc -l)" \
-  "$(echo "$cd_rss / 1024" | bc -l)"
-printf '%-26s %10.2f %14.0f %14.1f\n' "AWS SDK for JS v3" "$js_s" "$(echo "$RECORDS / $js_s" | bc -l)" \
-  "$(echo "$js_rss / 1024" | bc -l)"
+printf '%-26s %10s %14s %14s %10s\n' tool seconds records/s "peak RSS MiB" "CPU s"
+printf '%-26s %10.2f %14.0f %14.1f %10.2f\n' "crossdock sync run" "$cd_s" \
+  "$(echo "$RECORDS / $cd_s" | bc -l)" "$(echo "$cd_rss / 1024" | bc -l)" "$(echo "$cd_user + $cd_sys" | bc -l)"
+printf '%-26s %10.2f %14.0f %14.1f %10.2f\n' "AWS SDK for JS v3" "$js_s" \
+  "$(echo "$RECORDS / $js_s" | bc -l)" "$(echo "$js_rss / 1024" | bc -l)" "$(echo "$js_user + $js_sys" | bc -l)"
 printf 'crossdock vs the JS consumer: %.2fx records/s, %.2fx less memory\n' \
   "$(echo "$js_s / $cd_s" | bc -l)" "$(echo "$js_rss / $cd_rss" | bc -l)"

@@ -118,7 +118,7 @@ TEST(KinesisSpec, ParsesBothFormsAndRoundTrips) {
   auto inline_form = ParseSyncSpec(R"({"source": {"type": "kinesis",
       "stream_arn": "arn:aws:kinesis:eu-west-1:111122223333:stream/clicks",
       "role_arn": "arn:aws:iam::111122223333:role/r", "external_id": "x",
-      "endpoint": "http://127.0.0.1:4567", "start": "latest"},
+      "endpoint": "http://127.0.0.1:4567", "start": "LATEST"},
       "destination": {"type": "local", "root": "/out"}})");
   ASSERT_TRUE(inline_form.ok()) << inline_form.error().ToString();
   EXPECT_EQ(inline_form->source.kinesis.start.kind, KinesisStart::Kind::kLatest);

@@ -1,6 +1,7 @@
 #include "crossdock/sync/spec.h"
 
 #include "crossdock/connect/connection.h"
+#include "crossdock/core/ascii.h"
 #include "crossdock/core/time_format.h"
 #include "crossdock/sync/warehouses/warehouse_sql.h"
 
@@ -116,7 +117,7 @@ Result<KinesisStart> ParseKinesisStart(const json& j) {
       "use \"trim_horizon\" (the oldest record kept), \"latest\" (records arriving from the "
       "first run on) or {\"at_timestamp\": \"2024-05-01T00:00:00Z\"}";
   if (v.is_string()) {
-    std::string s = v.get<std::string>();
+    std::string s = Lower(v.get<std::string>());  // AWS's TRIM_HORIZON and LATEST too
     if (s == "trim_horizon") return start;
     if (s == "latest") {
       start.kind = KinesisStart::Kind::kLatest;
