@@ -439,6 +439,7 @@ int RunServe(ServeOptions o) {
   connector_options.redshift_data_endpoint = endpoints.redshift_data;
   connector_options.databricks_endpoint = endpoints.databricks;
   connector_options.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  connector_options.kinesis_endpoint = endpoints.kinesis;
   connector_options.tenant_outbound = options.outbound;
   if (peers) {
     aws::AwsCredentials creds;
