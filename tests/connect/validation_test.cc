@@ -310,6 +310,23 @@ Connection Kinesis() {
   return c;
 }
 
+TEST(ValidationKinesis, AnEmptyRegionIsTheStreamsAndAnyOtherIsRefused) {
+  Connection c = Kinesis();
+  c.region.clear();
+  ApplyDerivedFields(c);
+  EXPECT_EQ(c.region, "us-west-2");
+  EXPECT_TRUE(ValidateConnection(c, {}).empty());
+  c.region = "eu-west-1";
+  ApplyDerivedFields(c);  // a region given is kept, and refused when it is not the stream's
+  auto errors = ValidateConnection(c, {});
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors.front().field(), "region");
+  Connection s3;
+  s3.type = ConnectionType::kS3;
+  ApplyDerivedFields(s3);  // other types have nothing to take it from
+  EXPECT_EQ(s3.region, "");
+}
+
 TEST(ValidationKinesis, RoleOnlyStreamArnAndNoBucket) {
   EXPECT_TRUE(ValidateConnection(Kinesis(), {}).empty());
   EXPECT_EQ(KinesisStreamName(Kinesis().kinesis.stream_arn), "clickstream");

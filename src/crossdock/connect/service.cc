@@ -219,6 +219,7 @@ Result<Connection> ConnectionService::CreateConnection(std::string_view org_id, 
   ASSIGN_OR_RETURN(auto org, store_.GetOrganization(org_id));
   c.id.clear();
   c.secret_access_key.is_set = c.databricks.token.is_set = false;
+  ApplyDerivedFields(c);
   RETURN_IF_ERROR(CheckConnection(c, OrgPolicy{org.role_only}));
   ASSIGN_OR_RETURN(store::ConnectionRecord rec, ToRecord(c, org_id));
   // Only the secrets the authentication method and type use are kept.
@@ -277,6 +278,7 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   } else {
     c.databricks.token.is_set = Has(current.secret_names, kDatabricksToken);
   }
+  ApplyDerivedFields(c);
   RETURN_IF_ERROR(CheckConnection(c, OrgPolicy{org.role_only}));
   ASSIGN_OR_RETURN(store::ConnectionRecord rec, ToRecord(c, org_id));
 

@@ -385,6 +385,12 @@ Status ValidateRegionField(std::string_view region, std::string_view field) {
   return OkStatus();
 }
 
+void ApplyDerivedFields(Connection& c) {
+  if (c.type != ConnectionType::kKinesis || !c.region.empty()) return;
+  auto arn = iam::ParseArn(c.kinesis.stream_arn);
+  if (arn.ok()) c.region = arn->region;
+}
+
 std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org) {
   std::vector<Error> out;
   Add(out, ValidateConnectionName(c.name));

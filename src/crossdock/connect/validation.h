@@ -20,6 +20,10 @@ struct OrgPolicy {
   bool role_only = false;  // access-key connections are refused
 };
 
+// Fills what a connection takes from its other fields when left empty: a Kinesis connection's
+// region comes from its stream ARN. Called before validation and before storing.
+void ApplyDerivedFields(Connection& c);
+
 // Every problem with `c`, in field order (empty when valid). Secrets count as present when
 // they have a value or are already stored (is_set) and are not being cleared.
 std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org);

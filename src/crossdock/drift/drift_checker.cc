@@ -31,7 +31,7 @@ DriftChecker::DriftChecker(store::Store& store, DriftStore& drift, DriftCheckerO
       if (!*vendor) {
         return Result<connect::ConnectionCheckReport>(
             Error(ErrorCode::kFailedPrecondition,
-                  "no vendor identity is configured; set it (crossdock serve --vendor-account) "
+                  "no vendor identity is configured; set it (crossdock serve --vendor-account-id) "
                   "before connections can be checked"));
       }
       env.vendor_account = (*vendor)->account_id;

@@ -51,9 +51,10 @@ void CheckOutbound(const ServiceState& state, const connect::Connection& c,
 }
 
 // Every problem at once (the service stops at the first), so forms can mark all fields.
-Result<std::vector<Error>> Validate(const ServiceState& state, const connect::Connection& c,
+Result<std::vector<Error>> Validate(const ServiceState& state, connect::Connection c,
                                     const std::string& org_id) {
   ASSIGN_OR_RETURN(auto org, state.store->GetOrganization(org_id));
+  connect::ApplyDerivedFields(c);
   std::vector<Error> problems = connect::ValidateConnection(c, connect::OrgPolicy{org.role_only});
   CheckOutbound(state, c, problems);
   return problems;
