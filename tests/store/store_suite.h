@@ -220,17 +220,75 @@ TEST_P(StoreSuite, ConcurrentRotationsFromSeveralProcessesStartExactlyOne) {
 // ---------------------------------------------------------------------------- vendor identity
 
 TEST_P(StoreSuite, VendorIdentityIsAbsentUntilSetThenReplaced) {
-  auto none = store_->GetVendorIdentity();
+  auto none = store_->GetVendorIdentity("aws");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
   ASSERT_TRUE(store_->SetVendorIdentity({"123456789012", "", {}}).ok());
   ASSERT_TRUE(
       store_->SetVendorIdentity({"123456789012", "arn:aws:iam::123456789012:role/v", {}}).ok());
-  auto got = store_->GetVendorIdentity();
+  auto got = store_->GetVendorIdentity("aws");
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->account_id, "123456789012");
   EXPECT_EQ((*got)->role_arn, "arn:aws:iam::123456789012:role/v");
+  EXPECT_EQ((*got)->partition, "aws");
   EXPECT_EQ((*got)->updated_at, clock_.Now());
+}
+
+TEST_P(StoreSuite, VendorIdentitiesAreKeptPerPartition) {
+  ASSERT_TRUE(store_->SetVendorIdentity({"111111111111", "", {}, "aws"}).ok());
+  ASSERT_TRUE(
+      store_
+          ->SetVendorIdentity(
+              {"222222222222", "arn:aws-us-gov:iam::222222222222:role/gov", {}, "aws-us-gov"})
+          .ok());
+  EXPECT_FALSE(store_->GetVendorIdentity("aws-cn")->has_value());
+  auto gov = store_->GetVendorIdentity("aws-us-gov");
+  ASSERT_TRUE(gov.ok() && gov->has_value());
+  EXPECT_EQ((*gov)->account_id, "222222222222");
+  EXPECT_EQ((*gov)->partition, "aws-us-gov");
+  EXPECT_EQ((**store_->GetVendorIdentity("aws")).account_id, "111111111111");
+  auto all = store_->ListVendorIdentities();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].partition, "aws");
+  EXPECT_EQ((*all)[1].partition, "aws-us-gov");
+  // The schema refuses a partition that does not exist.
+  EXPECT_FALSE(store_->SetVendorIdentity({"333333333333", "", {}, "aws-mars"}).ok());
+  ASSERT_TRUE(store_->DeleteVendorIdentity("aws-us-gov").ok());
+  EXPECT_FALSE(store_->GetVendorIdentity("aws-us-gov")->has_value());
+  Status again = store_->DeleteVendorIdentity("aws-us-gov");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+}
+
+// A database written by a crossdock with one vendor identity (core schema 1) keeps it as the
+// aws partition's after the upgrade.
+TEST_P(StoreSuite, TheSingleVendorIdentityOfSchemaOneBecomesTheAwsOne) {
+  ASSERT_TRUE(store_->sql()
+                  .Transaction([](SqlSession& s) -> Status {
+                    RETURN_IF_ERROR(s.ExecScript(
+                        "DROP TABLE vendor_identities;"
+                        "CREATE TABLE vendor_identity (id BIGINT PRIMARY KEY CHECK (id = 1), "
+                        "account_id TEXT NOT NULL, role_arn TEXT NOT NULL, updated_at BIGINT "
+                        "NOT NULL);"
+                        "INSERT INTO vendor_identity VALUES (1, '568237466542', "
+                        "'arn:aws:iam::568237466542:role/prod', 1767225600000);"
+                        "DELETE FROM crossdock_migrations WHERE component = 'core' AND "
+                        "version = 2"));
+                    return OkStatus();
+                  })
+                  .ok());
+  store_.reset();
+  store_ = Open(Box('k'));
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(*store_->SchemaVersion("core"), 2);
+  auto all = store_->ListVendorIdentities();
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].partition, "aws");
+  EXPECT_EQ((*all)[0].account_id, "568237466542");
+  EXPECT_EQ((*all)[0].role_arn, "arn:aws:iam::568237466542:role/prod");
+  EXPECT_EQ((*all)[0].updated_at, clock_.Now());
 }
 
 // ---------------------------------------------------------------------------- connections
@@ -476,7 +534,7 @@ TEST_P(StoreSuite, SettingsAreUpserted) {
 }
 
 TEST_P(StoreSuite, ComponentsAddTablesWithMigrations) {
-  EXPECT_EQ(*store_->SchemaVersion("core"), 1);
+  EXPECT_EQ(*store_->SchemaVersion("core"), 2);
   EXPECT_EQ(*store_->SchemaVersion("sync"), 0);
   std::vector<Migration> v1 = {
       {1, "runs", "CREATE TABLE sync_runs (id TEXT PRIMARY KEY, status TEXT NOT NULL)", ""}};
@@ -531,7 +589,7 @@ TEST_P(StoreSuite, DataSurvivesReopening) {
   auto c = store_->FindConnectionByName(org.id, "lake", SecretAccess::kDecrypt);
   ASSERT_TRUE(c.ok()) << c.error().ToString();
   EXPECT_EQ(c->secrets.at("k"), "v");
-  EXPECT_EQ(*store_->SchemaVersion("core"), 1);
+  EXPECT_EQ(*store_->SchemaVersion("core"), 2);
 }
 
 // ---------------------------------------------------------------------------- pagination

@@ -140,6 +140,20 @@ CREATE TABLE settings (
 );
 )sql",
        {}},
+      {2,
+       "vendor identity per partition (the single identity becomes the aws one)",
+       R"sql(
+CREATE TABLE vendor_identities (
+  aws_partition TEXT PRIMARY KEY CHECK (aws_partition IN ('aws', 'aws-us-gov', 'aws-cn')),
+  account_id TEXT NOT NULL,
+  role_arn TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+INSERT INTO vendor_identities (aws_partition, account_id, role_arn, updated_at)
+  SELECT 'aws', account_id, role_arn, updated_at FROM vendor_identity;
+DROP TABLE vendor_identity;
+)sql",
+       {}},
   };
   return kMigrations;
 }

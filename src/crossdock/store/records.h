@@ -34,11 +34,14 @@ struct ExternalIdRecord {
   std::optional<TimePoint> retired_at;
 };
 
-// The vendor's AWS principal, configured once per installation.
+// The vendor's AWS principal in one partition, configured once per installation and
+// partition: a role in one partition cannot be assumed from an account of another, so a
+// GovCloud or China connection needs the vendor's account (and optional role) there.
 struct VendorIdentity {
   std::string account_id;  // 12 digits
   std::string role_arn;    // optional: restrict trust to this role instead of the account root
   TimePoint updated_at{};
+  std::string partition = "aws";  // "aws", "aws-us-gov" or "aws-cn"
 };
 
 struct ConnectionRecord {

@@ -255,13 +255,30 @@ class SqlStore final : public Store {
   }
 
   // --- Vendor identity -------------------------------------------------------------------
-  Result<std::optional<VendorIdentity>> GetVendorIdentity() override {
+  Result<std::optional<VendorIdentity>> GetVendorIdentity(std::string_view partition) override {
     std::optional<VendorIdentity> out;
     RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
-      ASSIGN_OR_RETURN(auto rows, s.Query("SELECT account_id, role_arn, updated_at FROM "
-                                          "vendor_identity WHERE id = 1"));
+      ASSIGN_OR_RETURN(auto rows, s.Query("SELECT account_id, role_arn, updated_at, "
+                                          "aws_partition FROM vendor_identities WHERE "
+                                          "aws_partition = ?",
+                                          {std::string(partition)}));
       if (!rows.empty()) {
-        out = VendorIdentity{rows[0].Text(0), rows[0].Text(1), FromMs(rows[0].Int(2))};
+        out = VendorIdentity{rows[0].Text(0), rows[0].Text(1), FromMs(rows[0].Int(2)),
+                             rows[0].Text(3)};
+      }
+      return OkStatus();
+    }));
+    return out;
+  }
+
+  Result<std::vector<VendorIdentity>> ListVendorIdentities() override {
+    std::vector<VendorIdentity> out;
+    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+      ASSIGN_OR_RETURN(auto rows, s.Query("SELECT account_id, role_arn, updated_at, "
+                                          "aws_partition FROM vendor_identities ORDER BY "
+                                          "aws_partition"));
+      for (const auto& row : rows) {
+        out.push_back({row.Text(0), row.Text(1), FromMs(row.Int(2)), row.Text(3)});
       }
       return OkStatus();
     }));
@@ -271,11 +288,23 @@ class SqlStore final : public Store {
   Status SetVendorIdentity(const VendorIdentity& identity) override {
     return db_->Transaction([&](SqlSession& s) -> Status {
       RETURN_IF_ERROR(
-          s.Exec("INSERT INTO vendor_identity (id, account_id, role_arn, updated_at) "
-                 "VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET account_id = "
-                 "excluded.account_id, role_arn = excluded.role_arn, updated_at = "
-                 "excluded.updated_at",
-                 {identity.account_id, identity.role_arn, ToMs(Now())}));
+          s.Exec("INSERT INTO vendor_identities (aws_partition, account_id, role_arn, "
+                 "updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (aws_partition) DO UPDATE SET "
+                 "account_id = excluded.account_id, role_arn = excluded.role_arn, "
+                 "updated_at = excluded.updated_at",
+                 {identity.partition, identity.account_id, identity.role_arn, ToMs(Now())}));
+      return OkStatus();
+    });
+  }
+
+  Status DeleteVendorIdentity(std::string_view partition) override {
+    return db_->Transaction([&](SqlSession& s) -> Status {
+      ASSIGN_OR_RETURN(auto n, s.Exec("DELETE FROM vendor_identities WHERE aws_partition = ?",
+                                      {std::string(partition)}));
+      if (n == 0) {
+        return Error(ErrorCode::kNotFound,
+                     fmt::format("partition {} has no vendor identity", partition), "partition");
+      }
       return OkStatus();
     });
   }

@@ -66,8 +66,15 @@ class Store {
   virtual Status ConfirmExternalIdRotation(std::string_view org_id) = 0;
 
   // --- Vendor identity -----------------------------------------------------------------
-  virtual Result<std::optional<VendorIdentity>> GetVendorIdentity() = 0;
+  // One identity per partition ("aws", "aws-us-gov", "aws-cn"); the store does not judge
+  // the values (connect::ConnectionService does).
+  virtual Result<std::optional<VendorIdentity>> GetVendorIdentity(std::string_view partition) = 0;
+  // Every configured partition's identity, ordered by partition name.
+  virtual Result<std::vector<VendorIdentity>> ListVendorIdentities() = 0;
+  // Inserts or replaces the identity of identity.partition.
   virtual Status SetVendorIdentity(const VendorIdentity& identity) = 0;
+  // kNotFound when the partition has none.
+  virtual Status DeleteVendorIdentity(std::string_view partition) = 0;
 
   // --- Connections ---------------------------------------------------------------------
   // Assigns id (when empty) and timestamps; seals `secrets`. Returns the stored record
