@@ -183,7 +183,7 @@ TEST_F(ServiceTest, ExternalIdRotationOverlapsThenRetires) {
   ASSERT_TRUE(before.ok());
   EXPECT_TRUE(ValidateExternalId(before->current).ok());
   EXPECT_FALSE(before->previous.has_value());
-  ASSERT_TRUE(service_->SetVendorIdentity("568237466542", "").ok());
+  ASSERT_TRUE(service_->SetVendorIdentity({"568237466542", "", {}}).ok());
 
   auto rotating = service_->RotateExternalId(org_.id);
   ASSERT_TRUE(rotating.ok());
@@ -219,19 +219,19 @@ TEST_F(ServiceTest, VendorIdentityAndTheExampleTrustPolicy) {
   EXPECT_FALSE(none->vendor.has_value());
   EXPECT_TRUE(none->example_trust_policy.is_null());
 
-  EXPECT_EQ(service_->SetVendorIdentity("5682374665", "").error().field(), "account_id");
-  EXPECT_EQ(service_->SetVendorIdentity("568237466542", "arn:aws:iam::111111111111:role/x")
+  EXPECT_EQ(service_->SetVendorIdentity({"5682374665", "", {}}).error().field(), "account_id");
+  EXPECT_EQ(service_->SetVendorIdentity({"568237466542", "arn:aws:iam::111111111111:role/x", {}})
                 .error()
                 .field(),
             "role_arn");
-  ASSERT_TRUE(service_->SetVendorIdentity("568237466542", "").ok());
+  ASSERT_TRUE(service_->SetVendorIdentity({"568237466542", "", {}}).ok());
   auto root = service_->Identity(org_.id);
   EXPECT_EQ(root->example_trust_policy["Statement"][0]["Principal"]["AWS"],
             "arn:aws:iam::568237466542:root");
   ASSERT_TRUE(
       service_
-          ->SetVendorIdentity("568237466542",
-                              "arn:aws:iam::568237466542:role/convox/prod-ServiceRole-1ELGH")
+          ->SetVendorIdentity(
+              {"568237466542", "arn:aws:iam::568237466542:role/convox/prod-ServiceRole-1ELGH", {}})
           .ok());
   auto role = service_->Identity(org_.id);
   EXPECT_EQ(role->example_trust_policy["Statement"][0]["Principal"]["AWS"],
@@ -239,6 +239,69 @@ TEST_F(ServiceTest, VendorIdentityAndTheExampleTrustPolicy) {
   EXPECT_EQ(
       role->example_trust_policy["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"],
       role->external_ids.current);
+}
+
+TEST_F(ServiceTest, VendorIdentitiesArePerPartitionAndStayInTheirPartition) {
+  // A role of another partition is refused: GovCloud cannot be reached from aws.
+  store::VendorIdentity gov{
+      "222233334444", "arn:aws:iam::222233334444:role/vendor", {}, "aws-us-gov"};
+  Status wrong = service_->SetVendorIdentity(gov);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().field(), "role_arn");
+  EXPECT_NE(wrong.error().message().find("partition aws"), std::string::npos);
+  EXPECT_EQ(service_->SetVendorIdentity({"222233334444", "", {}, "aws-mars"}).error().field(),
+            "partition");
+  gov.role_arn = "arn:aws-us-gov:iam::222233334444:role/vendor";
+  ASSERT_TRUE(service_->SetVendorIdentity(gov).ok());
+  ASSERT_TRUE(service_->SetVendorIdentity({"568237466542", "", {}}).ok());
+  auto view = service_->Identity(org_.id);
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->vendors.size(), 2u);
+  // The example (aws) names the aws account; never a rewritten GovCloud ARN.
+  EXPECT_EQ(view->example_trust_policy["Statement"][0]["Principal"]["AWS"],
+            "arn:aws:iam::568237466542:root");
+  EXPECT_EQ(ExampleTrustPolicy(view->vendors[1], {"eid"})["Statement"][0]["Principal"]["AWS"],
+            "arn:aws-us-gov:iam::222233334444:role/vendor");
+  ASSERT_TRUE(service_->UnsetVendorIdentity("aws-us-gov").ok());
+  EXPECT_EQ(service_->UnsetVendorIdentity("aws-us-gov").error().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(ServiceTest, ARoleConnectionInAPartitionWithoutAnIdentityIsRefused) {
+  ASSERT_TRUE(service_->SetVendorIdentity({"568237466542", "", {}}).ok());
+  Connection c;
+  c.name = "gov-lake";
+  c.type = ConnectionType::kS3;
+  c.auth_method = AuthMethod::kIamRole;
+  c.role_arn = "arn:aws-us-gov:iam::111122223333:role/crossdock";
+  c.region = "us-gov-west-1";
+  c.bucket = "gov-bucket";
+  auto refused = service_->CreateConnection(org_.id, c);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field(), "region");
+  EXPECT_EQ(refused.error().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(refused.error().message().find(
+                "crossdock identity set --partition aws-us-gov --account-id ACCOUNT_ID"),
+            std::string::npos)
+      << refused.error().message();
+  ASSERT_TRUE(service_->SetVendorIdentity({"222233334444", "", {}, "aws-us-gov"}).ok());
+  auto created = service_->CreateConnection(org_.id, c);
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  // Moving it to China, where there is none, is refused on update too.
+  created->region = "cn-north-1";
+  created->role_arn = "arn:aws-cn:iam::111122223333:role/crossdock";
+  auto moved = service_->UpdateConnection(org_.id, *created);
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.error().field(), "region");
+  EXPECT_NE(moved.error().message().find("--partition aws-cn"), std::string::npos);
+  // Access keys involve no vendor principal: no identity needed.
+  Connection keys = c;
+  keys.name = "cn-keys";
+  keys.auth_method = AuthMethod::kAccessKey;
+  keys.role_arn.clear();
+  keys.region = "cn-north-1";
+  keys.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+  keys.secret_access_key.value = "secret";
+  EXPECT_TRUE(service_->CreateConnection(org_.id, keys).ok());
 }
 
 TEST_F(ServiceTest, ApiTokensAuthenticateTheirOrganizationOnly) {

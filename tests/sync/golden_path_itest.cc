@@ -86,7 +86,7 @@ class GoldenFixture : public ::testing::Test {
     auto org = svc.CreateOrganization("golden");
     ASSERT_TRUE(org.ok()) << org.error().ToString();
     org_ = org->id;
-    ASSERT_TRUE(svc.SetVendorIdentity(Env("RGW_VENDOR_ACCOUNT"), "").ok());
+    ASSERT_TRUE(svc.SetVendorIdentity({Env("RGW_VENDOR_ACCOUNT"), "", {}}).ok());
 
     role_name_ = "cd-golden-" + suffix_;
     connect::Connection c;

@@ -27,6 +27,7 @@
 #include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/connect/redshift_setup.h"
+#include "crossdock/connect/vendor_identity.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/policy_set.h"
 
@@ -77,6 +78,13 @@ Result<std::string> ReadFile(const std::string& path, const char* flag) {
   return ss.str();
 }
 
+// The vendor identity of `region`'s partition, or the error naming region and the command
+// that sets it.
+Result<store::VendorIdentity> VendorFor(const Context& ctx, const std::string& region) {
+  ASSIGN_OR_RETURN(auto identities, ctx.store->ListVendorIdentities());
+  return connect::VendorIdentityForRegion(identities, region);
+}
+
 // crossdock's own credentials, endpoint and principal.
 Result<connect::VendorAccess> Vendor(const Options& o, const Context& ctx,
                                      std::shared_ptr<http::HttpTransport> transport,
@@ -104,8 +112,7 @@ Result<connect::VendorAccess> Vendor(const Options& o, const Context& ctx,
   v.principal_arn = o.vendor_principal;
   if (v.principal_arn.empty()) {
     connect::VendorContext vendor;
-    auto identity = ctx.store->GetVendorIdentity();
-    if (identity.ok() && *identity) vendor.identity = **identity;
+    ASSIGN_OR_RETURN(vendor.identities, ctx.store->ListVendorIdentities());
     v.principal_arn = vendor.PrincipalArn(region);
   }
   return v;
@@ -149,14 +156,16 @@ int RunTest(const Options& o) {
   connect::Endpoints::FromFlagsAndEnvironment(flags).ApplyTo(env);
   if (env.sts_endpoint.empty()) env.sts_endpoint = env.s3_endpoint;  // one peer for both
   if (c->auth_method == connect::AuthMethod::kIamRole) {
+    // Assumed as the vendor identity of the connection's partition, or refused naming it.
+    auto identity = VendorFor(*ctx, c->region);
+    if (!identity.ok()) return ReportError("connection test", identity.error());
+    env.vendor_account = identity->account_id;
     auto vendor = Vendor(o, *ctx, transport, c->region);
     if (!vendor.ok()) return ReportError("connection test", vendor.error());
     env.vendor_credentials = vendor->credentials;
     env.vendor_principal_arn = vendor->principal_arn;
     if (env.sts_endpoint.empty()) env.s3_endpoint = env.sts_endpoint = vendor->sts_endpoint;
   }
-  auto identity = ctx->store->GetVendorIdentity();
-  if (identity.ok() && *identity) env.vendor_account = (*identity)->account_id;
   auto report = connect::RunConnectionCheck(in, env);
   if (!report.ok()) return ReportError("connection test", report.error());
   if (ctx->json) {
@@ -175,10 +184,9 @@ int RunSetup(const Options& o) {
   if (!c.ok()) return ReportError("connection setup", c.error());
   auto ids = ctx->service->GetExternalIds(ctx->org.id);
   if (!ids.ok()) return ReportError("connection setup", ids.error());
-  auto identity = ctx->store->GetVendorIdentity();
+  auto identity = VendorFor(*ctx, c->region);
   if (!identity.ok()) return ReportError("connection setup", identity.error());
-  auto spec =
-      connect::SpecForConnection(*c, identity->value_or(store::VendorIdentity{}), ids->All());
+  auto spec = connect::SpecForConnection(*c, *identity, ids->All());
   if (!spec.ok()) return ReportError("connection setup", spec.error());
   auto policies = iam::GeneratePolicies(*spec);
   if (!policies.ok()) return ReportError("connection setup", policies.error());
@@ -199,10 +207,9 @@ int RunPolicies(const Options& o) {
   if (!c.ok()) return ReportError("connection policies", c.error());
   auto ids = ctx->service->GetExternalIds(ctx->org.id);
   if (!ids.ok()) return ReportError("connection policies", ids.error());
-  auto identity = ctx->store->GetVendorIdentity();
+  auto identity = VendorFor(*ctx, c->region);
   if (!identity.ok()) return ReportError("connection policies", identity.error());
-  store::VendorIdentity vendor = identity->value_or(store::VendorIdentity{});
-  auto spec = connect::SpecForConnection(*c, vendor, ids->All());
+  auto spec = connect::SpecForConnection(*c, *identity, ids->All());
   if (!spec.ok()) return ReportError("connection policies", spec.error());
   if (o.output == "cloudformation" || o.output == "cloudformation-yaml") {
     auto text = iam::RenderCloudFormation(*spec, o.output == "cloudformation-yaml");
@@ -293,6 +300,8 @@ int RunCredentials(const Options& o) {
   auto transport = std::make_shared<http::CurlTransport>();
   connect::VendorAccess vendor;
   if (c->auth_method == connect::AuthMethod::kIamRole) {
+    auto identity = VendorFor(*ctx, c->region);
+    if (!identity.ok()) return ReportError("credentials", identity.error());
     auto v = Vendor(o, *ctx, transport, c->region);
     if (!v.ok()) return ReportError("credentials", v.error());
     vendor = std::move(v).value();

@@ -54,6 +54,8 @@ struct ServeOptions {
   std::string master_key_file;
   std::string vendor_account;
   std::string vendor_role_arn;
+  std::string vendor_us_gov_account, vendor_us_gov_role_arn;
+  std::string vendor_cn_account, vendor_cn_role_arn;
   std::string org = "default";
   std::size_t max_body_bytes = 1 << 20;
   int threads = 16;
@@ -353,6 +355,10 @@ int RunServe(ServeOptions o) {
   setup.org_name = o.org;
   setup.vendor_account = o.vendor_account;
   setup.vendor_role_arn = o.vendor_role_arn;
+  setup.other_vendors = {{"aws-us-gov", "--vendor-us-gov-account-id", "--vendor-us-gov-role-arn",
+                          o.vendor_us_gov_account, o.vendor_us_gov_role_arn},
+                         {"aws-cn", "--vendor-cn-account-id", "--vendor-cn-role-arn",
+                          o.vendor_cn_account, o.vendor_cn_role_arn}};
   auto initial = server::PrepareStore(*store, setup);
   if (!initial.ok()) return Fail(initial.error());
   if (!initial->admin_token.empty()) {
@@ -510,11 +516,26 @@ void RegisterServeCommand(CLI::App& app) {
                   "overrides the file")
       ->envname("CROSSDOCK_MASTER_KEY_FILE");
   cmd->add_option("--vendor-account-id", o->vendor_account,
-                  "Your (the vendor's) 12-digit AWS account id: the principal customers trust")
+                  "Your (the vendor's) 12-digit AWS account id in the commercial partition "
+                  "(aws): the principal customers trust")
       ->envname("CROSSDOCK_VENDOR_ACCOUNT_ID");
   cmd->add_option("--vendor-role-arn", o->vendor_role_arn,
                   "Optional: trust only this role of the vendor account instead of its root")
       ->envname("CROSSDOCK_VENDOR_ROLE_ARN");
+  cmd->add_option("--vendor-us-gov-account-id", o->vendor_us_gov_account,
+                  "The vendor's account in AWS GovCloud (aws-us-gov): assumes roles of "
+                  "us-gov-* connections")
+      ->envname("CROSSDOCK_VENDOR_US_GOV_ACCOUNT_ID");
+  cmd->add_option("--vendor-us-gov-role-arn", o->vendor_us_gov_role_arn,
+                  "Optional: the vendor role in aws-us-gov (arn:aws-us-gov:iam::ACCOUNT:role/NAME)")
+      ->envname("CROSSDOCK_VENDOR_US_GOV_ROLE_ARN");
+  cmd->add_option("--vendor-cn-account-id", o->vendor_cn_account,
+                  "The vendor's account in AWS China (aws-cn): assumes roles of cn-* "
+                  "connections")
+      ->envname("CROSSDOCK_VENDOR_CN_ACCOUNT_ID");
+  cmd->add_option("--vendor-cn-role-arn", o->vendor_cn_role_arn,
+                  "Optional: the vendor role in aws-cn (arn:aws-cn:iam::ACCOUNT:role/NAME)")
+      ->envname("CROSSDOCK_VENDOR_CN_ROLE_ARN");
   cmd->add_option("--org", o->org,
                   "Name of the first organization, created on first start (--demo: demo)")
       ->envname("CROSSDOCK_ORG")

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/vendor_identity.h"
 #include "crossdock/iam/diff.h"
 #include "crossdock/iam/evaluate.h"
 
@@ -42,19 +43,13 @@ CheckResult NeedsDocument(const char* id, std::string title, const char* flag) {
   return r;
 }
 
-std::string PartitionOf(const std::string& arn) {
-  auto first = arn.find(':');
-  auto second = arn.find(':', first + 1);
-  if (first == std::string::npos || second == std::string::npos) return "aws";
-  return arn.substr(first + 1, second - first - 1);
-}
-
 void DatabricksChecks(const CheckInput& in, const DiagnosisContext& ctx,
                       std::vector<CheckResult>& checks) {
   const Connection& c = in.connection;
   const std::string& ext = c.databricks.external_id;
-  std::string uc = PartitionOf(c.role_arn) == "aws-us-gov" ? iam::kDatabricksPrincipalGovCloud
-                                                           : iam::kDatabricksPrincipalAws;
+  // The deployment the connection names (GovCloud DoD has a principal of its own), else the
+  // region's default.
+  std::string uc = DatabricksUnityCatalogPrincipal(c);
   if (ctx.trust_policy) {
     checks.push_back(Simulated(
         "trust_databricks_principal",
@@ -144,6 +139,10 @@ void AddDocumentChecks(const CheckInput& in, const DiagnosisContext& ctx,
   if (!ctx.permission_policy && !ctx.trust_policy) return;
   store::VendorIdentity vendor;
   vendor.account_id = vendor_account;
+  // The check environment's account is the identity of the connection's partition.
+  auto partition = PartitionOfRegion(c.region);
+  if (!partition.ok()) return;
+  vendor.partition = *partition;
   if (ctx.vendor_principal.find(":role/") != std::string::npos) {
     vendor.role_arn = ctx.vendor_principal;
   }

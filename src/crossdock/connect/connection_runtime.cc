@@ -6,6 +6,7 @@
 #include "crossdock/aws/endpoints.h"
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/service.h"
+#include "crossdock/connect/vendor_identity.h"
 #include "crossdock/crypto/sha256.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/generate.h"
@@ -43,10 +44,9 @@ void Endpoints::ApplyTo(CheckEnvironment& env) const {
 }
 
 std::string VendorContext::PrincipalArn(std::string_view region) const {
-  if (!identity || identity->account_id.empty()) return "";
-  auto partition = aws::PartitionForRegion(region);
-  return iam::VendorPrincipalArn(partition.ok() ? partition->id : "aws", identity->account_id,
-                                 identity->role_arn);
+  auto identity = VendorIdentityForRegion(identities, region);
+  if (!identity.ok()) return "";
+  return iam::VendorPrincipalArn(identity->partition, identity->account_id, identity->role_arn);
 }
 
 ConnectionRuntime::ConnectionRuntime(store::Store& store, VendorContext vendor, size_t capacity)
@@ -85,13 +85,22 @@ Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open
     }
   }
   VendorAccess access;
+  if (conn.auth_method == AuthMethod::kIamRole) {
+    std::vector<store::VendorIdentity> identities = vendor_.identities;
+    if (identities.empty()) {
+      ASSIGN_OR_RETURN(identities, store_.ListVendorIdentities());
+    }
+    auto identity = VendorIdentityForRegion(identities, conn.region);
+    if (!identity.ok()) return std::move(identity).error().WithContext("connection " + conn.name);
+    access.principal_arn =
+        iam::VendorPrincipalArn(identity->partition, identity->account_id, identity->role_arn);
+  }
   access.credentials = vendor_.credentials ? vendor_.credentials(conn.region) : nullptr;
   if (!access.credentials) {
     aws::CredentialsSetup setup;
     setup.region = conn.region;
     access.credentials = aws::MakeDefaultCredentialsChain(setup, vendor_.transport, *vendor_.clock);
   }
-  access.principal_arn = vendor_.PrincipalArn(conn.region);
   access.sts_endpoint =
       vendor_.endpoints.sts.empty() ? vendor_.endpoints.s3 : vendor_.endpoints.sts;
   access.transport = vendor_.transport;

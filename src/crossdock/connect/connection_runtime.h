@@ -1,6 +1,8 @@
 // The connection runtime: how every part of crossdock that acts on a stored connection (the
 // sync connector, `crossdock credentials`, the worker, serve) gets the vendor's context and
-// the connection's live credentials, built one way.
+// the connection's live credentials, built one way. A role connection is assumed as the
+// vendor identity of its region's partition; one in a partition without an identity is
+// refused with the command that sets it (vendor_identity.h).
 //
 // Endpoints are the endpoint overrides (a VPC endpoint, a local peer), taken from flags and
 // then the environment (CROSSDOCK_S3_ENDPOINT, ...) once per process. VendorContext is who
@@ -53,8 +55,9 @@ struct Endpoints {
 };
 
 struct VendorContext {
-  // crossdock's account and optional role; absent until `crossdock identity set`.
-  std::optional<store::VendorIdentity> identity;
+  // crossdock's account and optional role per partition (`crossdock identity set
+  // --partition ...`). Empty: ConnectionRuntime::Open reads the store's on every Open.
+  std::vector<store::VendorIdentity> identities;
   Endpoints endpoints;
   // The source of AssumeRole for a region (vendor keys, profile, instance role); null: the
   // default chain for that region.
@@ -64,8 +67,8 @@ struct VendorContext {
   aws::CachingOptions caching;
   aws::RetryOptions retry;
 
-  // crossdock's principal in the partition of `region` (iam::VendorPrincipalArn); "" when no
-  // identity is configured.
+  // crossdock's principal in the partition of `region` (iam::VendorPrincipalArn) from that
+  // partition's identity; "" when that partition has none (never another partition's ARN).
   std::string PrincipalArn(std::string_view region) const;
 };
 

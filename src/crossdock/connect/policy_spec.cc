@@ -2,16 +2,18 @@
 
 #include <algorithm>
 
+#include "crossdock/connect/vendor_identity.h"
+
 namespace crossdock::connect {
 
 Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
                                               const store::VendorIdentity& vendor,
                                               const std::vector<std::string>& external_ids) {
-  if (vendor.account_id.empty()) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "no vendor identity is configured: set crossdock's AWS account id first "
-                 "(crossdock identity set --account-id ACCOUNT_ID)",
-                 "vendor_account");
+  // The identity must be the one of the connection's partition: an account cannot assume
+  // roles of another partition, so its ARN is never rewritten into this one.
+  ASSIGN_OR_RETURN(std::string partition, PartitionOfRegion(c.region));
+  if (vendor.account_id.empty() || vendor.partition != partition) {
+    return VendorIdentityForRegion({}, c.region).error();
   }
   iam::ConnectionSpec spec;
   spec.type = c.type;
@@ -38,8 +40,10 @@ Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
     spec.stream_arn = c.kinesis.stream_arn;
     spec.kms_key_arn = c.kinesis.kms_key_arn;
   }
+  if (c.type != ConnectionType::kKinesis) spec.kms_key_arn = c.kms_key_arn;
   if (c.type == ConnectionType::kDatabricks) {
     spec.databricks_external_id = c.databricks.external_id;
+    spec.databricks_principal = DatabricksUnityCatalogPrincipal(c);
   }
   RETURN_IF_ERROR(iam::ValidateSpec(spec));
   return spec;

@@ -5,7 +5,8 @@
 // their own role (self-assume) and the storage credential's External ID; Redshift Serverless
 // connections their staging bucket and, with "Unload data to S3", the unload bucket too. The
 // vendor principal is the vendor account's root, or the vendor role when one is configured
-// (the "more restrictive" option). Pure; it does not call AWS or the store.
+// (the "more restrictive" option), of the connection's own partition. Pure; it does not call AWS or
+// the store.
 #pragma once
 
 #include <string>
@@ -17,8 +18,9 @@
 
 namespace crossdock::connect {
 
-// kInvalidArgument naming the field when the connection or identity cannot make a spec
-// (no vendor account configured, a malformed bucket).
+// kInvalidArgument naming the field when the connection cannot make a spec (a malformed
+// bucket); kFailedPrecondition naming "region" when `vendor` is not the identity of the
+// connection's partition (none configured there): VendorIdentityForRegion's fix.
 Result<iam::ConnectionSpec> SpecForConnection(const Connection& connection,
                                               const store::VendorIdentity& vendor,
                                               const std::vector<std::string>& external_ids);

@@ -6,6 +6,7 @@
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/role_arn.h"
 #include "crossdock/connect/validation.h"
+#include "crossdock/connect/vendor_identity.h"
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/iam/generate.h"
 
@@ -134,32 +135,33 @@ Result<ExternalIds> ConnectionService::ConfirmExternalIdRotation(std::string_vie
 
 // --- Vendor identity -------------------------------------------------------------------
 
-Status ConnectionService::SetVendorIdentity(std::string_view account_id,
-                                            std::string_view role_arn) {
-  if (account_id.size() != 12 ||
-      account_id.find_first_not_of("0123456789") != std::string_view::npos) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "account_id must be the vendor's 12-digit AWS account id, e.g. 123456789012",
-                 "account_id");
-  }
-  if (!role_arn.empty()) {
-    ASSIGN_OR_RETURN(RoleArn arn, ParseRoleArn(role_arn, "role_arn"));
-    if (arn.account != account_id) {
-      return Error(ErrorCode::kInvalidArgument,
-                   fmt::format("role_arn is in account {} but account_id is {}; the vendor role "
-                               "must belong to the vendor account",
-                               arn.account, account_id),
-                   "role_arn");
-    }
-  }
-  return store_.SetVendorIdentity({std::string(account_id), std::string(role_arn), {}});
+Status ConnectionService::SetVendorIdentity(const store::VendorIdentity& identity) {
+  RETURN_IF_ERROR(ValidateVendorIdentity(identity));
+  store::VendorIdentity v = identity;
+  v.updated_at = {};
+  return store_.SetVendorIdentity(v);
+}
+
+Status ConnectionService::UnsetVendorIdentity(std::string_view partition) {
+  RETURN_IF_ERROR(ValidateVendorPartition(partition));
+  return store_.DeleteVendorIdentity(partition);
+}
+
+Status ConnectionService::RequireVendorFor(const Connection& c) {
+  // Access keys are the customer's own credentials: no vendor principal is involved.
+  if (c.auth_method != AuthMethod::kIamRole) return OkStatus();
+  ASSIGN_OR_RETURN(auto identities, store_.ListVendorIdentities());
+  auto v = VendorIdentityForRegion(identities, c.region);
+  if (!v.ok()) return v.error();
+  return OkStatus();
 }
 
 Result<IdentityView> ConnectionService::Identity(std::string_view org_id) {
   IdentityView view;
   ASSIGN_OR_RETURN(auto org, store_.GetOrganization(org_id));
   view.organization = org.name;
-  ASSIGN_OR_RETURN(view.vendor, store_.GetVendorIdentity());
+  ASSIGN_OR_RETURN(view.vendors, store_.ListVendorIdentities());
+  ASSIGN_OR_RETURN(view.vendor, store_.GetVendorIdentity("aws"));
   ASSIGN_OR_RETURN(view.external_ids, GetExternalIds(org_id));
   if (view.vendor) {
     view.example_trust_policy = ExampleTrustPolicy(*view.vendor, view.external_ids.All());
@@ -169,8 +171,9 @@ Result<IdentityView> ConnectionService::Identity(std::string_view org_id) {
 
 nlohmann::json ExampleTrustPolicy(const store::VendorIdentity& vendor,
                                   const std::vector<std::string>& external_ids) {
-  // An example without a region: the commercial partition.
-  std::string principal = iam::VendorPrincipalArn("aws", vendor.account_id, vendor.role_arn);
+  // The principal in the identity's own partition: never rewritten into another.
+  std::string principal =
+      iam::VendorPrincipalArn(vendor.partition, vendor.account_id, vendor.role_arn);
   nlohmann::json ids = external_ids.size() == 1 ? nlohmann::json(external_ids.front())
                                                 : nlohmann::json(external_ids);
   return {{"Version", "2012-10-17"},
@@ -221,6 +224,7 @@ Result<Connection> ConnectionService::CreateConnection(std::string_view org_id, 
   c.secret_access_key.is_set = c.databricks.token.is_set = false;
   ApplyDerivedFields(c);
   RETURN_IF_ERROR(CheckConnection(c, OrgPolicy{org.role_only}));
+  RETURN_IF_ERROR(RequireVendorFor(c));
   ASSIGN_OR_RETURN(store::ConnectionRecord rec, ToRecord(c, org_id));
   // Only the secrets the authentication method and type use are kept.
   if (c.auth_method == AuthMethod::kAccessKey) {
@@ -280,6 +284,7 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   }
   ApplyDerivedFields(c);
   RETURN_IF_ERROR(CheckConnection(c, OrgPolicy{org.role_only}));
+  RETURN_IF_ERROR(RequireVendorFor(c));
   ASSIGN_OR_RETURN(store::ConnectionRecord rec, ToRecord(c, org_id));
 
   bool changes = c.secret_access_key.clear || c.secret_access_key.value.has_value() ||

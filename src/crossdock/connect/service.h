@@ -34,7 +34,9 @@ struct ExternalIds {
 
 // What `crossdock identity` and GET /v1/identity show.
 struct IdentityView {
-  std::optional<store::VendorIdentity> vendor;  // absent until configured
+  // The aws partition's identity (absent until configured), as before partitions.
+  std::optional<store::VendorIdentity> vendor;
+  std::vector<store::VendorIdentity> vendors;  // every configured partition's
   ExternalIds external_ids;
   std::string organization;
   // An example trust policy for a customer role; null when no vendor identity is configured.
@@ -67,12 +69,19 @@ class ConnectionService {
   Result<ExternalIds> ConfirmExternalIdRotation(std::string_view org_id);
 
   // --- Vendor identity -----------------------------------------------------------------
-  // Validates (12-digit account; role ARN well formed and in that account) and stores it.
-  Status SetVendorIdentity(std::string_view account_id, std::string_view role_arn);
+  // Validates (ValidateVendorIdentity: a known partition, 12-digit account, a role ARN of
+  // that account and partition) and stores it as identity.partition's.
+  Status SetVendorIdentity(const store::VendorIdentity& identity);
+  // Removes a partition's identity; kNotFound when it has none.
+  Status UnsetVendorIdentity(std::string_view partition);
+  // OkStatus for access-key connections and for role connections whose region's partition
+  // has a vendor identity; else VendorIdentityForRegion's error (field "region", the fix).
+  Status RequireVendorFor(const Connection& c);
   Result<IdentityView> Identity(std::string_view org_id);
 
   // --- Connections ---------------------------------------------------------------------
-  // Validates `c` against the organization's policy and stores it; c.id is assigned.
+  // Validates `c` against the organization's policy and stores it; c.id is assigned. A role
+  // connection in a partition without a vendor identity is refused (RequireVendorFor).
   Result<Connection> CreateConnection(std::string_view org_id, Connection c);
   // Reads by id or, failing that, by name. Secrets are decrypted only with_secrets.
   Result<Connection> GetConnection(std::string_view org_id, std::string_view id_or_name,
@@ -107,7 +116,7 @@ class ConnectionService {
 
 // An example trust policy letting the vendor principal assume a customer role when the
 // External ID matches (any of `external_ids`). Principal: the vendor role when configured,
-// else the vendor account's root.
+// else the vendor account's root, in the identity's partition.
 // TODO(iam): replace with the generator in src/crossdock/iam/ (trust policy per connection).
 nlohmann::json ExampleTrustPolicy(const store::VendorIdentity& vendor,
                                   const std::vector<std::string>& external_ids);

@@ -1,6 +1,7 @@
 #include "crossdock/drift/drift_checker.h"
 
 #include "crossdock/connect/service.h"
+#include "crossdock/connect/vendor_identity.h"
 
 namespace crossdock::drift {
 
@@ -26,16 +27,15 @@ DriftChecker::DriftChecker(store::Store& store, DriftStore& drift, DriftCheckerO
   if (!options_.run) {
     options_.run = [this](const connect::CheckInput& in) {
       connect::CheckEnvironment env = options_.env;
-      auto vendor = store_.GetVendorIdentity();
-      if (!vendor.ok()) return Result<connect::ConnectionCheckReport>(vendor.error());
-      if (!*vendor) {
-        return Result<connect::ConnectionCheckReport>(
-            Error(ErrorCode::kFailedPrecondition,
-                  "no vendor identity is configured; set it (crossdock serve --vendor-account-id) "
-                  "before connections can be checked"));
+      if (in.connection.auth_method == connect::AuthMethod::kIamRole) {
+        // The identity of the connection's partition (the error names region and the fix).
+        auto identities = store_.ListVendorIdentities();
+        if (!identities.ok()) return Result<connect::ConnectionCheckReport>(identities.error());
+        auto vendor = connect::VendorIdentityForRegion(*identities, in.connection.region);
+        if (!vendor.ok()) return Result<connect::ConnectionCheckReport>(vendor.error());
+        env.vendor_account = vendor->account_id;
+        if (env.vendor_principal_arn.empty()) env.vendor_principal_arn = vendor->role_arn;
       }
-      env.vendor_account = (*vendor)->account_id;
-      if (env.vendor_principal_arn.empty()) env.vendor_principal_arn = (*vendor)->role_arn;
       return connect::RunConnectionCheck(in, env);
     };
   }

@@ -1,6 +1,8 @@
 // Connections: list, create, read, update, delete, and the policies to paste for one.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/connect/redshift_setup.h"
@@ -57,6 +59,12 @@ Result<std::vector<Error>> Validate(const ServiceState& state, connect::Connecti
   connect::ApplyDerivedFields(c);
   std::vector<Error> problems = connect::ValidateConnection(c, connect::OrgPolicy{org.role_only});
   CheckOutbound(state, c, problems);
+  // A role connection needs the vendor identity of its region's partition.
+  if (std::none_of(problems.begin(), problems.end(),
+                   [](const Error& e) { return e.field() == "region"; })) {
+    Status vendor = state.connections->RequireVendorFor(c);
+    if (!vendor.ok()) problems.push_back(vendor.error());
+  }
   return problems;
 }
 
@@ -127,7 +135,7 @@ Reply Policies(store::Store& store, RequestContext& ctx) {
   }
   auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
   if (!c.ok()) return FromError(c.error());
-  auto vendor = RequireVendor(store);
+  auto vendor = RequireVendor(store, c->region);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
   if (!ids.ok()) return FromError(ids.error());
@@ -162,7 +170,7 @@ Reply Policies(store::Store& store, RequestContext& ctx) {
 Reply Setup(store::Store& store, RequestContext& ctx) {
   auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
   if (!c.ok()) return FromError(c.error());
-  auto vendor = RequireVendor(store);
+  auto vendor = RequireVendor(store, c->region);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
   if (!ids.ok()) return FromError(ids.error());

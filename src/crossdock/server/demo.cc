@@ -321,7 +321,7 @@ void AddDemoRoutes(ServiceState& state, std::shared_ptr<const DemoPeers> peers,
                                         account, peers->RoleArn()),
                             "role_arn");
         }
-        auto vendor = RequireVendor(store);
+        auto vendor = RequireVendor(store, c->region);
         if (!vendor.ok()) return FromError(vendor.error());
         auto ids = ActiveExternalIds(store, ctx.org_id);
         if (!ids.ok()) return FromError(ids.error());

@@ -13,7 +13,7 @@ using ojson = nlohmann::ordered_json;
 Result<ojson> IdentityJson(store::Store& store, const std::string& org_id) {
   ASSIGN_OR_RETURN(auto org, store.GetOrganization(org_id));
   ASSIGN_OR_RETURN(auto ids, store.ListExternalIds(org_id, false));
-  ASSIGN_OR_RETURN(auto vendor, store.GetVendorIdentity());
+  ASSIGN_OR_RETURN(auto vendors, store.ListVendorIdentities());
   ASSIGN_OR_RETURN(auto active, ActiveExternalIds(store, org_id));
   ojson j;
   j["organization"] = {{"id", org.id}, {"name", org.name}, {"role_only", org.role_only}};
@@ -28,23 +28,35 @@ Result<ojson> IdentityJson(store::Store& store, const std::string& org_id) {
   j["external_id"] = active.empty() ? "" : active.front();
   j["external_ids"] = ext;
   j["rotation_in_progress"] = rotating;
-  if (vendor && !vendor->account_id.empty()) {
-    std::string principal = VendorPrincipal(*vendor, "aws");
-    j["vendor"] = {{"account_id", vendor->account_id},
-                   {"role_arn", vendor->role_arn},
-                   {"principal", principal}};
-    ojson values = active.size() == 1 ? ojson(active.front()) : ojson(active);
-    j["example_trust_policy"] = {
+  ojson values = active.size() == 1 ? ojson(active.front()) : ojson(active);
+  auto example = [&](const std::string& principal) {
+    return ojson{
         {"Version", "2012-10-17"},
         {"Statement",
          ojson::array({{{"Effect", "Allow"},
                         {"Principal", {{"AWS", principal}}},
                         {"Action", "sts:AssumeRole"},
                         {"Condition", {{"StringEquals", {{"sts:ExternalId", values}}}}}}})}};
-  } else {
-    j["vendor"] = nullptr;
-    j["example_trust_policy"] = nullptr;
+  };
+  // "vendor" and "example_trust_policy" are the aws partition's (as before partitions);
+  // "vendors" lists every partition's, each with its own principal.
+  j["vendor"] = nullptr;
+  j["example_trust_policy"] = nullptr;
+  ojson list = ojson::array();
+  for (const store::VendorIdentity& v : vendors) {
+    std::string principal = VendorPrincipal(v);
+    list.push_back({{"partition", v.partition},
+                    {"account_id", v.account_id},
+                    {"role_arn", v.role_arn},
+                    {"principal", principal},
+                    {"updated_at", FormatIso8601(v.updated_at)}});
+    if (v.partition == "aws") {
+      j["vendor"] = {
+          {"account_id", v.account_id}, {"role_arn", v.role_arn}, {"principal", principal}};
+      j["example_trust_policy"] = example(principal);
+    }
   }
+  j["vendors"] = list;
   return j;
 }
 
@@ -57,7 +69,14 @@ ojson IdentitySchema() {
       "value": {"type": "string"}, "state": {"type": "string", "enum": ["current", "previous"]},
       "created_at": {"type": "string", "format": "date-time"}}}},
     "rotation_in_progress": {"type": "boolean"},
-    "vendor": {"type": "object", "nullable": true},
+    "vendor": {"type": "object", "nullable": true,
+      "description": "the aws (commercial) partition's identity"},
+    "vendors": {"type": "array", "description": "the vendor identity of every configured partition",
+      "items": {"type": "object", "properties": {
+        "partition": {"type": "string", "enum": ["aws", "aws-us-gov", "aws-cn"]},
+        "account_id": {"type": "string"}, "role_arn": {"type": "string"},
+        "principal": {"type": "string", "description": "what trust policies in that partition name"},
+        "updated_at": {"type": "string", "format": "date-time"}}}},
     "example_trust_policy": {"type": "object", "nullable": true}}})");
 }
 

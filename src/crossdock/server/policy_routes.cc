@@ -29,7 +29,7 @@ Result<std::optional<iam::ConnectionSpec>> SpecFromBody(store::Store& store,
   }
   if (!*id) return std::optional<iam::ConnectionSpec>();
   ASSIGN_OR_RETURN(auto c, LoadConnection(store, org_id, **id));
-  ASSIGN_OR_RETURN(auto vendor, RequireVendor(store));
+  ASSIGN_OR_RETURN(auto vendor, RequireVendor(store, c.region));
   ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, org_id));
   ASSIGN_OR_RETURN(auto spec, connect::SpecForConnection(c, vendor, ids));
   return std::optional<iam::ConnectionSpec>(std::move(spec));
@@ -273,7 +273,7 @@ Reply Generate(store::Store& store, RequestContext& ctx) {
     return ErrorReply(422, "invalid_argument", "format must be json, cloudformation or terraform",
                       "format");
   }
-  auto vendor = RequireVendor(store);
+  auto vendor = RequireVendor(store, spec.region);
   if (!vendor.ok()) return FromError(vendor.error());
   spec.vendor_account = vendor->account_id;
   spec.vendor_role_arn = vendor->role_arn;

@@ -6,6 +6,7 @@
 
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/vendor_identity.h"
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/iam/arn.h"
 #include "crossdock/iam/generate.h"
@@ -15,30 +16,36 @@ namespace crossdock::server {
 
 Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& options) {
   SetupResult result;
-  if (!options.vendor_account.empty()) {
-    if (!iam::IsAccountId(options.vendor_account)) {
-      return Error(ErrorCode::kInvalidArgument,
-                   fmt::format("--vendor-account-id \"{}\" must be a 12-digit AWS account id",
-                               options.vendor_account),
-                   "vendor_account");
-    }
-    if (!options.vendor_role_arn.empty()) {
-      auto arn = iam::ParseArn(options.vendor_role_arn);
-      if (!arn.ok() || arn->service != "iam" || !arn->resource.starts_with("role/") ||
-          arn->account != options.vendor_account) {
-        return Error(
-            ErrorCode::kInvalidArgument,
-            fmt::format("--vendor-role-arn \"{}\" must be a role of account {} "
-                        "(arn:aws:iam::{}:role/NAME)",
-                        options.vendor_role_arn, options.vendor_account, options.vendor_account),
-            "vendor_role_arn");
+  std::vector<VendorFlags> flags = {{"aws", "--vendor-account-id", "--vendor-role-arn",
+                                     options.vendor_account, options.vendor_role_arn}};
+  flags.insert(flags.end(), options.other_vendors.begin(), options.other_vendors.end());
+  std::vector<store::VendorIdentity> identities;
+  for (const VendorFlags& f : flags) {
+    if (f.account.empty()) {
+      if (!f.role_arn.empty()) {
+        return Error(ErrorCode::kInvalidArgument,
+                     fmt::format("{} needs {} (the account the role belongs to)", f.role_flag,
+                                 f.account_flag),
+                     f.account_flag.substr(2));
       }
+      continue;
     }
-    store::VendorIdentity vendor;
-    vendor.account_id = options.vendor_account;
-    vendor.role_arn = options.vendor_role_arn;
-    RETURN_IF_ERROR(store.SetVendorIdentity(vendor));
+    store::VendorIdentity v;
+    v.partition = f.partition;
+    v.account_id = f.account;
+    v.role_arn = f.role_arn;
+    Status valid = connect::ValidateVendorIdentity(v);
+    if (!valid.ok()) {
+      const std::string& flag = valid.error().field() == "role_arn" ? f.role_flag : f.account_flag;
+      return Error(ErrorCode::kInvalidArgument,
+                   fmt::format("{} \"{}\": {}", flag,
+                               valid.error().field() == "role_arn" ? f.role_arn : f.account,
+                               valid.error().message()),
+                   flag.substr(2));
+    }
+    identities.push_back(std::move(v));
   }
+  for (const store::VendorIdentity& v : identities) RETURN_IF_ERROR(store.SetVendorIdentity(v));
   ASSIGN_OR_RETURN(auto orgs, store.ListOrganizations(store::PageRequest{1, {}}));
   if (!orgs.items.empty()) {
     auto named = store.FindOrganizationByName(options.org_name);
@@ -84,13 +91,13 @@ Result<std::string> IssueDemoToken(store::Store& store, const std::string& org_i
 }
 
 Status PrepareDemoRole(store::Store& store, const std::string& org_id, const DemoPeers& peers) {
-  ASSIGN_OR_RETURN(auto vendor, RequireVendor(store));
   ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, org_id));
   connect::Connection c;
   c.type = connect::ConnectionType::kS3;
   c.auth_method = connect::AuthMethod::kIamRole;
   c.role_arn = peers.RoleArn();
   c.region = peers.Get("RGW_REGION").empty() ? "us-east-1" : peers.Get("RGW_REGION");
+  ASSIGN_OR_RETURN(auto vendor, RequireVendor(store, c.region));
   c.bucket = peers.Get("RGW_BUCKET");
   c.path = DemoPeers::kPrefix;
   ASSIGN_OR_RETURN(auto spec, connect::SpecForConnection(c, vendor, ids));

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crossdock/core/result.h"
 #include "crossdock/server/demo.h"
@@ -17,10 +18,21 @@
 
 namespace crossdock::server {
 
+// The vendor identity of one partition from serve's flags.
+struct VendorFlags {
+  std::string partition;     // "aws", "aws-us-gov", "aws-cn"
+  std::string account_flag;  // "--vendor-account-id": named in errors
+  std::string role_flag;     // "--vendor-role-arn"
+  std::string account;       // set the partition's identity when not empty
+  std::string role_arn;      // with account
+};
+
 struct SetupOptions {
   std::string org_name = "default";
-  std::string vendor_account;   // set the vendor identity when not empty
+  std::string vendor_account;   // the aws partition's identity when not empty
   std::string vendor_role_arn;  // with vendor_account
+  // The other partitions' identities (--vendor-us-gov-account-id, --vendor-cn-account-id...).
+  std::vector<VendorFlags> other_vendors;
 };
 
 struct SetupResult {
@@ -29,7 +41,8 @@ struct SetupResult {
 };
 
 // Creates the first organization with its External ID and an admin token when the store has
-// no organization; sets the vendor identity when given (kInvalidArgument naming the flag).
+// no organization; sets each partition's vendor identity given (kInvalidArgument naming the
+// flag, before anything is stored).
 Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& options);
 
 // Demo: creates or updates DemoPeers::kRoleName in the pretend account with the policies an

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "crossdock/connect/vendor_identity.h"
 #include "crossdock/iam/generate.h"
 
 namespace crossdock::server {
@@ -18,15 +19,9 @@ Result<std::vector<std::string>> ActiveExternalIds(store::Store& store, const st
   return out;
 }
 
-Result<store::VendorIdentity> RequireVendor(store::Store& store) {
-  ASSIGN_OR_RETURN(auto vendor, store.GetVendorIdentity());
-  if (!vendor || vendor->account_id.empty()) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "no vendor identity is configured; start the server with --vendor-account-id "
-                 "(and optionally --vendor-role-arn)",
-                 "vendor_account");
-  }
-  return *vendor;
+Result<store::VendorIdentity> RequireVendor(store::Store& store, std::string_view region) {
+  ASSIGN_OR_RETURN(auto identities, store.ListVendorIdentities());
+  return connect::VendorIdentityForRegion(identities, region);
 }
 
 Result<connect::Connection> LoadConnection(store::Store& store, const std::string& org_id,
@@ -52,8 +47,8 @@ Reply ValidationReply(const std::vector<Error>& errors) {
   return JsonReply(nlohmann::ordered_json{{"error", error}}, 422);
 }
 
-std::string VendorPrincipal(const store::VendorIdentity& vendor, const std::string& partition) {
-  return iam::VendorPrincipalArn(partition, vendor.account_id, vendor.role_arn);
+std::string VendorPrincipal(const store::VendorIdentity& vendor) {
+  return iam::VendorPrincipalArn(vendor.partition, vendor.account_id, vendor.role_arn);
 }
 
 }  // namespace crossdock::server

@@ -50,8 +50,9 @@ struct ServiceState {
 // previous one while a rotation is in progress.
 Result<std::vector<std::string>> ActiveExternalIds(store::Store& store, const std::string& org_id);
 
-// The vendor identity, or kFailedPrecondition naming the flag that sets it.
-Result<store::VendorIdentity> RequireVendor(store::Store& store);
+// The vendor identity of `region`'s partition, or kFailedPrecondition naming field "region"
+// and the command and serve flag that set that partition's identity.
+Result<store::VendorIdentity> RequireVendor(store::Store& store, std::string_view region);
 
 // The connection `id` of `org_id` (kNotFound otherwise), secrets decrypted only when asked.
 Result<connect::Connection> LoadConnection(store::Store& store, const std::string& org_id,
@@ -60,7 +61,8 @@ Result<connect::Connection> LoadConnection(store::Store& store, const std::strin
 // 422 for a list of validation errors: the first one as the error, all in "details".
 Reply ValidationReply(const std::vector<Error>& errors);
 
-// The vendor principal a trust policy names: the vendor role, or the account root.
-std::string VendorPrincipal(const store::VendorIdentity& vendor, const std::string& partition);
+// The vendor principal a trust policy names: the vendor role, or the account root, in the
+// identity's own partition.
+std::string VendorPrincipal(const store::VendorIdentity& vendor);
 
 }  // namespace crossdock::server

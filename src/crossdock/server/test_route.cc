@@ -37,7 +37,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
   connect::ConnectionService service(store);
   auto c = service.GetConnection(ctx.org_id, ctx.Param("id"), /*with_secrets=*/true);
   if (!c.ok()) return FromError(c.error());
-  auto vendor = RequireVendor(store);
+  auto vendor = RequireVendor(store, c->region);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
   if (!ids.ok()) return FromError(ids.error());
