@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crossdock/connect/role_arn.h"
+#include "crossdock/iam/generate.h"
 
 namespace crossdock::connect {
 namespace {
@@ -78,6 +79,52 @@ TEST(Validation, AcceptsTheSeedConnections) {
   gov.region = "us-gov-west-1";
   gov.role_arn = "arn:aws-us-gov:iam::123456789012:role/path/to/role";
   EXPECT_EQ(FirstField(gov), "");
+}
+
+TEST(Validation, KmsKeyArnIsAKeyOrAliasOfTheBucketsPartitionAndRegion) {
+  Connection c = S3Role();
+  c.kms_key_arn = "arn:aws:kms:us-west-1:123456789012:key/1234abcd-12ab";
+  EXPECT_EQ(FirstField(c), "");
+  c.kms_key_arn = "arn:aws:kms:us-west-1:123456789012:alias/lake";
+  EXPECT_EQ(FirstField(c), "");
+  c.kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab";
+  EXPECT_EQ(FirstField(c), "kms_key_arn");
+  EXPECT_NE(Message(c).find("region us-east-1"), std::string::npos) << Message(c);
+  c.kms_key_arn = "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab";
+  EXPECT_EQ(FirstField(c), "kms_key_arn");
+  EXPECT_NE(Message(c).find("partition aws-cn"), std::string::npos) << Message(c);
+  c.kms_key_arn = "1234abcd-12ab";
+  EXPECT_EQ(FirstField(c), "kms_key_arn");
+  // Redshift without a staging bucket: the key is the unload bucket's, in its region.
+  Connection r = Redshift();
+  r.redshift.unload_region = "eu-west-1";
+  r.kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab";
+  EXPECT_EQ(FirstField(r), "");
+  // Kinesis keeps its key under kinesis.
+  Connection k = S3Role();
+  k.type = ConnectionType::kKinesis;
+  k.bucket.clear();
+  k.path.clear();
+  k.kinesis.stream_arn = "arn:aws:kinesis:us-west-1:123456789012:stream/clicks";
+  k.kms_key_arn = "arn:aws:kms:us-west-1:123456789012:key/1234abcd-12ab";
+  EXPECT_EQ(FirstField(k), "kms_key_arn");
+  EXPECT_NE(Message(k).find("kinesis.kms_key_arn"), std::string::npos);
+}
+
+TEST(Validation, DatabricksUnityCatalogIsOneOfTheDeploymentsOfThePartition) {
+  Connection c = Databricks();
+  c.databricks.unity_catalog = "govcloud-dod";
+  EXPECT_EQ(FirstField(c), "databricks.unity_catalog");  // a us-west-1 workspace
+  c.region = "us-gov-west-1";
+  c.role_arn = "arn:aws-us-gov:iam::123456789012:role/crossdock-access";
+  EXPECT_EQ(FirstField(c), "");
+  EXPECT_EQ(DatabricksUnityCatalogPrincipal(c),
+            "arn:aws-us-gov:iam::170661010020:role/unity-catalog-prod-UCMasterRole-1DI6DL6ZP26AS");
+  c.databricks.unity_catalog.clear();
+  EXPECT_EQ(DatabricksUnityCatalogPrincipal(c), iam::kDatabricksPrincipalGovCloud);
+  c.databricks.unity_catalog = "dod";
+  EXPECT_EQ(FirstField(c), "databricks.unity_catalog");
+  EXPECT_NE(Message(c).find("govcloud-dod"), std::string::npos);
 }
 
 TEST(Validation, Name) {

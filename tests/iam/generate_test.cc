@@ -366,6 +366,65 @@ TEST(GenerateKinesis, PermissionPolicyComesFromTheOperationTable) {
   EXPECT_EQ((*ops)[4].action, "kms:Decrypt");
 }
 
+// SSE-KMS on a bucket: writes need a data key, reads (and multipart uploads) decryption.
+TEST(GenerateKms, ABucketKeyAddsGenerateDataKeyAndDecryptOnTheKey) {
+  ConnectionSpec s = Spec(ConnectionType::kS3, "eu-west-1");
+  s.kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd";
+  auto policies = GeneratePolicies(s);
+  ASSERT_TRUE(policies.ok()) << policies.error().ToString();
+  const auto& statements = policies->permission_policy["Statement"];
+  const nlohmann::ordered_json* kms = nullptr;
+  for (const auto& st : statements) {
+    if (st["Sid"] == "CrossdockKmsKey") kms = &st;
+  }
+  ASSERT_NE(kms, nullptr) << policies->permission_policy.dump(2);
+  EXPECT_EQ((*kms)["Action"],
+            nlohmann::ordered_json::array({"kms:Decrypt", "kms:GenerateDataKey"}));
+  EXPECT_EQ((*kms)["Resource"], s.kms_key_arn);
+  EXPECT_FALSE(kms->contains("Condition"));
+
+  // An alias ARN cannot be a Resource for key operations: any key of the account and region
+  // narrowed to the alias by kms:ResourceAliases.
+  s.kms_key_arn = "arn:aws:kms:eu-west-1:111122223333:alias/lake";
+  auto aliased = GeneratePolicies(s);
+  ASSERT_TRUE(aliased.ok()) << aliased.error().ToString();
+  for (const auto& st : aliased->permission_policy["Statement"]) {
+    if (st["Sid"] != "CrossdockKmsKey") continue;
+    EXPECT_EQ(st["Resource"], "arn:aws:kms:eu-west-1:111122223333:key/*");
+    EXPECT_EQ(st["Condition"]["ForAnyValue:StringEquals"]["kms:ResourceAliases"], "alias/lake");
+  }
+  auto ops = RequiredOperations(s);
+  ASSERT_TRUE(ops.ok());
+  bool found = false;
+  for (const auto& op : *ops) {
+    if (op.action != "kms:GenerateDataKey") continue;
+    found = true;
+    EXPECT_EQ(
+        op.context,
+        (std::vector<std::pair<std::string, std::string>>{{"kms:ResourceAliases", "alias/lake"}}));
+  }
+  EXPECT_TRUE(found);
+
+  for (const char* bad : {"arn:aws:kms:eu-west-1:111122223333:1234abcd",
+                          "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/1234abcd",
+                          "arn:aws:kms::111122223333:key/1234abcd", "arn:aws:s3:::bucket"}) {
+    s.kms_key_arn = bad;
+    Status st = ValidateSpec(s);
+    ASSERT_FALSE(st.ok()) << bad;
+    EXPECT_EQ(st.error().field(), "kms_key_arn") << bad;
+  }
+}
+
+TEST(GenerateDatabricks, TheGovCloudDodUnityCatalogPrincipalIsSelectable) {
+  ASSERT_NE(FindDatabricksUnityCatalog("govcloud-dod"), nullptr);
+  EXPECT_STREQ(
+      FindDatabricksUnityCatalog("govcloud-dod")->principal,
+      "arn:aws-us-gov:iam::170661010020:role/unity-catalog-prod-UCMasterRole-1DI6DL6ZP26AS");
+  EXPECT_STREQ(DefaultDatabricksUnityCatalog("aws-us-gov")->principal,
+               kDatabricksPrincipalGovCloud);
+  EXPECT_EQ(DefaultDatabricksUnityCatalog("aws-cn"), nullptr);
+}
+
 TEST(GenerateKinesis, TheStreamArnIsRequiredAndChecked) {
   ConnectionSpec s = Spec(ConnectionType::kKinesis);
   s.stream_arn.clear();

@@ -58,7 +58,13 @@ void ConnectionFlags::Register(CLI::App* cmd, bool for_update) {
   add(stream_arn_, "--stream-arn",
       "Kinesis stream ARN (kinesis), arn:aws:kinesis:REGION:ACCOUNT:stream/NAME; the region "
       "is taken from it");
-  add(kms_key_arn_, "--kms-key-arn", "The Kinesis stream's SSE-KMS key ARN (kinesis, optional)");
+  add(kms_key_arn_, "--kms-key-arn",
+      "SSE-KMS key ARN (optional; '' removes it): writes to the bucket are encrypted with it "
+      "(s3, databricks staging, redshift-serverless staging/unload); kinesis: the stream's key");
+  add(unity_catalog_, "--databricks-unity-catalog",
+      "The Databricks deployment whose Unity Catalog principal assumes the role: commercial | "
+      "govcloud | govcloud-dod (default: the region's)")
+      ->check(CLI::IsMember({"commercial", "govcloud", "govcloud-dod", ""}));
   add(workgroup_, "--workgroup", "Redshift Serverless workgroup");
   add(database_, "--database", "Redshift database, e.g. dev");
   add(redshift_access_, "--redshift-access", "data-api | vpc-endpoint")
@@ -119,7 +125,15 @@ Status ConnectionFlags::Apply(connect::Connection* c) const {
       c->region = arn->region;
     }
   }
-  if (kms_key_arn_.given()) c->kinesis.kms_key_arn = kms_key_arn_.value;
+  if (kms_key_arn_.given()) {
+    // One flag, stored where the type keeps its key.
+    if (c->type == ConnectionType::kKinesis) {
+      c->kinesis.kms_key_arn = kms_key_arn_.value;
+    } else {
+      c->kms_key_arn = kms_key_arn_.value;
+    }
+  }
+  if (unity_catalog_.given()) c->databricks.unity_catalog = unity_catalog_.value;
   if (workgroup_.given()) c->redshift.workgroup = workgroup_.value;
   if (database_.given()) c->redshift.database = database_.value;
   if (redshift_access_.given()) {

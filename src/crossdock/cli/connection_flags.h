@@ -30,7 +30,7 @@ class ConnectionFlags {
   Flag from_json_, type_, name_, auth_, role_arn_, access_key_id_, secret_access_key_, region_,
       bucket_, path_, workspace_url_, warehouse_id_, databricks_token_, storage_credential_,
       databricks_external_id_, workgroup_, database_, redshift_access_, vpc_host_, vpc_port_,
-      unload_, unload_bucket_, unload_region_, stream_arn_, kms_key_arn_;
+      unload_, unload_bucket_, unload_region_, stream_arn_, kms_key_arn_, unity_catalog_;
   bool for_update_ = false;
   bool secret_stdin_value_ = false;
   bool token_stdin_value_ = false;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "crossdock/aws/endpoints.h"
+#include "crossdock/iam/generate.h"
+
 namespace crossdock::connect {
 
 const char* AuthMethodName(AuthMethod method) {
@@ -61,6 +64,16 @@ std::string KinesisStreamName(std::string_view stream_arn) {
   std::string_view name = resource.substr(7);
   if (name.find('/') != std::string_view::npos) return "";
   return std::string(name);
+}
+
+std::string DatabricksUnityCatalogPrincipal(const Connection& c) {
+  const iam::DatabricksUnityCatalog* uc = nullptr;
+  if (!c.databricks.unity_catalog.empty()) {
+    uc = iam::FindDatabricksUnityCatalog(c.databricks.unity_catalog);
+  } else if (auto partition = aws::PartitionForRegion(c.region); partition.ok()) {
+    uc = iam::DefaultDatabricksUnityCatalog(partition->id);
+  }
+  return uc != nullptr ? uc->principal : "";
 }
 
 }  // namespace crossdock::connect

@@ -50,6 +50,10 @@ struct DatabricksFields {
   Secret token;                    // personal access or service principal token (secret)
   std::string storage_credential;  // Unity Catalog storage credential name (optional)
   std::string external_id;         // the External ID Databricks generated for it (optional)
+  // The Databricks deployment whose Unity Catalog principal assumes the role:
+  // "commercial", "govcloud" or "govcloud-dod" (iam::DatabricksUnityCatalogs); empty: the
+  // region's partition's default (commercial for aws, govcloud for aws-us-gov).
+  std::string unity_catalog;
 };
 
 struct RedshiftServerlessFields {
@@ -86,6 +90,11 @@ struct Connection {
   std::string region;         // the bucket's region, e.g. us-west-1
   std::string bucket;         // bucket name (for Databricks and Redshift: the staging bucket)
   std::string path;           // optional prefix inside the bucket, without slashes at the ends
+  // Optional SSE-KMS key of the bucket(s) (s3; databricks staging; redshift-serverless
+  // staging and unload): arn:PARTITION:kms:REGION:ACCOUNT:key/ID or alias/NAME. Writes ask
+  // S3 to encrypt with it; the generated policy allows kms:GenerateDataKey and kms:Decrypt
+  // on it. Kinesis connections use kinesis.kms_key_arn instead.
+  std::string kms_key_arn;
   DatabricksFields databricks;
   RedshiftServerlessFields redshift;
   KinesisFields kinesis;
@@ -99,5 +108,9 @@ void SplitBucketAndPath(std::string_view text, std::string* bucket, std::string*
 
 // "bucket" or "bucket/path" for display.
 std::string BucketWithPath(const Connection& c);
+
+// The Unity Catalog principal of a Databricks connection: databricks.unity_catalog's, else
+// the default of the region's partition; "" when there is none (aws-cn, unknown values).
+std::string DatabricksUnityCatalogPrincipal(const Connection& c);
 
 }  // namespace crossdock::connect

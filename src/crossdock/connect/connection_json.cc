@@ -105,13 +105,15 @@ Status Enum(const json& obj, std::string_view prefix, const char* key,
 
 Status ApplyDatabricks(const json& d, DatabricksFields* f) {
   constexpr std::string_view p = "databricks";
-  RETURN_IF_ERROR(CheckKeys(
-      d, p, {"workspace_url", "warehouse_id", "token", "storage_credential", "external_id"}));
+  RETURN_IF_ERROR(CheckKeys(d, p,
+                            {"workspace_url", "warehouse_id", "token", "storage_credential",
+                             "external_id", "unity_catalog"}));
   RETURN_IF_ERROR(Str(d, p, "workspace_url", &f->workspace_url));
   RETURN_IF_ERROR(Str(d, p, "warehouse_id", &f->warehouse_id));
   RETURN_IF_ERROR(SecretField(d, p, "token", &f->token));
   RETURN_IF_ERROR(Str(d, p, "storage_credential", &f->storage_credential));
   RETURN_IF_ERROR(Str(d, p, "external_id", &f->external_id));
+  RETURN_IF_ERROR(Str(d, p, "unity_catalog", &f->unity_catalog));
   return OkStatus();
 }
 
@@ -169,12 +171,14 @@ json PublicFields(const Connection& c) {
   }
   j["bucket"] = c.bucket;
   j["path"] = c.path;
+  j["kms_key_arn"] = c.kms_key_arn;
   if (c.type == ConnectionType::kDatabricks) {
     const auto& d = c.databricks;
     j["databricks"] = {{"workspace_url", d.workspace_url},
                        {"warehouse_id", d.warehouse_id},
                        {"storage_credential", d.storage_credential},
-                       {"external_id", d.external_id}};
+                       {"external_id", d.external_id},
+                       {"unity_catalog", d.unity_catalog}};
   }
   if (c.type == ConnectionType::kRedshiftServerless) {
     const auto& r = c.redshift;
@@ -212,10 +216,11 @@ nlohmann::json ConnectionToJson(const Connection& c) {
 
 Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
   try {
-    RETURN_IF_ERROR(CheckKeys(doc, "",
-                              {"id", "org_id", "type", "name", "auth_method", "access_key_id",
-                               "secret_access_key", "role_arn", "region", "bucket", "path",
-                               "databricks", "redshift", "kinesis", "created_at", "updated_at"}));
+    RETURN_IF_ERROR(
+        CheckKeys(doc, "",
+                  {"id", "org_id", "type", "name", "auth_method", "access_key_id",
+                   "secret_access_key", "role_arn", "region", "bucket", "path", "kms_key_arn",
+                   "databricks", "redshift", "kinesis", "created_at", "updated_at"}));
     RETURN_IF_ERROR(Enum<ConnectionType>(doc, "", "type", &ParseConnectionType, &c->type));
     RETURN_IF_ERROR(Str(doc, "", "name", &c->name));
     RETURN_IF_ERROR(Enum<AuthMethod>(doc, "", "auth_method", &ParseAuthMethod, &c->auth_method));
@@ -229,6 +234,7 @@ Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
       SplitBucketAndPath(text, &c->bucket, &c->path);
     }
     RETURN_IF_ERROR(Str(doc, "", "path", &c->path));
+    RETURN_IF_ERROR(Str(doc, "", "kms_key_arn", &c->kms_key_arn));
     if (auto it = doc.find("databricks"); it != doc.end() && !it->is_null()) {
       RETURN_IF_ERROR(ApplyDatabricks(*it, &c->databricks));
     }

@@ -6,6 +6,7 @@
 #include "crossdock/connect/check_diagnosis.h"
 #include "crossdock/databricks/rest_client.h"
 #include "crossdock/databricks/unity_catalog_client.h"
+#include "crossdock/iam/generate.h"
 
 namespace crossdock::connect {
 
@@ -62,6 +63,22 @@ void RunDatabricksChecks(const Connection& c, const std::string& host,
     if (!d.external_id.empty() && cred->external_id != d.external_id) {
       wrong.push_back(fmt::format("its External ID is {}, the connection stores {}",
                                   cred->external_id, d.external_id));
+    }
+    // Unity Catalog says which of its principals assumes the role (GovCloud DoD has its own):
+    // it must be the one the connection's trust policy names.
+    const std::string uc = DatabricksUnityCatalogPrincipal(c);
+    if (!cred->unity_catalog_iam_arn.empty() && cred->unity_catalog_iam_arn != uc) {
+      std::string deployment;
+      for (const auto& each : iam::DatabricksUnityCatalogs()) {
+        if (cred->unity_catalog_iam_arn == each.principal) deployment = each.id;
+      }
+      wrong.push_back(fmt::format(
+          "its Unity Catalog principal is {}, the connection's trust policy names {}{}",
+          cred->unity_catalog_iam_arn, uc.empty() ? "none" : uc,
+          deployment.empty() ? ""
+                             : fmt::format(" (set databricks.unity_catalog to {}: crossdock "
+                                           "connection update NAME --databricks-unity-catalog {})",
+                                           deployment, deployment)));
     }
     if (wrong.empty()) {
       r.status = CheckStatus::kPass;

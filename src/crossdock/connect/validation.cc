@@ -6,6 +6,7 @@
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/role_arn.h"
 #include "crossdock/iam/arn.h"
+#include "crossdock/iam/generate.h"
 
 namespace crossdock::connect {
 namespace {
@@ -166,6 +167,37 @@ void ValidateDatabricks(const Connection& c, std::vector<Error>& out) {
   if (!d.external_id.empty()) Add(out, ValidateExternalId(d.external_id, "databricks.external_id"));
 }
 
+// An SSE-KMS key of the connection's partition and of the region its data is in.
+Status ValidateKmsKey(std::string_view arn, std::string_view field, std::string_view region) {
+  auto partition = aws::PartitionForRegion(region);
+  if (!partition.ok()) return OkStatus();  // the region's own error is reported
+  auto key = iam::ParseKmsKeyArn(arn, field, partition->id, region);
+  if (!key.ok()) return key.error();
+  return OkStatus();
+}
+
+void ValidateUnityCatalog(const Connection& c, std::vector<Error>& out) {
+  const std::string& id = c.databricks.unity_catalog;
+  if (id.empty()) return;
+  const iam::DatabricksUnityCatalog* uc = iam::FindDatabricksUnityCatalog(id);
+  if (uc == nullptr) {
+    out.push_back(Invalid("databricks.unity_catalog",
+                          fmt::format("databricks.unity_catalog \"{}\" is not a Databricks "
+                                      "deployment; use commercial, govcloud or govcloud-dod (or "
+                                      "leave it empty for the region's default)",
+                                      id)));
+    return;
+  }
+  auto partition = aws::PartitionForRegion(c.region);
+  if (partition.ok() && partition->id != uc->partition) {
+    out.push_back(Invalid("databricks.unity_catalog",
+                          fmt::format("databricks.unity_catalog {} is for {} workspaces "
+                                      "(partition {}) but region {} is in {}; choose the "
+                                      "deployment of the workspace's region",
+                                      id, uc->title, uc->partition, c.region, partition->id)));
+  }
+}
+
 void ValidateKinesis(const Connection& c, std::vector<Error>& out) {
   const KinesisFields& k = c.kinesis;
   auto arn = iam::ParseArn(k.stream_arn);
@@ -184,14 +216,7 @@ void ValidateKinesis(const Connection& c, std::vector<Error>& out) {
                                                 c.region, arn->region)));
   }
   if (!k.kms_key_arn.empty()) {
-    auto key = iam::ParseArn(k.kms_key_arn);
-    if (!key.ok() || key->service != "kms" || !key->resource.starts_with("key/")) {
-      out.push_back(Invalid("kinesis.kms_key_arn",
-                            fmt::format("kinesis.kms_key_arn \"{}\" is not a KMS key ARN; use "
-                                        "arn:aws:kms:REGION:ACCOUNT:key/KEY-ID or leave it "
-                                        "empty for AWS-managed encryption",
-                                        k.kms_key_arn)));
-    }
+    Add(out, ValidateKmsKey(k.kms_key_arn, "kinesis.kms_key_arn", c.region));
   }
   if (!c.bucket.empty() || !c.path.empty()) {
     out.push_back(Invalid("bucket",
@@ -405,7 +430,27 @@ std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org)
     Add(out, ValidateBucketName(c.bucket));
     Add(out, ValidatePath(c.path));
   }
-  if (c.type == ConnectionType::kDatabricks) ValidateDatabricks(c, out);
+  if (!c.kms_key_arn.empty()) {
+    if (c.type == ConnectionType::kKinesis) {
+      out.push_back(Invalid("kms_key_arn",
+                            "a kinesis connection's key is the stream's: set "
+                            "kinesis.kms_key_arn instead of kms_key_arn"));
+    } else {
+      // The bucket's region: the staging bucket's, or the unload bucket's without one.
+      const bool unload_only = c.type == ConnectionType::kRedshiftServerless && c.bucket.empty() &&
+                               c.redshift.unload_enabled;
+      Add(out, ValidateKmsKey(c.kms_key_arn, "kms_key_arn",
+                              unload_only ? c.redshift.unload_region : c.region));
+    }
+  }
+  if (c.type == ConnectionType::kDatabricks) {
+    ValidateDatabricks(c, out);
+    ValidateUnityCatalog(c, out);
+  } else if (!c.databricks.unity_catalog.empty()) {
+    out.push_back(Invalid("databricks.unity_catalog",
+                          "databricks.unity_catalog is only used with type databricks; remove "
+                          "it"));
+  }
   if (c.type == ConnectionType::kRedshiftServerless) ValidateRedshift(c, out);
   if (c.type != ConnectionType::kDatabricks &&
       (!c.databricks.workspace_url.empty() || !c.databricks.warehouse_id.empty() ||

@@ -277,6 +277,35 @@ bool IsAccountId(std::string_view text) {
   return true;
 }
 
+Result<Arn> ParseKmsKeyArn(std::string_view text, std::string_view field,
+                           std::string_view partition, std::string_view region) {
+  auto invalid = [&](const std::string& why) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string(field) + " \"" + std::string(text) + "\" " + why +
+                     "; use arn:" + std::string(partition.empty() ? "aws" : partition) +
+                     ":kms:REGION:ACCOUNT:key/KEY-ID (or alias/NAME), as the KMS console "
+                     "shows it",
+                 std::string(field));
+  };
+  auto arn = ParseArn(text);
+  if (!arn.ok() || arn->service != "kms") return invalid("is not a KMS key ARN");
+  bool key = arn->resource.starts_with("key/") && arn->resource.size() > 4;
+  bool alias = arn->resource.starts_with("alias/") && arn->resource.size() > 6;
+  if (!key && !alias) return invalid("names neither a key/ nor an alias/");
+  if (!IsAccountId(arn->account) || arn->region.empty()) {
+    return invalid("lacks the key's region or 12-digit account");
+  }
+  if (!partition.empty() && arn->partition != partition) {
+    return invalid("is in partition " + arn->partition + " but the connection's region is in " +
+                   std::string(partition) + " (a key is usable only in its own partition)");
+  }
+  if (!region.empty() && arn->region != region) {
+    return invalid("is in region " + arn->region + " but the data is in " + std::string(region) +
+                   " (S3 and Kinesis use keys of their own region)");
+  }
+  return *arn;
+}
+
 namespace {
 
 char Fold(char c, bool ignore_case) {

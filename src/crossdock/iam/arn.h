@@ -58,4 +58,11 @@ bool ArnMatch(std::string_view pattern, std::string_view arn);
 // A 12-digit AWS account id.
 bool IsAccountId(std::string_view text);
 
+// An SSE-KMS key as a connection names it: arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID or
+// arn:PARTITION:kms:REGION:ACCOUNT:alias/NAME. When `partition` / `region` are not empty the
+// key must be there (S3 and Kinesis use keys of their own region only). kInvalidArgument
+// naming `field` and the expected shape.
+Result<Arn> ParseKmsKeyArn(std::string_view text, std::string_view field,
+                           std::string_view partition = {}, std::string_view region = {});
+
 }  // namespace crossdock::iam

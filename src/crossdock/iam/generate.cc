@@ -53,16 +53,29 @@ std::vector<std::string> Actions(const ConnectionSpec& spec, ResourceKind kind) 
   return a;
 }
 
+// What a policy names for an SSE-KMS key. IAM authorizes KMS calls on the key ARN, never on
+// an alias ARN: an alias becomes "any key of that account and region" narrowed by the
+// kms:ResourceAliases condition (AWS KMS, "Use aliases to control access to KMS keys").
+struct KmsGrant {
+  std::string resource;
+  std::string alias;  // "alias/NAME", or "" for a key ARN
+};
+
+KmsGrant KmsGrantFor(const std::string& kms_key_arn) {
+  auto arn = ParseArn(kms_key_arn);
+  if (!arn.ok() || !arn->resource.starts_with("alias/")) return {kms_key_arn, ""};
+  return {"arn:" + arn->partition + ":kms:" + arn->region + ":" + arn->account + ":key/*",
+          arn->resource};
+}
+
 std::string VendorPrincipal(const ConnectionSpec& spec) {
   return VendorPrincipalArn(SpecPartition(spec), spec.vendor_account, spec.vendor_role_arn);
 }
 
 std::string DatabricksPrincipal(const ConnectionSpec& spec) {
   if (!spec.databricks_principal.empty()) return spec.databricks_principal;
-  std::string p = SpecPartition(spec);
-  if (p == "aws-us-gov") return kDatabricksPrincipalGovCloud;
-  if (p == "aws") return kDatabricksPrincipalAws;
-  return "";
+  const DatabricksUnityCatalog* uc = DefaultDatabricksUnityCatalog(SpecPartition(spec));
+  return uc != nullptr ? uc->principal : "";
 }
 
 // How the generator writes values that CloudFormation and Terraform turn into references.
@@ -136,10 +149,15 @@ json BuildPermissionPolicy(const ConnectionSpec& spec, const Renderer& r) {
                           {"Resource", spec.stream_arn}});
   }
   if (!spec.kms_key_arn.empty()) {
-    statements.push_back({{"Sid", "CrossdockKmsKey"},
-                          {"Effect", "Allow"},
-                          {"Action", Actions(spec, ResourceKind::kKmsKey)},
-                          {"Resource", spec.kms_key_arn}});
+    KmsGrant kms = KmsGrantFor(spec.kms_key_arn);
+    json statement = {{"Sid", "CrossdockKmsKey"},
+                      {"Effect", "Allow"},
+                      {"Action", Actions(spec, ResourceKind::kKmsKey)},
+                      {"Resource", kms.resource}};
+    if (!kms.alias.empty()) {
+      statement["Condition"] = {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", kms.alias}}}};
+    }
+    statements.push_back(std::move(statement));
   }
   if (!Actions(spec, ResourceKind::kOwnRole).empty()) {
     statements.push_back({{"Sid", "AllowSelfAssume"},
@@ -246,6 +264,28 @@ void EmitYaml(const json& v, int indent, std::string& out) {
 }
 
 }  // namespace
+
+const std::vector<DatabricksUnityCatalog>& DatabricksUnityCatalogs() {
+  static const std::vector<DatabricksUnityCatalog> kAll = {
+      {"commercial", "aws", kDatabricksPrincipalAws, "AWS commercial"},
+      {"govcloud", "aws-us-gov", kDatabricksPrincipalGovCloud, "AWS GovCloud"},
+      {"govcloud-dod", "aws-us-gov", kDatabricksPrincipalGovCloudDod, "AWS GovCloud DoD"},
+  };
+  return kAll;
+}
+
+const DatabricksUnityCatalog* FindDatabricksUnityCatalog(std::string_view id) {
+  for (const DatabricksUnityCatalog& uc : DatabricksUnityCatalogs()) {
+    if (uc.id == id) return &uc;
+  }
+  return nullptr;
+}
+
+const DatabricksUnityCatalog* DefaultDatabricksUnityCatalog(std::string_view partition) {
+  if (partition == "aws") return FindDatabricksUnityCatalog("commercial");
+  if (partition == "aws-us-gov") return FindDatabricksUnityCatalog("govcloud");
+  return nullptr;
+}
 
 std::string VendorPrincipalArn(std::string_view partition, std::string_view vendor_account,
                                std::string_view vendor_role_arn) {
@@ -357,16 +397,7 @@ Status ValidateSpec(const ConnectionSpec& spec) {
     }
   }
   if (!spec.kms_key_arn.empty()) {
-    auto arn = ParseArn(spec.kms_key_arn);
-    if (!arn.ok() || arn->service != "kms") {
-      return Invalid("kms_key_arn", "\"" + spec.kms_key_arn +
-                                        "\" is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:"
-                                        "key/KEY-ID)");
-    }
-    if (arn->partition != *partition) {
-      return Invalid("kms_key_arn", "the KMS key is in partition " + arn->partition +
-                                        ", the region in " + *partition);
-    }
+    RETURN_IF_ERROR(ParseKmsKeyArn(spec.kms_key_arn, "kms_key_arn", *partition));
   }
   if (spec.type == ConnectionType::kKinesis) {
     auto arn = ParseArn(spec.stream_arn);
@@ -484,7 +515,10 @@ Result<std::vector<Operation>> RequiredOperations(const ConnectionSpec& spec) {
   for (const OperationDef* def : OperationsFor(spec.type)) {
     for (const Requirement& r : def->requirements) {
       if (r.resource == ResourceKind::kKmsKey && !spec.kms_key_arn.empty()) {
-        add(*def, r.action, spec.kms_key_arn, {}, "");
+        KmsGrant kms = KmsGrantFor(spec.kms_key_arn);
+        std::vector<std::pair<std::string, std::string>> context;
+        if (!kms.alias.empty()) context.push_back({"kms:ResourceAliases", kms.alias});
+        add(*def, r.action, kms.resource, std::move(context), "");
       }
       if (r.resource == ResourceKind::kOwnRole) add(*def, r.action, spec.role_arn, {}, "");
     }

@@ -36,6 +36,24 @@ inline constexpr const char* kDatabricksPrincipalAws =
     "arn:aws:iam::414351767826:role/unity-catalog-prod-UCMasterRole-14S5ZJVKOTYTL";
 inline constexpr const char* kDatabricksPrincipalGovCloud =
     "arn:aws-us-gov:iam::044793339203:role/unity-catalog-prod-UCMasterRole-1QRFA8SGY15OJ";
+// GovCloud DoD workspaces have a Unity Catalog master role of their own (same partition).
+inline constexpr const char* kDatabricksPrincipalGovCloudDod =
+    "arn:aws-us-gov:iam::170661010020:role/unity-catalog-prod-UCMasterRole-1DI6DL6ZP26AS";
+
+// A Databricks deployment's Unity Catalog principal, selectable per connection
+// (databricks.unity_catalog): "commercial", "govcloud" or "govcloud-dod".
+struct DatabricksUnityCatalog {
+  const char* id;
+  const char* partition;  // the AWS partition of its workspaces
+  const char* principal;  // the UC master role its storage credentials are assumed by
+  const char* title;      // "AWS GovCloud DoD"
+};
+const std::vector<DatabricksUnityCatalog>& DatabricksUnityCatalogs();
+// By id; nullptr when unknown.
+const DatabricksUnityCatalog* FindDatabricksUnityCatalog(std::string_view id);
+// The one a partition uses unless told otherwise (aws: commercial, aws-us-gov: govcloud);
+// nullptr for aws-cn, where Databricks does not run.
+const DatabricksUnityCatalog* DefaultDatabricksUnityCatalog(std::string_view partition);
 
 struct BucketTarget {
   std::string name;    // bucket name

@@ -561,6 +561,7 @@ class Linter {
     if (type == ConnectionType::kDatabricks) {
       bool uc = has("AWS", [](const std::string& v) {
         return v == kDatabricksPrincipalAws || v == kDatabricksPrincipalGovCloud ||
+               v == kDatabricksPrincipalGovCloudDod ||
                v.find(":role/unity-catalog-") != std::string::npos;
       });
       if (!uc) {

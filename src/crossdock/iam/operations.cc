@@ -238,14 +238,14 @@ std::vector<OperationDef> BuildTable() {
        kAllTypes | kKin,
        kFileUses | kStreamUses,
        Issuer::kServiceForKms,
-       "read SSE-KMS encrypted files or records"},
+       "read SSE-KMS encrypted files or records; finish multipart uploads of them"},
       {"kms:GenerateDataKey",
        {{"kms:GenerateDataKey", R::kKmsKey}},
        {},
        kAllTypes,
        kFileUses,
        Issuer::kServiceForKms,
-       "write SSE-KMS encrypted files"},
+       "write SSE-KMS encrypted files (PutObject, multipart upload, CopyObject)"},
       // The Databricks storage credential's role assumes itself; the connection test proves
       // it does.
       {"sts:AssumeRole",
