@@ -75,6 +75,40 @@ TEST(CheckDiagnosis, KmsBucketAndWrongRegionAndMissingBucket) {
   EXPECT_NE(missing.diagnosis.find("syncoutput"), std::string::npos);
 }
 
+// AWS says which policy refused an SSE-KMS call; the fix names that one, with the key.
+TEST(CheckDiagnosis, KmsDenialsNameTheIamStatementOrTheKeyPolicyAndGrant) {
+  DiagnosisContext ctx = Ctx();
+  ctx.kms_key_arn = "arn:aws:kms:us-west-1:111122223333:key/1234abcd";
+  ProbeAction put{"s3:PutObject", "arn:aws:s3:::syncoutput/k", {}, ""};
+  CheckResult iam;
+  DiagnoseS3Failure(AwsError(ErrorCode::kAccessDenied, "AccessDenied", 403,
+                             "User: arn:aws:sts::111122223333:assumed-role/sync/s is not "
+                             "authorized to perform: kms:GenerateDataKey on resource: "
+                             "arn:aws:kms:us-west-1:111122223333:key/1234abcd because no "
+                             "identity-based policy allows the kms:GenerateDataKey action"),
+                    put, ctx, iam);
+  EXPECT_NE(iam.diagnosis.find("kms:GenerateDataKey"), std::string::npos) << iam.diagnosis;
+  EXPECT_NE(iam.fix.find("Add \"kms:GenerateDataKey\" with Resource \"" + ctx.kms_key_arn),
+            std::string::npos)
+      << iam.fix;
+  EXPECT_EQ(iam.fix.find("create-grant"), std::string::npos) << iam.fix;
+
+  ProbeAction get{"s3:GetObject", "arn:aws:s3:::syncoutput/k", {}, ""};
+  CheckResult key;
+  DiagnoseS3Failure(AwsError(ErrorCode::kAccessDenied, "AccessDenied", 403,
+                             "User: x is not authorized to perform: kms:Decrypt on resource: "
+                             "arn:aws:kms:us-west-1:111122223333:key/1234abcd because no "
+                             "resource-based policy allows the kms:Decrypt action"),
+                    get, ctx, key);
+  EXPECT_NE(key.diagnosis.find("kms:Decrypt"), std::string::npos) << key.diagnosis;
+  EXPECT_NE(key.fix.find("key policy of " + ctx.kms_key_arn), std::string::npos) << key.fix;
+  EXPECT_NE(key.fix.find("aws kms create-grant --key-id " + ctx.kms_key_arn +
+                         " --grantee-principal arn:aws:iam::111122223333:role/sync"),
+            std::string::npos)
+      << key.fix;
+  EXPECT_EQ(key.fix.find("permission policy"), std::string::npos) << key.fix;
+}
+
 TEST(CheckDiagnosis, AssumeRoleDeniedExplainsTheExternalIdCondition) {
   DiagnosisContext ctx = Ctx();
   ctx.trust_policy = *iam::ParsePolicy(R"({"Version": "2012-10-17", "Statement": [

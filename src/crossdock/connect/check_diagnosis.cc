@@ -93,19 +93,65 @@ void DiagnoseAssumeRoleFailure(const Error& error, const std::string& external_i
   }
 }
 
+namespace {
+
+// The KMS action an S3 request needed: named by AWS's message ("not authorized to perform:
+// kms:GenerateDataKey on resource: ..."), else what S3 calls for it (writes encrypt with a
+// new data key, reads decrypt).
+std::string KmsActionFor(const Error& error, const ProbeAction& probe) {
+  const std::string& m = error.message();
+  for (const char* action : {"kms:GenerateDataKey", "kms:Decrypt"}) {
+    if (m.find(action) != std::string::npos) return action;
+  }
+  return probe.action == "s3:PutObject" ? "kms:GenerateDataKey" : "kms:Decrypt";
+}
+
+// An SSE-KMS denial: which KMS action, on which key, and whether the role's IAM policy or
+// the key's policy (or a grant) must allow it. AWS's message says which one refused ("no
+// identity-based policy allows" / "no resource-based policy allows"); when it does not,
+// both are named.
+void DiagnoseKmsFailure(const Error& error, const ProbeAction& probe, const DiagnosisContext& ctx,
+                        const std::string& who, CheckResult& out) {
+  const std::string action = KmsActionFor(error, probe);
+  const std::string key = ctx.kms_key_arn.empty() ? "the bucket's KMS key ARN" : ctx.kms_key_arn;
+  const std::string grantee = ctx.role_arn.empty() ? "the access key's user" : ctx.role_arn;
+  out.diagnosis =
+      fmt::format("S3 needs {} on the KMS key {} for {}, and {} may not use the key.", action,
+                  ctx.kms_key_arn.empty() ? "that encrypts the bucket" : key, probe.action, who);
+  const std::string& m = error.message();
+  const bool iam_refused = m.find("identity-based policy") != std::string::npos;
+  const bool key_refused = m.find("resource-based policy") != std::string::npos ||
+                           m.find("key policy") != std::string::npos;
+  const std::string iam_fix =
+      iam::GrantFix(action, key, ctx.role_arn.empty() ? "user's" : "role's") +
+      (ctx.kms_key_arn.empty()
+           ? " Also set the connection's kms_key_arn (crossdock connection update NAME "
+             "--kms-key-arn KEY_ARN) so the generated policy has it."
+           : "");
+  const std::string key_fix = fmt::format(
+      "Let {} use the key in the key policy of {}: a statement {{\"Effect\": \"Allow\", "
+      "\"Principal\": {{\"AWS\": \"{}\"}}, \"Action\": [\"kms:GenerateDataKey\", "
+      "\"kms:Decrypt\"], \"Resource\": \"*\"}}, or a grant: aws kms create-grant --key-id {} "
+      "--grantee-principal {} --operations GenerateDataKey Decrypt.",
+      grantee, key, grantee, key, grantee);
+  if (iam_refused && !key_refused) {
+    out.fix = iam_fix;
+  } else if (key_refused && !iam_refused) {
+    out.fix = key_fix;
+  } else {
+    out.fix = iam_fix + " " + key_fix;
+  }
+}
+
+}  // namespace
+
 void DiagnoseS3Failure(const Error& error, const ProbeAction& probe, const DiagnosisContext& ctx,
                        CheckResult& out) {
   RecordError(error, out);
   out.explanation = ExplainProbe(probe, ctx);
   const std::string who = ctx.role_arn.empty() ? "the access key's user" : "the role";
   if (MentionsKms(error)) {
-    out.diagnosis =
-        fmt::format("The bucket encrypts objects with a KMS key that {} may not use for {}.", who,
-                    probe.action);
-    out.fix =
-        "Allow kms:GenerateDataKey and kms:Decrypt on the bucket's KMS key, both in the "
-        "role's permission policy and in the key policy (crossdock policy generate "
-        "--kms-key KEY_ARN adds them).";
+    DiagnoseKmsFailure(error, probe, ctx, who, out);
     return;
   }
   switch (error.code()) {

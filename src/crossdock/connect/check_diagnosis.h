@@ -35,6 +35,7 @@ struct DiagnosisContext {
   std::string vendor_principal;                  // crossdock's principal ARN
   std::string region;                            // the connection's region
   std::string bucket;                            // bucket name
+  std::string kms_key_arn;                       // the connection's SSE-KMS key, if any
   std::optional<iam::Policy> permission_policy;  // as the customer supplied it
   std::optional<iam::Policy> trust_policy;
 };

@@ -70,6 +70,7 @@ class Checker {
                                 : env.vendor_principal_arn;
     ctx_.region = c_.region;
     ctx_.bucket = c_.bucket;
+    ctx_.kms_key_arn = c_.kms_key_arn;
   }
 
   ConnectionCheckReport Run() {
@@ -351,6 +352,9 @@ class Checker {
     options.endpoint_override = env_.s3_endpoint;
     options.retry = env_.retry;
     options.clock = &clock_;
+    // With an SSE-KMS key the write probe encrypts with it, as syncs do, and the read probe
+    // decrypts: both need the key (kms:GenerateDataKey, kms:Decrypt).
+    options.sse_kms_key_id = c_.kms_key_arn;
     auto client = aws::s3::S3Client::Make(options, transport_);
     if (!client.ok()) {
       CheckResult r;
@@ -406,7 +410,9 @@ class Checker {
             return OkStatus();
           });
     const std::string payload = "crossdock connection test " + probe_key + "\n";
-    bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}", c_.bucket, full_key),
+    const std::string sse =
+        c_.kms_key_arn.empty() ? "" : fmt::format(" (SSE-KMS with {})", c_.kms_key_arn);
+    bool put = Probe("put_object", fmt::format("PutObject s3://{}/{}{}", c_.bucket, full_key, sse),
                      TableProbe("s3:PutObject", full_key), [&](CheckResult& r) -> Status {
                        RETURN_IF_ERROR(bucket.Put(probe_key, payload));
                        r.message = fmt::format("wrote {} bytes", payload.size());

@@ -78,6 +78,36 @@ TEST(RequestsTest, PutObjectSignedOrUnsignedWithChecksum) {
   EXPECT_EQ(H(put2, "x-amz-checksum-crc32c"), "<none>");
 }
 
+// SSE-KMS: every request that creates an object asks for the key; reads send nothing.
+TEST(RequestsTest, SseKmsHeadersOnPutMultipartAndCopy) {
+  const std::string key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd";
+  PutObjectOptions sse;
+  sse.sse_kms_key_id = key;
+  auto data = std::make_shared<const std::string>("x");
+  auto put = BuildPutObject(Local(), "bkt", "k", std::make_shared<BytesBodySource>(*data),
+                            DigestBytes(*data, ChecksumAlgorithm::kNone, true), sse)
+                 .value();
+  EXPECT_EQ(H(put, "x-amz-server-side-encryption"), "aws:kms");
+  EXPECT_EQ(H(put, "x-amz-server-side-encryption-aws-kms-key-id"), key);
+  auto mpu =
+      BuildCreateMultipartUpload(Local(), "bkt", "k", ChecksumAlgorithm::kCrc32c, sse).value();
+  EXPECT_EQ(H(mpu, "x-amz-server-side-encryption"), "aws:kms");
+  EXPECT_EQ(H(mpu, "x-amz-server-side-encryption-aws-kms-key-id"), key);
+  auto copy = BuildCopyObject(Local(), "src", "a", "bkt", "k", sse).value();
+  EXPECT_EQ(H(copy, "x-amz-server-side-encryption-aws-kms-key-id"), key);
+  EXPECT_EQ(H(copy, "Content-Type"), "<none>");
+  // UploadPart carries no SSE-KMS header (only SSE-C parts do); without a key none is sent.
+  auto part =
+      BuildUploadPart(Local(), "bkt", "k", "up-1", 1, std::make_shared<BytesBodySource>(*data),
+                      DigestBytes(*data, ChecksumAlgorithm::kNone, true))
+          .value();
+  EXPECT_EQ(H(part, "x-amz-server-side-encryption"), "<none>");
+  auto plain = BuildPutObject(Local(), "bkt", "k", std::make_shared<BytesBodySource>(*data),
+                              DigestBytes(*data, ChecksumAlgorithm::kNone, true))
+                   .value();
+  EXPECT_EQ(H(plain, "x-amz-server-side-encryption"), "<none>");
+}
+
 TEST(RequestsTest, DeleteObjectsBodyAndContentMd5) {
   std::vector<std::string> keys = {"a", "b&<c>", "d \"q\""};
   auto r = BuildDeleteObjects(Local(), "bkt", keys).value();

@@ -69,7 +69,15 @@ void ApplyDigest(AwsRequest& r, const BodyDigest& digest) {
   }
 }
 
+void ApplySse(AwsRequest& r, const PutObjectOptions& options) {
+  if (options.sse_kms_key_id.empty()) return;
+  r.http.headers.emplace_back("x-amz-server-side-encryption", "aws:kms");
+  r.http.headers.emplace_back("x-amz-server-side-encryption-aws-kms-key-id",
+                              options.sse_kms_key_id);
+}
+
 void ApplyPutOptions(AwsRequest& r, const PutObjectOptions& options) {
+  ApplySse(r, options);
   if (!options.content_type.empty())
     r.http.headers.emplace_back("Content-Type", options.content_type);
   for (const auto& [name, value] : options.metadata) {
@@ -349,13 +357,15 @@ Result<AwsRequest> BuildListParts(const RequestContext& ctx, std::string_view bu
 
 Result<AwsRequest> BuildCopyObject(const RequestContext& ctx, std::string_view source_bucket,
                                    std::string_view source_key, std::string_view bucket,
-                                   std::string_view key) {
+                                   std::string_view key, const PutObjectOptions& options) {
   RETURN_IF_ERROR(CheckKey(source_bucket, source_key));
   RETURN_IF_ERROR(CheckKey(bucket, key));
   AwsRequest r = Make(ctx, "PUT", bucket, key, {}, "CopyObject");
   r.operation += " from " + S3Uri(source_bucket, source_key);
   r.http.headers.emplace_back("x-amz-copy-source",
                               UriEncode(source_bucket, false) + "/" + UriEncode(source_key, true));
+  // Only the encryption: content type and metadata are copied from the source.
+  ApplySse(r, options);
   r.error_may_come_with_200 = true;
   return r;
 }

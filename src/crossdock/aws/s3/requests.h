@@ -77,9 +77,10 @@ Result<AwsRequest> BuildListMultipartUploads(const RequestContext& ctx, std::str
 Result<AwsRequest> BuildListParts(const RequestContext& ctx, std::string_view bucket,
                                   std::string_view key, std::string_view upload_id,
                                   int part_number_marker = 0);
-// Server-side copy of an object up to 5 GiB (x-amz-copy-source); may fail with 200.
+// Server-side copy of an object up to 5 GiB (x-amz-copy-source); may fail with 200. Of
+// `options` only sse_kms_key_id is sent (the copy's encryption).
 Result<AwsRequest> BuildCopyObject(const RequestContext& ctx, std::string_view source_bucket,
                                    std::string_view source_key, std::string_view bucket,
-                                   std::string_view key);
+                                   std::string_view key, const PutObjectOptions& options = {});
 
 }  // namespace crossdock::aws::s3

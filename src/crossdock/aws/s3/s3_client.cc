@@ -186,12 +186,18 @@ Result<std::string> S3Client::GetObjectAsString(std::string_view bucket, std::st
   }
 }
 
+PutObjectOptions S3Client::WithEncryption(const PutObjectOptions& options) const {
+  PutObjectOptions out = options;
+  if (out.sse_kms_key_id.empty()) out.sse_kms_key_id = options_.sse_kms_key_id;
+  return out;
+}
+
 Result<PutObjectResult> S3Client::PutObject(std::string_view bucket, std::string_view key,
                                             std::shared_ptr<http::BodySource> body,
                                             const PutObjectOptions& options) {
   ASSIGN_OR_RETURN(BodyDigest digest, DigestSource(*body, effective_checksum(), sign_payload_));
-  ASSIGN_OR_RETURN(AwsRequest request,
-                   BuildPutObject(ctx_, bucket, key, std::move(body), digest, options));
+  ASSIGN_OR_RETURN(AwsRequest request, BuildPutObject(ctx_, bucket, key, std::move(body), digest,
+                                                      WithEncryption(options)));
   ASSIGN_OR_RETURN(http::HttpResponse response, SendWithChecksum(std::move(request)));
   PutObjectResult out;
   out.etag = response.Header("ETag").value_or("");
@@ -270,8 +276,8 @@ Status S3Client::DeleteEach(std::string_view bucket, std::span<const std::string
 Result<CopyObjectResult> S3Client::CopyObject(std::string_view source_bucket,
                                               std::string_view source_key, std::string_view bucket,
                                               std::string_view key) {
-  ASSIGN_OR_RETURN(AwsRequest request,
-                   BuildCopyObject(ctx_, source_bucket, source_key, bucket, key));
+  ASSIGN_OR_RETURN(AwsRequest request, BuildCopyObject(ctx_, source_bucket, source_key, bucket, key,
+                                                       WithEncryption({})));
   ASSIGN_OR_RETURN(http::HttpResponse response, aws_->Send(request));
   auto parsed = ParseCopyObject(response.body);
   if (!parsed.ok()) return Error(parsed.error()).WithContext(request.operation);
@@ -308,8 +314,9 @@ Result<std::string> S3Client::DiscoverBucketRegion(std::string_view bucket) {
 
 Result<std::string> S3Client::CreateMultipartUpload(std::string_view bucket, std::string_view key,
                                                     const PutObjectOptions& options) {
-  ASSIGN_OR_RETURN(AwsRequest request,
-                   BuildCreateMultipartUpload(ctx_, bucket, key, effective_checksum(), options));
+  ASSIGN_OR_RETURN(
+      AwsRequest request,
+      BuildCreateMultipartUpload(ctx_, bucket, key, effective_checksum(), WithEncryption(options)));
   std::string operation = request.operation;
   ASSIGN_OR_RETURN(http::HttpResponse response, SendWithChecksum(std::move(request)));
   auto id = ParseCreateMultipartUpload(response.body);

@@ -60,6 +60,9 @@ struct S3Options {
   http::TransportOptions transport;
   // Attempts and backoff of AwsClient's standard retry behaviour.
   RetryOptions retry;
+  // SSE-KMS key every PutObject, CreateMultipartUpload and CopyObject asks S3 to encrypt
+  // with (PutObjectOptions::sse_kms_key_id overrides it per request). Empty: none sent.
+  std::string sse_kms_key_id;
   // Where signing credentials come from (required): static keys, environment, profile, or
   // an assume-role provider behind a cache.
   CredentialsProviderPtr credentials;
@@ -173,6 +176,8 @@ class S3Client {
   // Sends a request carrying a checksum header; records whether the server verified it and
   // retries once without it if the server rejects the header.
   Result<http::HttpResponse> SendWithChecksum(AwsRequest request);
+  // `options` with S3Options::sse_kms_key_id filled in when it names no key itself.
+  PutObjectOptions WithEncryption(const PutObjectOptions& options) const;
 
   S3Options options_;
   RequestContext ctx_;

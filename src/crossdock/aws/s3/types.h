@@ -67,6 +67,10 @@ struct BodyDigest {
 struct PutObjectOptions {
   std::string content_type;  // empty: S3 default (binary/octet-stream)
   std::vector<std::pair<std::string, std::string>> metadata;  // sent as x-amz-meta-NAME
+  // SSE-KMS: the KMS key (ARN, id or alias) S3 encrypts the object with, sent as
+  // x-amz-server-side-encryption: aws:kms and x-amz-server-side-encryption-aws-kms-key-id.
+  // Empty: the client's S3Options::sse_kms_key_id, else the bucket's default encryption.
+  std::string sse_kms_key_id;
 };
 
 struct PutObjectResult {

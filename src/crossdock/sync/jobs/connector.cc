@@ -32,7 +32,8 @@ struct Location {
   std::string role_arn;
   std::string external_id;
   std::string access_key_id;
-  std::string generation;  // a stored connection's: changes with it and the External IDs
+  std::string kms_key_arn;  // SSE-KMS key writes are encrypted with (the connection's)
+  std::string generation;   // a stored connection's: changes with it and the External IDs
 };
 
 constexpr size_t kMaxCachedBuckets = 1024;
@@ -110,12 +111,13 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
     creds = r.credentials;
     loc.role_arn = conn.role_arn;
     loc.access_key_id = conn.access_key_id;
+    loc.kms_key_arn = conn.kms_key_arn;
   }
   if (loc.region.empty()) loc.region = "us-east-1";
 
   std::string cache_key = org_id + "|" + loc.bucket + "|" + loc.region + "|" + loc.endpoint + "|" +
                           loc.role_arn + "|" + loc.external_id + "|" + loc.access_key_id + "|" +
-                          loc.generation;
+                          loc.kms_key_arn + "|" + loc.generation;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = buckets_.find(cache_key);
@@ -147,6 +149,7 @@ Result<std::shared_ptr<aws::s3::ScopedBucket>> Connector::OpenBucket(const std::
   so.clock = options_.clock;
   so.concurrency = options_.s3_concurrency;
   so.retry = options_.retry;
+  so.sse_kms_key_id = loc.kms_key_arn;
   ASSIGN_OR_RETURN(auto client, aws::s3::S3Client::Make(so, options_.transport));
   auto bucket = std::make_shared<aws::s3::ScopedBucket>(client, scope);
   std::lock_guard<std::mutex> lock(mu_);
