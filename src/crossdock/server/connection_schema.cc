@@ -25,17 +25,36 @@ nlohmann::ordered_json ConnectionInputSchema() {
     "region": {"type": "string", "example": "us-west-1"},
     "bucket": {"type": "string", "description": "bucket name, optionally with a path: output/customers"},
     "path": {"type": "string"},
+    "kms_key_arn": {"type": "string",
+      "example": "arn:aws:kms:us-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      "description": "optional SSE-KMS key of the bucket (s3, databricks staging, redshift-serverless staging and unload): writes are encrypted with it; key/ID or alias/NAME in the connection's partition and region; kinesis connections use kinesis.kms_key_arn"},
     "databricks": {"type": "object", "properties": {
       "workspace_url": {"type": "string"}, "warehouse_id": {"type": "string"},
       "token": {"type": "string", "nullable": true, "writeOnly": true},
-      "storage_credential": {"type": "string"}, "external_id": {"type": "string"}}},
-    "redshift": {"type": "object", "properties": {
-      "workgroup": {"type": "string"}, "database": {"type": "string"},
-      "access": {"type": "string", "enum": ["data-api", "vpc-endpoint"]},
-      "vpc_endpoint": {"type": "object"},
-      "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
-        "bucket": {"type": "string"}, "region": {"type": "string"}}}}},
-    "kinesis": {
+      "storage_credential": {"type": "string"}, "external_id": {"type": "string"},
+      "unity_catalog": {"type": "string", "enum": ["", "commercial", "govcloud", "govcloud-dod"],
+        "description": "the Databricks deployment whose Unity Catalog principal assumes the role; empty: the region's (commercial for aws, govcloud for aws-us-gov)"
+}
+}
+}
+, "redshift" : {
+  "type" : "object",
+  "properties" : {
+    "workgroup" : {"type" : "string"},
+    "database" : {"type" : "string"},
+    "access" : {"type" : "string", "enum" : [ "data-api", "vpc-endpoint" ]},
+    "vpc_endpoint" : {"type" : "object"},
+    "unload" : {
+      "type" : "object",
+      "properties" : {
+        "enabled" : {"type" : "boolean"},
+        "bucket" : {"type" : "string"},
+        "region" : {"type" : "string"}
+      }
+    }
+  }
+},
+               "kinesis" : {
   "type" : "object", "properties" : {
     "stream_arn" : {
       "type" : "string",
@@ -50,7 +69,7 @@ nlohmann::ordered_json ConnectionInputSchema() {
 }
 })");
   s["properties"]["type"] = ConnectionTypeEnum();
-  return s;
+return s;
 }
 
 nlohmann::ordered_json ConnectionOutputSchema() {
@@ -63,6 +82,7 @@ nlohmann::ordered_json ConnectionOutputSchema() {
     "secret_access_key": {"type": "object", "properties": {"set": {"type": "boolean"}},
       "description": "whether a secret is stored; never its value"},
     "region": {"type": "string"}, "bucket": {"type": "string"}, "path": {"type": "string"},
+    "kms_key_arn": {"type": "string", "description": "SSE-KMS key of the bucket, or empty"},
     "databricks": {"type": "object"}, "redshift": {"type": "object"},
     "kinesis": {"type": "object"},
     "external_id": {"type": "string", "description": "the organization's current External ID"},

@@ -70,6 +70,7 @@ const FIELD_LABELS = {
   'redshift.database': 'Database', 'redshift.vpc_endpoint.host': 'VPC endpoint host',
   'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
   'kinesis.stream_arn': 'Stream ARN', 'kinesis.kms_key_arn': 'KMS key ARN',
+  'kms_key_arn': 'SSE-KMS key ARN', 'databricks.unity_catalog': 'Databricks deployment',
   'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
   'source.url': 'PostgreSQL URL', 'source.table': 'Table', 'source.query': 'Query',
   'destination': 'Destination', 'destination.connection': 'Destination connection',
@@ -457,13 +458,20 @@ async function viewNewConnection() {
       db.token = h('input', {type: 'password', id: 'databricks.token', autocomplete: 'off'});
       db.storage_credential = text('databricks.storage_credential', {placeholder: 'crossdock-staging-credential'});
       db.external_id = text('databricks.external_id');
+      db.unity_catalog = h('select', {id: 'databricks.unity_catalog'},
+        h('option', {value: ''}, 'The region\'s default'),
+        h('option', {value: 'commercial'}, 'AWS commercial'),
+        h('option', {value: 'govcloud'}, 'AWS GovCloud'),
+        h('option', {value: 'govcloud-dod'}, 'AWS GovCloud DoD'));
       parts.push(field('databricks.workspace_url', 'Workspace URL', db.workspace_url),
         field('databricks.warehouse_id', 'SQL warehouse ID', db.warehouse_id),
         field('databricks.token', 'Access token', db.token, 'Stored encrypted; never shown again.'),
         field('databricks.storage_credential', 'Storage Credential name (if applicable)', db.storage_credential,
           'Needed when the staging bucket is not an External Location in Unity Catalog.'),
         field('databricks.external_id', 'Databricks External ID', db.external_id,
-          'The External ID Databricks generated for the storage credential.'));
+          'The External ID Databricks generated for the storage credential.'),
+        field('databricks.unity_catalog', 'Databricks deployment (Unity Catalog principal)', db.unity_catalog,
+          'Whose Unity Catalog role the trust policy names; GovCloud DoD workspaces have their own.'));
     }
     if (type === 'redshift-serverless') {
       rs.workgroup = text('redshift.workgroup', {placeholder: 'default-workgroup'});
@@ -492,11 +500,14 @@ async function viewNewConnection() {
       setTimeout(sync);
     }
     const bucketLabel = type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name';
+    const kmsKey = text('kms_key_arn', {placeholder: 'arn:aws:kms:us-west-1:123456789012:key/...'});
     if (t.bucket_label) {
       parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
         'e.g. us-west-1'),
       field('bucket', bucketLabel, bucket,
-        'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'));
+        'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'),
+      field('kms_key_arn', 'SSE-KMS key ARN (optional)', kmsKey,
+        'Files written are encrypted with this key; the generated policy allows kms:GenerateDataKey and kms:Decrypt on it.'));
     } else {
       parts.push(field('region', 'Region (optional)', region, 'Leave empty to take the stream\'s.'));
     }
@@ -522,13 +533,14 @@ async function viewNewConnection() {
       const body = {name: name.value.trim(), type, auth_method: method.value,
         region: region.value.trim()};
       if (bucket.value.trim()) body.bucket = bucket.value.trim();
+      if (type !== 'kinesis' && kmsKey.value.trim()) body.kms_key_arn = kmsKey.value.trim();
       if (method.value === 'iam-role') body.role_arn = roleArn.value.trim();
       else { body.access_key_id = keyId.value.trim(); body.secret_access_key = secret.value; }
       if (type === 'databricks') {
         body.databricks = {workspace_url: db.workspace_url.value.trim(),
           warehouse_id: db.warehouse_id.value.trim(),
           storage_credential: db.storage_credential.value.trim(),
-          external_id: db.external_id.value.trim()};
+          external_id: db.external_id.value.trim(), unity_catalog: db.unity_catalog.value};
         if (db.token.value) body.databricks.token = db.token.value;
       }
       if (type === 'kinesis') {
@@ -592,6 +604,8 @@ async function viewConnection(id) {
   if (c.bucket) kv.push(['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
   if (c.kinesis && c.kinesis.stream_arn) kv.push(['Stream ARN', c.kinesis.stream_arn]);
   if (c.kinesis && c.kinesis.kms_key_arn) kv.push(['KMS key ARN', c.kinesis.kms_key_arn]);
+  if (c.kms_key_arn) kv.push(['SSE-KMS key ARN', c.kms_key_arn]);
+  if (c.databricks && c.databricks.unity_catalog) kv.push(['Databricks deployment', c.databricks.unity_catalog]);
   const extId = h('code', {class: 'value', id: 'external-id'}, c.external_id);
   const editArea = h('div', {id: 'edit-area'});
   const header = h('div', {class: 'card'},
@@ -673,6 +687,7 @@ function editConnection(c, info, area, testArea) {
   const secret = h('input', {type: 'password', id: 'edit-secret_access_key', autocomplete: 'off'});
   const region = text('edit-region', {value: c.region || ''});
   const bucket = text('edit-bucket', {value: c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''});
+  const kmsKey = text('edit-kms_key_arn', {value: c.kms_key_arn || ''});
   const role = c.auth_method === 'iam-role';
   const form = h('form', {id: 'edit-form', novalidate: true, class: 'edit-form'},
     h('h2', {}, 'Edit connection'),
@@ -683,6 +698,8 @@ function editConnection(c, info, area, testArea) {
     (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
       ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
         'May include a path, e.g. output/customers.') : null,
+    c.type !== 'kinesis' ? field('kms_key_arn', 'SSE-KMS key ARN (optional)', kmsKey,
+      'Files written are encrypted with this key; empty: the bucket\'s default encryption.') : null,
     h('div', {class: 'form-error', role: 'alert'}),
     h('div', {class: 'row'},
       info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
@@ -697,6 +714,9 @@ function editConnection(c, info, area, testArea) {
     if (region.value.trim() !== c.region) body.region = region.value.trim();
     const b = bucket.value.trim();
     if (b !== (c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : '')) body.bucket = b;
+    if (c.type !== 'kinesis' && kmsKey.value.trim() !== (c.kms_key_arn || '')) {
+      body.kms_key_arn = kmsKey.value.trim();
+    }
     return body;
   };
   const supersede = validateAsYouGo(form, 'PATCH', `/v1/connections/${c.id}`, bodyOf);
