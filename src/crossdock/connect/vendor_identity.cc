@@ -82,8 +82,8 @@ Result<store::VendorIdentity> VendorIdentityForRegion(
                fmt::format("region {} is in partition {}, where no vendor identity is "
                            "configured: crossdock cannot assume a role there from another "
                            "partition's account. Set the vendor's {} account with `{}` (or "
-                           "start crossdock serve with {} ACCOUNT_ID), or use a region of a "
-                           "partition that has one",
+                           "`crossdock serve {} ACCOUNT_ID`), or use a region of a partition "
+                           "that has one",
                            region, partition, partition, SetVendorIdentityCommand(partition),
                            ServeAccountFlag(partition)),
                "region");
