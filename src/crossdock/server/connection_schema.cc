@@ -27,34 +27,20 @@ nlohmann::ordered_json ConnectionInputSchema() {
     "path": {"type": "string"},
     "kms_key_arn": {"type": "string",
       "example": "arn:aws:kms:us-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-      "description": "optional SSE-KMS key of the bucket (s3, databricks staging, redshift-serverless staging and unload): writes are encrypted with it; key/ID or alias/NAME in the connection's partition and region; kinesis connections use kinesis.kms_key_arn"},
+      "description": "optional SSE-KMS key of the bucket (s3, databricks staging, redshift-serverless staging and unload), key/ID or alias/NAME in the connection's partition and region; kinesis connections use kinesis.kms_key_arn"},
     "databricks": {"type": "object", "properties": {
       "workspace_url": {"type": "string"}, "warehouse_id": {"type": "string"},
       "token": {"type": "string", "nullable": true, "writeOnly": true},
       "storage_credential": {"type": "string"}, "external_id": {"type": "string"},
       "unity_catalog": {"type": "string", "enum": ["", "commercial", "govcloud", "govcloud-dod"],
-        "description": "the Databricks deployment whose Unity Catalog principal assumes the role; empty: the region's (commercial for aws, govcloud for aws-us-gov)"
-}
-}
-}
-, "redshift" : {
-  "type" : "object",
-  "properties" : {
-    "workgroup" : {"type" : "string"},
-    "database" : {"type" : "string"},
-    "access" : {"type" : "string", "enum" : [ "data-api", "vpc-endpoint" ]},
-    "vpc_endpoint" : {"type" : "object"},
-    "unload" : {
-      "type" : "object",
-      "properties" : {
-        "enabled" : {"type" : "boolean"},
-        "bucket" : {"type" : "string"},
-        "region" : {"type" : "string"}
-      }
-    }
-  }
-},
-               "kinesis" : {
+        "description": "the Databricks deployment whose Unity Catalog principal assumes the role; empty: the region's default, commercial for aws and govcloud for aws-us-gov"}}},
+    "redshift": {"type": "object", "properties": {
+      "workgroup": {"type": "string"}, "database": {"type": "string"},
+      "access": {"type": "string", "enum": ["data-api", "vpc-endpoint"]},
+      "vpc_endpoint": {"type": "object"},
+      "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
+        "bucket": {"type": "string"}, "region": {"type": "string"}}}}},
+    "kinesis": {
   "type" : "object", "properties" : {
     "stream_arn" : {
       "type" : "string",
@@ -69,7 +55,7 @@ nlohmann::ordered_json ConnectionInputSchema() {
 }
 })");
   s["properties"]["type"] = ConnectionTypeEnum();
-return s;
+  return s;
 }
 
 nlohmann::ordered_json ConnectionOutputSchema() {
