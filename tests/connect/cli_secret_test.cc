@@ -66,6 +66,7 @@ TEST_F(CliSecretTest, AKnownSecretIsNeverPrintedNorStoredInTheClear) {
                 "--region us-west-1 --bucket output/customers",
                 "TEST_SECRET_KEY"),
             0);
+  EXPECT_EQ(Run("identity set --account-id 444455556666"), 0);
   EXPECT_EQ(Run("connection create --name dbx --type databricks --auth iam-role "
                 "--role-arn arn:aws:iam::123456789012:role/dbx --region us-west-1 "
                 "--bucket staging-bucket --workspace-url https://dbc-1.cloud.databricks.com "
@@ -95,7 +96,7 @@ TEST_F(CliSecretTest, AKnownSecretIsNeverPrintedNorStoredInTheClear) {
   EXPECT_EQ(Run("connection show missing"), 2);
 
   // The commands did what they said (so the grep below is not vacuous).
-  std::string shown = ReadAll(dir_ / "out" / "16.out");
+  std::string shown = ReadAll(dir_ / "out" / "17.out");
   EXPECT_NE(shown.find("\"set\": true"), std::string::npos) << shown;
   EXPECT_NE(shown.find("us-east-2"), std::string::npos);
 

@@ -47,6 +47,7 @@ class ConnectionRuntimeTest : public ::testing::Test {
     role.access_key_id.clear();
     role.secret_access_key = {};
     role.role_arn = "arn:aws:iam::111122223333:role/crossdock";
+    ASSERT_TRUE(service_->SetVendorIdentity({"444455556666", "", {}}).ok());
     ASSERT_TRUE(service_->CreateConnection(org_, role).ok());
   }
   void TearDown() override {
@@ -122,15 +123,33 @@ TEST_F(ConnectionRuntimeTest, TheCacheIsBoundedAndForeignConnectionsAreNotFound)
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
 }
 
-TEST(VendorContextTest, ThePrincipalFollowsTheRegionsPartition) {
+// Each partition's principal is its own identity's; one is never rewritten into another
+// partition (an aws account cannot assume a GovCloud role).
+TEST(VendorContextTest, ThePrincipalIsThatOfTheRegionsPartitionsIdentity) {
   VendorContext v;
   EXPECT_EQ(v.PrincipalArn("us-east-1"), "");
-  v.identity = store::VendorIdentity{"444455556666", "", {}};
+  v.identities = {store::VendorIdentity{"444455556666", "", {}}};
   EXPECT_EQ(v.PrincipalArn("us-east-1"), "arn:aws:iam::444455556666:root");
-  EXPECT_EQ(v.PrincipalArn("us-gov-west-1"), "arn:aws-us-gov:iam::444455556666:root");
-  EXPECT_EQ(v.PrincipalArn("cn-north-1"), "arn:aws-cn:iam::444455556666:root");
-  v.identity->role_arn = "arn:aws:iam::444455556666:role/vendor";
-  EXPECT_EQ(v.PrincipalArn("us-east-1"), "arn:aws:iam::444455556666:role/vendor");
+  EXPECT_EQ(v.PrincipalArn("us-gov-west-1"), "");
+  EXPECT_EQ(v.PrincipalArn("cn-north-1"), "");
+  v.identities.push_back(
+      {"777788889999", "arn:aws-us-gov:iam::777788889999:role/vendor", {}, "aws-us-gov"});
+  EXPECT_EQ(v.PrincipalArn("us-gov-west-1"), "arn:aws-us-gov:iam::777788889999:role/vendor");
+  EXPECT_EQ(v.PrincipalArn("us-east-1"), "arn:aws:iam::444455556666:root");
+}
+
+// A role connection in a partition whose identity was removed cannot be opened: the error
+// names the region and the command that sets the identity.
+TEST_F(ConnectionRuntimeTest, ARoleConnectionWithoutItsPartitionsIdentityIsRefused) {
+  ASSERT_TRUE(service_->UnsetVendorIdentity("aws").ok());
+  ConnectionRuntime runtime(*store_, Vendor());
+  auto refused = runtime.Open(org_, "role");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field(), "region");
+  EXPECT_NE(refused.error().message().find("crossdock identity set --partition aws"),
+            std::string::npos)
+      << refused.error().message();
+  EXPECT_TRUE(runtime.Open(org_, "keys").ok());  // access keys need no vendor identity
 }
 
 }  // namespace

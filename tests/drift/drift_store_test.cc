@@ -32,6 +32,7 @@ class DriftStoreTest : public ::testing::Test {
     store_ = Open();
     connect::ConnectionService svc(*store_);
     org_ = svc.CreateOrganization("acme").value().id;
+    ASSERT_TRUE(svc.SetVendorIdentity({"444455556666", "", {}}).ok());
     for (const char* name : {"alpha", "beta", "gamma"}) {
       connect::Connection c;
       c.type = connect::ConnectionType::kS3;

@@ -13,7 +13,8 @@ bool StartsWith(const std::string& s, std::string_view p) { return s.rfind(p, 0)
 
 bool MentionsKms(const Error& error) {
   return StartsWith(error.aws_code(), "KMS") || error.message().find("KMS") != std::string::npos ||
-         error.message().find("kms:") != std::string::npos;
+         error.message().find("kms:") != std::string::npos ||
+         error.message().find("kms-keyid") != std::string::npos;  // Ceph RGW's wording
 }
 
 std::string TrustExplanation(const std::string& external_id, const DiagnosisContext& ctx) {
@@ -114,6 +115,18 @@ void DiagnoseKmsFailure(const Error& error, const ProbeAction& probe, const Diag
                         const std::string& who, CheckResult& out) {
   const std::string action = KmsActionFor(error, probe);
   const std::string key = ctx.kms_key_arn.empty() ? "the bucket's KMS key ARN" : ctx.kms_key_arn;
+  const std::string& text = error.message();
+  // A key that does not exist (AWS: KMS.NotFoundException; RGW: "Failed to retrieve the
+  // actual key") is not a permission problem.
+  if (error.aws_code() == "KMS.NotFoundException" ||
+      text.find("Failed to retrieve the actual key") != std::string::npos ||
+      text.find("does not exist") != std::string::npos) {
+    out.diagnosis = fmt::format("The KMS key {} does not exist in {}.", key, ctx.region);
+    out.fix =
+        "Correct the connection's kms_key_arn (crossdock connection update NAME --kms-key-arn "
+        "KEY_ARN) to the key the bucket uses, in the bucket's region.";
+    return;
+  }
   const std::string grantee = ctx.role_arn.empty() ? "the access key's user" : ctx.role_arn;
   out.diagnosis =
       fmt::format("S3 needs {} on the KMS key {} for {}, and {} may not use the key.", action,

@@ -437,6 +437,22 @@ class Checker {
             [&](CheckResult& r) -> Status {
               ASSIGN_OR_RETURN(auto meta, bucket.Head(probe_key));
               r.message = fmt::format("{} bytes", meta.size);
+              if (c_.kms_key_arn.empty()) return OkStatus();
+              // The probe was written with the key: S3 must say it stored it that way.
+              if (meta.server_side_encryption != "aws:kms") {
+                r.status = CheckStatus::kFail;
+                r.message = fmt::format("stored with encryption \"{}\", not aws:kms",
+                                        meta.server_side_encryption);
+                r.diagnosis =
+                    "The bucket accepted the write but did not encrypt it with the KMS key.";
+                r.fix =
+                    "Check that the endpoint is S3 (or supports SSE-KMS) and that no bucket "
+                    "policy or proxy strips the x-amz-server-side-encryption headers.";
+              } else {
+                r.message +=
+                    fmt::format(", encrypted with {}",
+                                meta.sse_kms_key_id.empty() ? c_.kms_key_arn : meta.sse_kms_key_id);
+              }
               return OkStatus();
             });
     } else {

@@ -168,6 +168,10 @@ ObjectMetadata ParseObjectHeaders(const http::HttpResponse& response) {
       m.last_modified = value;
     } else if (strcasecmp(name.c_str(), "Content-Type") == 0) {
       m.content_type = value;
+    } else if (strcasecmp(name.c_str(), "x-amz-server-side-encryption") == 0) {
+      m.server_side_encryption = value;
+    } else if (strcasecmp(name.c_str(), "x-amz-server-side-encryption-aws-kms-key-id") == 0) {
+      m.sse_kms_key_id = value;
     } else if (strcasecmp(name.c_str(), "Content-Range") == 0) {
       m.content_range = value;
       if (auto slash = value.rfind('/'); slash != std::string::npos && value.back() != '*') {

@@ -45,6 +45,8 @@ struct ObjectMetadata {
   std::string content_range;                                       // ranged GETs only
   std::optional<uint64_t> total_size;                              // from Content-Range
   std::vector<std::pair<std::string, std::string>> user_metadata;  // x-amz-meta-* (lower-case)
+  std::string server_side_encryption{};  // x-amz-server-side-encryption: AES256, aws:kms or ""
+  std::string sse_kms_key_id{};          // x-amz-server-side-encryption-aws-kms-key-id
 };
 
 // Inclusive byte range "bytes=first-last"; last unset means to the end.
@@ -70,7 +72,7 @@ struct PutObjectOptions {
   // SSE-KMS: the KMS key (ARN, id or alias) S3 encrypts the object with, sent as
   // x-amz-server-side-encryption: aws:kms and x-amz-server-side-encryption-aws-kms-key-id.
   // Empty: the client's S3Options::sse_kms_key_id, else the bucket's default encryption.
-  std::string sse_kms_key_id;
+  std::string sse_kms_key_id{};
 };
 
 struct PutObjectResult {
