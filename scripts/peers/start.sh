@@ -38,6 +38,10 @@ NO_PG="${CROSSDOCK_PEERS_NO_PG:-0}"
 STORE="${RGW_OSD_STORE:-memstore}"
 STORE_BYTES="${RGW_STORE_BYTES:-4294967296}"
 REGION="${RGW_REGION:-us-east-1}"
+# SSE-KMS: RGW's "testing" KMS backend holds this one key in its configuration (no KMS
+# server); requests name it by this ARN in x-amz-server-side-encryption-aws-kms-key-id.
+KMS_KEY_ARN="arn:aws:kms:$REGION:111122223333:key/crossdock-test-key"
+KMS_KEY_B64=Y3Jvc3Nkb2NrLXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmc= # 32 bytes, AES-256
 RGW_EP="http://127.0.0.1:${RGW_PORT}"
 FRONT_EP="http://127.0.0.1:${FRONT_PORT}"
 FAULT_EP="http://127.0.0.1:${FAULT_PORT}"
@@ -258,6 +262,10 @@ rgw data log backing = omap
 # reclaim overwritten/deleted tails after ~30 s instead of 2 h (memstore keeps them in RAM)
 rgw gc obj min wait = 30
 rgw gc processor period = 30
+# SSE-KMS over plain http with the testing backend's one key (KMS_KEY_ARN)
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = $KMS_KEY_ARN=$KMS_KEY_B64
+rgw crypt require ssl = false
 EOF
 
   log "ceph mon: mkfs + start [$(elapsed)s]"
@@ -396,6 +404,7 @@ log "ready after $(elapsed)s (data dir $DATA)"
 cat <<EOF
 export RGW_ENDPOINT=$RGW_EP
 export RGW_REGION=$REGION
+export RGW_KMS_KEY_ARN=$KMS_KEY_ARN
 export RGW_DATA_DIR=$CEPH_DIR
 export RGW_CUSTOMER_ACCOUNT=$CUSTOMER_ACCT
 export RGW_CUSTOMER_ACCESS_KEY=$CUSTOMER_AK

@@ -101,6 +101,38 @@ TEST(ConnectionCheck, WellConfiguredRolePassesEveryCheck) {
   ExpectNothingLeft(*report);
 }
 
+// SSE-KMS (RGW's testing KMS backend holds RGW_KMS_KEY_ARN): the write probe is encrypted
+// with the connection's key and read back; a key the server does not have is named.
+TEST(ConnectionCheck, KmsKeyProbesAnEncryptedWriteAndRead) {
+  REQUIRE_RGW();
+  REQUIRE_PEER("RGW_KMS_KEY_ARN");
+  CheckInput in = RoleInput(Env("RGW_EXTID_ROLE_ARN"));
+  in.connection.kms_key_arn = Env("RGW_KMS_KEY_ARN");
+  auto report = AuditedCheck(in, VendorEnv());
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_TRUE(report->ok()) << FormatReport(*report);
+  const CheckResult* put = report->Find("put_object");
+  ASSERT_NE(put, nullptr);
+  EXPECT_NE(put->title.find("SSE-KMS with " + Env("RGW_KMS_KEY_ARN")), std::string::npos);
+  const CheckResult* head = report->Find("head_object");
+  ASSERT_NE(head, nullptr);
+  EXPECT_EQ(head->status, CheckStatus::kPass) << FormatReport(*report);
+  EXPECT_NE(head->message.find("encrypted with " + Env("RGW_KMS_KEY_ARN")), std::string::npos)
+      << head->message;
+  EXPECT_EQ(StatusOf(*report, "get_object"), CheckStatus::kPass);
+  ExpectNothingLeft(*report);
+
+  const std::string region = Env("RGW_REGION").empty() ? "us-east-1" : Env("RGW_REGION");
+  in.connection.kms_key_arn = "arn:aws:kms:" + region + ":111122223333:key/not-in-rgw";
+  auto unknown = AuditedCheck(in, VendorEnv());
+  ASSERT_TRUE(unknown.ok()) << unknown.error().ToString();
+  const CheckResult* refused = unknown->Find("put_object");
+  ASSERT_NE(refused, nullptr);
+  EXPECT_EQ(refused->status, CheckStatus::kFail) << FormatReport(*unknown);
+  EXPECT_NE(refused->diagnosis.find("does not exist"), std::string::npos) << refused->diagnosis;
+  EXPECT_NE(refused->fix.find("--kms-key-arn"), std::string::npos) << refused->fix;
+}
+
 TEST(ConnectionCheck, TrustPolicyWithoutExternalIdIsAConfusedDeputy) {
   REQUIRE_RGW();
   auto report = AuditedCheck(RoleInput(Env("RGW_ROLE_ARN")), VendorEnv());

@@ -117,6 +117,51 @@ TEST_F(S3PeerTest, PutHeadGetListCopyDelete) {
   EXPECT_EQ(missing.error().aws_code(), "NoSuchKey");
 }
 
+// SSE-KMS end to end: RGW (testing KMS backend, scripts/peers/start.sh) encrypts what a
+// client with a key writes, by PutObject and by multipart upload, reports the key on read
+// and refuses a key it does not have.
+TEST_F(S3PeerTest, SseKmsWritesAreEncryptedWithTheKeyAndReadBack) {
+  REQUIRE_S3_PEER();
+  REQUIRE_PEER("RGW_KMS_KEY_ARN");
+  S3Options o =
+      S3Options::FromAccessKey(Env("RGW_CUSTOMER_ACCESS_KEY"), Env("RGW_CUSTOMER_SECRET_KEY"));
+  o.endpoint_override = Env("RGW_ENDPOINT");
+  o.region = Env("RGW_REGION").empty() ? "us-east-1" : Env("RGW_REGION");
+  o.sse_kms_key_id = Env("RGW_KMS_KEY_ARN");
+  o.part_size = o.multipart_threshold = 5 * 1024 * 1024;
+  auto encrypting = S3Client::Make(o).value();
+  const std::string small = prefix_ + "kms/small.txt";
+  ASSERT_TRUE(encrypting->PutObject(bucket_, small, std::string("secret rows")).ok());
+  auto head = client_->HeadObject(bucket_, small);  // read by a client without the key
+  ASSERT_TRUE(head.ok()) << head.error().ToString();
+  EXPECT_EQ(head->server_side_encryption, "aws:kms");
+  EXPECT_EQ(head->sse_kms_key_id, Env("RGW_KMS_KEY_ARN"));
+  EXPECT_EQ(client_->GetObjectAsString(bucket_, small).value(), "secret rows");
+
+  const std::string large = prefix_ + "kms/large.bin";
+  std::string data(11 * 1024 * 1024, 'x');
+  for (size_t i = 0; i < data.size(); i += 4096) data[i] = static_cast<char>('a' + i % 26);
+  StringByteStream in(data);
+  auto up = MultipartUploader(encrypting).Upload(bucket_, large, in);
+  ASSERT_TRUE(up.ok()) << up.error().ToString();
+  EXPECT_GE(up->parts, 2);
+  auto big = client_->HeadObject(bucket_, large);
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->server_side_encryption, "aws:kms");
+  EXPECT_EQ(client_->GetObjectAsString(bucket_, large).value(), data);
+
+  // A plain client's write is not encrypted (the header comes from the client's key).
+  const std::string plain = prefix_ + "kms/plain.txt";
+  ASSERT_TRUE(client_->PutObject(bucket_, plain, std::string("x")).ok());
+  EXPECT_EQ(client_->HeadObject(bucket_, plain)->server_side_encryption, "");
+
+  o.sse_kms_key_id = "arn:aws:kms:us-east-1:111122223333:key/not-in-rgw";
+  auto unknown = S3Client::Make(o).value()->PutObject(bucket_, prefix_ + "kms/x", std::string("x"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("not-in-rgw"), std::string::npos)
+      << unknown.error().ToString();
+}
+
 TEST_F(S3PeerTest, KeysWithDotSegmentsAreSentAsSigned) {
   REQUIRE_S3_PEER();
   // Legal S3 keys that a URL normalizer would rewrite: the transport must send the path as
