@@ -64,21 +64,19 @@ void RunDatabricksChecks(const Connection& c, const std::string& host,
       wrong.push_back(fmt::format("its External ID is {}, the connection stores {}",
                                   cred->external_id, d.external_id));
     }
-    // Unity Catalog says which of its principals assumes the role (GovCloud DoD has its own):
-    // it must be the one the connection's trust policy names.
+    // Unity Catalog says which of its principals assumes the role. When it is one of the
+    // known deployments' (GovCloud DoD has its own) it must be the one the connection's
+    // trust policy names; an unknown one (a stand-in, a new deployment) is not judged.
     const std::string uc = DatabricksUnityCatalogPrincipal(c);
-    if (!cred->unity_catalog_iam_arn.empty() && cred->unity_catalog_iam_arn != uc) {
-      std::string deployment;
-      for (const auto& each : iam::DatabricksUnityCatalogs()) {
-        if (cred->unity_catalog_iam_arn == each.principal) deployment = each.id;
-      }
+    std::string deployment;
+    for (const auto& each : iam::DatabricksUnityCatalogs()) {
+      if (cred->unity_catalog_iam_arn == each.principal) deployment = each.id;
+    }
+    if (!deployment.empty() && cred->unity_catalog_iam_arn != uc) {
       wrong.push_back(fmt::format(
-          "its Unity Catalog principal is {}, the connection's trust policy names {}{}",
-          cred->unity_catalog_iam_arn, uc.empty() ? "none" : uc,
-          deployment.empty() ? ""
-                             : fmt::format(" (set databricks.unity_catalog to {}: crossdock "
-                                           "connection update NAME --databricks-unity-catalog {})",
-                                           deployment, deployment)));
+          "its Unity Catalog principal is {} ({}), the connection's trust policy names {} (set "
+          "it with crossdock connection update NAME --databricks-unity-catalog {})",
+          cred->unity_catalog_iam_arn, deployment, uc.empty() ? "none" : uc, deployment));
     }
     if (wrong.empty()) {
       r.status = CheckStatus::kPass;
