@@ -512,15 +512,31 @@ class Checker {
     if (put) {
       // Runs commit staged files with a server-side copy and remove staging in batches.
       const std::string copy_key = probe_key + "-copy";
-      bool copied = Probe("copy_object",
-                          fmt::format("CopyObject s3://{}/{} to {}", c_.bucket, full_key, copy_key),
-                          // GetObject on the source passed above: a denial is PutObject's.
-                          TableProbe("s3:CopyObject", prefix + copy_key, {}, GetPassed() ? 0 : 1),
-                          [&](CheckResult& r) -> Status {
-                            RETURN_IF_ERROR(bucket.Copy(probe_key, copy_key));
-                            r.message = "copied the test object inside the path";
-                            return OkStatus();
-                          });
+      bool copied = Probe(
+          "copy_object", fmt::format("CopyObject s3://{}/{} to {}", c_.bucket, full_key, copy_key),
+          // GetObject on the source passed above: a denial is PutObject's.
+          TableProbe("s3:CopyObject", prefix + copy_key, {}, GetPassed() ? 0 : 1),
+          [&](CheckResult& r) -> Status {
+            auto copied = bucket.Copy(probe_key, copy_key);
+            if (!copied.ok() && !c_.kms_key_arn.empty() &&
+                copied.error().aws_code() == "NotImplemented") {
+              // Ceph RGW (Pacific) cannot copy SSE-KMS objects; AWS can.
+              r.status = CheckStatus::kFail;
+              RecordError(copied.error(), r);
+              r.diagnosis =
+                  "The endpoint does not copy SSE-KMS encrypted objects "
+                  "(S3-compatible servers such as Ceph RGW answer "
+                  "NotImplemented); S3 syncs commit their files by copying "
+                  "them, so they would fail here.";
+              r.fix =
+                  "Use AWS S3 for SSE-KMS buckets, or remove the connection's kms_key_arn (set "
+                  "it to an empty string) for this endpoint.";
+              return OkStatus();
+            }
+            RETURN_IF_ERROR(copied);
+            r.message = "copied the test object inside the path";
+            return OkStatus();
+          });
       if (copied) {
         Probe("delete_objects",
               fmt::format("DeleteObjects s3://{}/{}{}", c_.bucket, prefix, copy_key),
