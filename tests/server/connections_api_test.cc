@@ -234,6 +234,35 @@ TEST_F(ServerTest, PoliciesForAConnectionInThreeFormats) {
               "format");
 }
 
+// GovCloud needs the vendor's GovCloud identity: refused (422 naming region and the command)
+// until it is set, then its policies name that identity's principal, never a rewritten one.
+TEST_F(ServerTest, APartitionWithoutAVendorIdentityIsRefusedUntilOneIsSet) {
+  const std::string body = R"({"name": "gov", "type": "s3", "auth_method": "iam-role",
+      "role_arn": "arn:aws-us-gov:iam::111122223333:role/x", "region": "us-gov-west-1",
+      "bucket": "gov-bucket", "kms_key_arn": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k1"})";
+  auto refused = Call("POST", "/v1/connections", token_a_, body);
+  ExpectError(refused, 422, "region");
+  EXPECT_NE(refused->body.find("crossdock identity set --partition aws-us-gov"), std::string::npos)
+      << refused->body;
+  ASSERT_TRUE(store_->SetVendorIdentity({"222233334444", "", {}, "aws-us-gov"}).ok());
+  auto created = Call("POST", "/v1/connections", token_a_, body);
+  ASSERT_EQ(created->status, 201) << created->body;
+  json c = Json(created);
+  EXPECT_EQ(c["kms_key_arn"], "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k1");
+  std::string id = c["id"];
+  auto p = Call("GET", "/v1/connections/" + id + "/policies?format=json", token_a_);
+  ASSERT_EQ(p->status, 200) << p->body;
+  std::string trust = Json(p)["trust_policy"].dump();
+  EXPECT_NE(trust.find("arn:aws-us-gov:iam::222233334444:root"), std::string::npos) << trust;
+  EXPECT_EQ(trust.find("123456789012"), std::string::npos) << trust;
+  EXPECT_NE(Json(p)["permission_policy"].dump().find("kms:GenerateDataKey"), std::string::npos);
+  auto identity = Json(Call("GET", "/v1/identity", token_a_));
+  ASSERT_EQ(identity["vendors"].size(), 2u) << identity.dump();
+  EXPECT_EQ(identity["vendors"][1]["partition"], "aws-us-gov");
+  EXPECT_EQ(identity["vendors"][1]["principal"], "arn:aws-us-gov:iam::222233334444:root");
+  EXPECT_EQ(identity["vendor"]["account_id"], "123456789012");
+}
+
 TEST_F(ServerTest, IdentityAndExternalIdRotation) {
   auto r = Call("GET", "/v1/identity", token_a_);
   ASSERT_EQ(r->status, 200);
