@@ -11,6 +11,7 @@
 #include <string>
 
 #include "crossdock/core/result.h"
+#include "crossdock/http/transport.h"
 #include "crossdock/server/demo.h"
 #include "crossdock/server/route.h"
 #include "crossdock/store/store.h"
@@ -45,6 +46,8 @@ struct ExtraRoutesOptions {
   std::shared_ptr<const DemoPeers> demo;  // demo routes when set
   std::string sts_endpoint;               // connection tests: STS endpoint override
   std::string s3_endpoint;                // connection tests: S3 endpoint override
+  // Connection tests' HTTP transport (null: a new CurlTransport); tests record through it.
+  std::shared_ptr<http::HttpTransport> transport;
 };
 
 // The demo routes (with `demo`) and the connection test route.

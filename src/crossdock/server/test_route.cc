@@ -78,7 +78,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
 RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
   RouteTable routes;
   auto env = std::make_shared<TestEnvironment>();
-  env->transport = std::make_shared<http::CurlTransport>();
+  env->transport = options.transport ? options.transport : std::make_shared<http::CurlTransport>();
   connect::Endpoints flags;
   flags.s3 = options.s3_endpoint;
   flags.sts = options.sts_endpoint;
