@@ -419,14 +419,7 @@ Result<store::Page<SyncRun>> JobStore::ListRuns(const std::string& org_id,
   ASSIGN_OR_RETURN(auto after, store::CheckPage("runs", page));
   int64_t after_ms = 0;
   if (after) {
-    auto [end, ec] = std::from_chars(after->sort_key.data(),
-                                     after->sort_key.data() + after->sort_key.size(), after_ms);
-    if (ec != std::errc() || end != after->sort_key.data() + after->sort_key.size()) {
-      return Error(ErrorCode::kInvalidArgument,
-                   "cursor is not one this runs list handed out; pass the next_cursor of the "
-                   "previous page unchanged",
-                   "cursor");
-    }
+    ASSIGN_OR_RETURN(after_ms, store::SortKeyMillis("runs", *after));
   }
   std::vector<SyncRun> out;
   RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
