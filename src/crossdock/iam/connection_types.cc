@@ -16,6 +16,8 @@ const std::vector<ConnectionTypeInfo>& ConnectionTypes() {
        kUseTest | kUseSource | kUseDestination | kUseStaging | kUseUnload | kUseWarehouseLoad},
       {ConnectionType::kKinesis, "kinesis", "Amazon Kinesis Data Streams", "", false, true,
        kUseTest | kUseSource},
+      {ConnectionType::kPostgres, "postgres", "PostgreSQL", "", false, false, kUseTest | kUseSource,
+       /*aws=*/false},
   };
   return table;
 }

@@ -5,6 +5,7 @@
 #include "crossdock/connect/policy_spec.h"
 #include "crossdock/connect/redshift_setup.h"
 #include "crossdock/connect/validation.h"
+#include "crossdock/core/ascii.h"
 #include "crossdock/iam/generate.h"
 #include "crossdock/iam/operations.h"
 #include "crossdock/server/connection_schema.h"
@@ -19,6 +20,7 @@ using ojson = nlohmann::ordered_json;
 
 Result<nlohmann::json> WithExternalId(store::Store& store, const connect::Connection& c) {
   nlohmann::json j = connect::ConnectionToJson(c);
+  if (!iam::TypeInfo(c.type).aws) return j;  // a database login has no External ID
   ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, c.org_id));
   j["external_id"] = ids.empty() ? "" : ids.front();
   return j;
@@ -47,6 +49,23 @@ void CheckOutbound(const ServiceState& state, const connect::Connection& c,
   if (c.type == connect::ConnectionType::kRedshiftServerless &&
       c.redshift.access == connect::RedshiftAccess::kVpcEndpoint) {
     check(c.redshift.vpc_endpoint_host, "redshift.vpc_endpoint.host");
+  }
+  if (c.type == connect::ConnectionType::kPostgres && !c.postgres.host.empty()) {
+    // Tenants' PostgreSQL hosts by name too, as for a URL source (--allow-postgres-host).
+    bool listed = false;
+    for (const std::string& h : state.postgres_hosts) {
+      listed = listed || h == "*" || EqualsIgnoreCase(h, c.postgres.host);
+    }
+    if (!listed) {
+      out.push_back(Error(ErrorCode::kInvalidArgument,
+                          fmt::format("PostgreSQL host \"{}\" is not one this server lets "
+                                      "tenants read; the operator allows it with crossdock serve "
+                                      "--allow-postgres-host {}",
+                                      c.postgres.host, c.postgres.host),
+                          "postgres.host"));
+    } else {
+      check(c.postgres.host, "postgres.host");
+    }
   }
 }
 
@@ -206,7 +225,7 @@ Reply List(store::Store& store, connect::ConnectionService& service, RequestCont
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : list->items) {
     nlohmann::json j = connect::ConnectionToJson(c);
-    j["external_id"] = ids->empty() ? "" : ids->front();
+    if (iam::TypeInfo(c.type).aws) j["external_id"] = ids->empty() ? "" : ids->front();
     out.push_back(std::move(j));
   }
   return JsonReply(
@@ -257,6 +276,7 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                                  {"bucket_label", t.bucket_label},
                                  {"bucket_required", t.bucket_required},
                                  {"role_arn_required", t.role_arn_required},
+                                 {"aws", t.aws},
                                  {"operations", ops}});
               }
               return JsonReply(ojson{{"types", types}});

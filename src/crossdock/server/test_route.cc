@@ -24,6 +24,7 @@ struct TestEnvironment {
   std::string vendor_principal_arn;  // demo: the vendor user; else from the vendor identity
   std::string sts_endpoint;
   std::string s3_endpoint;
+  std::shared_ptr<const http::OutboundPolicy> outbound;
 };
 
 Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& ctx) {
@@ -38,6 +39,23 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
   connect::ConnectionService service(store);
   auto c = service.GetConnection(ctx.org_id, ctx.Param("id"), /*with_secrets=*/true);
   if (!c.ok()) return FromError(c.error());
+  if (!iam::TypeInfo(c->type).aws) {  // a database login: no vendor, role or External ID
+    if (body.contains("permission_policy") || body.contains("trust_policy")) {
+      return BadRequest(Error(ErrorCode::kInvalidArgument,
+                              "a postgres connection has no IAM policies; send an empty body",
+                              "permission_policy"));
+    }
+    connect::CheckInput input;
+    input.connection = *c;
+    connect::CheckEnvironment check_env;
+    check_env.outbound = env.outbound;
+    auto report = connect::RunConnectionCheck(input, check_env);
+    if (!report.ok()) return FromError(report.error());
+    metrics::Registry::Global()
+        .GetCounter(metrics::kConnectionTests, {{"outcome", report->ok() ? "pass" : "fail"}})
+        .Increment();
+    return JsonReply(connect::ToJson(*report));
+  }
   auto vendor = RequireVendor(store);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
@@ -87,6 +105,7 @@ RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
   env->transport = std::make_shared<http::CurlTransport>();
   env->sts_endpoint = options.sts_endpoint;
   env->s3_endpoint = options.s3_endpoint;
+  env->outbound = options.outbound;
   if (options.demo) {
     aws::AwsCredentials creds;
     creds.access_key_id = options.demo->Get("RGW_VENDOR_ACCESS_KEY");

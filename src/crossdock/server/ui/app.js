@@ -69,6 +69,8 @@ const FIELD_LABELS = {
   'databricks.token': 'Access token', 'redshift.workgroup': 'Workgroup',
   'redshift.database': 'Database', 'redshift.vpc_endpoint.host': 'VPC endpoint host',
   'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
+  'postgres.host': 'Host', 'postgres.port': 'Port', 'postgres.database': 'Database',
+  'postgres.user': 'User', 'postgres.password': 'Password', 'postgres.sslmode': 'TLS (sslmode)',
   'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
   'source.url': 'PostgreSQL URL', 'source.table': 'Table', 'source.query': 'Query',
   'destination': 'Destination', 'destination.connection': 'Destination connection',
@@ -344,7 +346,8 @@ async function viewConnections() {
 }
 
 function typeLabel(t) {
-  return {'s3': 'S3', 'databricks': 'Databricks', 'redshift-serverless': 'Redshift Serverless'}[t] || t;
+  return {'s3': 'S3', 'databricks': 'Databricks', 'redshift-serverless': 'Redshift Serverless',
+    'postgres': 'PostgreSQL'}[t] || t;
 }
 
 function field(name, label, input, hint) {
@@ -407,6 +410,7 @@ async function viewNewConnection() {
     ['s3', 'S3', 'Read and write a bucket, optionally limited to a path.'],
     ['databricks', 'Databricks', 'Stage data in S3 for a Databricks SQL warehouse.'],
     ['redshift-serverless', 'Redshift Serverless', 'Read with the Data API or UNLOAD; stage writes in S3.'],
+    ['postgres', 'PostgreSQL', 'Read a database with its own user and password (no AWS role).'],
   ].map(([value, title, blurb]) => h('button', {type: 'button', class: 'type-card',
     'data-type': value, id: 'type-' + value, onclick: () => choose(value)},
   h('strong', {}, title), h('span', {}, blurb)));
@@ -430,7 +434,47 @@ async function viewNewConnection() {
     buildForm();
   }
 
+  function buildPostgresForm() {
+    const name = text('name');
+    const host = text('postgres.host', {placeholder: 'db.example.com'});
+    const port = h('input', {type: 'number', id: 'postgres.port', value: '5432'});
+    const database = text('postgres.database', {placeholder: 'shop'});
+    const user = text('postgres.user', {placeholder: 'crossdock_reader'});
+    const password = h('input', {type: 'password', id: 'postgres.password', autocomplete: 'off'});
+    const sslmode = h('select', {id: 'postgres.sslmode'},
+      ...['require', 'verify-full', 'verify-ca', 'prefer', 'disable'].map((m) => h('option', {value: m}, m)));
+    const save = h('button', {type: 'submit', id: 'save-connection'}, info.canTest ? 'Save & test' : 'Save');
+    form.replaceChildren(h('div', {}, h('h3', {}, typeLabel('postgres')),
+      field('name', 'Name', name), field('postgres.host', 'Host', host, 'One host name or IP address.'),
+      field('postgres.port', 'Port', port), field('postgres.database', 'Database', database),
+      field('postgres.user', 'User', user),
+      field('postgres.password', 'Password', password, 'Stored encrypted; never shown again.'),
+      field('postgres.sslmode', 'TLS (sslmode)', sslmode,
+        'require encrypts always; verify-full also checks the server certificate.'),
+      h('div', {class: 'form-error', role: 'alert'}),
+      h('div', {class: 'row'}, save, h('a', {class: 'button secondary', href: '#/connections'}, 'Cancel'))));
+    form.hidden = false;
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      const body = {name: name.value.trim(), type: 'postgres', postgres: {host: host.value.trim(),
+        port: parseInt(port.value, 10) || 5432, database: database.value.trim(),
+        user: user.value.trim(), sslmode: sslmode.value}};
+      if (password.value) body.postgres.password = password.value;
+      save.disabled = true;
+      try {
+        const created = await api('POST', '/v1/connections', body);
+        if (info.canTest) sessionStorage.setItem('crossdock.autotest', created.id);
+        location.hash = `#/connections/${created.id}`;
+      } catch (e) {
+        showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
+      } finally {
+        save.disabled = false;
+      }
+    };
+  }
+
   function buildForm() {
+    if (type === 'postgres') { buildPostgresForm(); return; }
     const demo = info.demo;
     const name = text('name', {value: demo ? `demo-${type}` : ''});
     const method = h('select', {id: 'auth_method', name: 'auth_method'},
