@@ -5,6 +5,7 @@
 // s3:PutObject). Each test also proves nothing was left in the bucket.
 #include <gtest/gtest.h>
 
+#include "audited_check.h"
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/aws/json_protocol.h"
 #include "crossdock/aws/s3/s3_client.h"
@@ -85,7 +86,7 @@ void ExpectNothingLeft(const ConnectionCheckReport& report) {
 
 TEST(ConnectionCheck, WellConfiguredRolePassesEveryCheck) {
   REQUIRE_RGW();
-  auto report = RunConnectionCheck(RoleInput(Env("RGW_EXTID_ROLE_ARN")), VendorEnv());
+  auto report = AuditedCheck(RoleInput(Env("RGW_EXTID_ROLE_ARN")), VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->ok()) << FormatReport(*report);
   for (const char* id :
@@ -102,7 +103,7 @@ TEST(ConnectionCheck, WellConfiguredRolePassesEveryCheck) {
 
 TEST(ConnectionCheck, TrustPolicyWithoutExternalIdIsAConfusedDeputy) {
   REQUIRE_RGW();
-  auto report = RunConnectionCheck(RoleInput(Env("RGW_ROLE_ARN")), VendorEnv());
+  auto report = AuditedCheck(RoleInput(Env("RGW_ROLE_ARN")), VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_FALSE(report->ok());
   EXPECT_EQ(StatusOf(*report, "assume_role"), CheckStatus::kPass);
@@ -127,7 +128,7 @@ TEST(ConnectionCheck, MissingPutObjectIsNamedWithItsFix) {
                          Env("RGW_BUCKET") + R"(/sync/*"]},
     {"Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::)" +
                          Env("RGW_BUCKET") + R"("]}]})";
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_FALSE(report->ok());
   EXPECT_EQ(StatusOf(*report, "list_objects"), CheckStatus::kPass);
@@ -152,7 +153,7 @@ TEST(ConnectionCheck, MissingPutObjectIsNamedWithItsFix) {
 
 TEST(ConnectionCheck, PathOutsideThePolicyIsDenied) {
   REQUIRE_RGW();
-  auto report = RunConnectionCheck(RoleInput(Env("RGW_EXTID_ROLE_ARN"), "elsewhere"), VendorEnv());
+  auto report = AuditedCheck(RoleInput(Env("RGW_EXTID_ROLE_ARN"), "elsewhere"), VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_EQ(StatusOf(*report, "assume_role"), CheckStatus::kPass);
   EXPECT_EQ(StatusOf(*report, "put_object"), CheckStatus::kFail) << FormatReport(*report);
@@ -172,7 +173,7 @@ TEST(ConnectionCheck, WrongExternalIdIsExplainedAgainstTheTrustPolicy) {
                     R"("},"Action":"sts:AssumeRole",
     "Condition":{"StringEquals":{"sts:ExternalId":")" +
                     Env("RGW_EXTERNAL_ID") + R"("}}}]})";
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   const CheckResult* assume = report->Find("assume_role");
   ASSERT_NE(assume, nullptr);
@@ -190,7 +191,7 @@ TEST(ConnectionCheck, PreviousExternalIdDuringRotationIsAWarning) {
   REQUIRE_RGW();
   CheckInput in = RoleInput(Env("RGW_EXTID_ROLE_ARN"));
   in.external_ids = {"the-new-external-id-0002", Env("RGW_EXTERNAL_ID")};
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   const CheckResult* assume = report->Find("assume_role");
   ASSERT_NE(assume, nullptr);
@@ -201,16 +202,15 @@ TEST(ConnectionCheck, PreviousExternalIdDuringRotationIsAWarning) {
 
 TEST(ConnectionCheck, MissingRoleAndUntrustedPrincipal) {
   REQUIRE_RGW();
-  auto missing = RunConnectionCheck(
+  auto missing = AuditedCheck(
       RoleInput("arn:aws:iam::" + Env("RGW_CUSTOMER_ACCOUNT") + ":role/no-such-role"), VendorEnv());
   ASSERT_TRUE(missing.ok()) << missing.error().ToString();
   EXPECT_EQ(StatusOf(*missing, "assume_role"), CheckStatus::kFail);
   EXPECT_FALSE(missing->Find("assume_role")->fix.empty());
 
-  auto intruder =
-      RunConnectionCheck(RoleInput(Env("RGW_EXTID_ROLE_ARN")),
-                         VendorEnv(Env("RGW_INTRUDER_ACCESS_KEY"), Env("RGW_INTRUDER_SECRET_KEY"),
-                                   Env("RGW_INTRUDER_ARN")));
+  auto intruder = AuditedCheck(RoleInput(Env("RGW_EXTID_ROLE_ARN")),
+                               VendorEnv(Env("RGW_INTRUDER_ACCESS_KEY"),
+                                         Env("RGW_INTRUDER_SECRET_KEY"), Env("RGW_INTRUDER_ARN")));
   ASSERT_TRUE(intruder.ok()) << intruder.error().ToString();
   const CheckResult* c = intruder->Find("assume_role");
   ASSERT_NE(c, nullptr);
@@ -231,7 +231,7 @@ TEST(ConnectionCheck, AccessKeyConnectionProbesS3Only) {
   in.connection.path = "keys-test";
   CheckEnvironment env;
   env.s3_endpoint = Env("RGW_ENDPOINT");
-  auto report = RunConnectionCheck(in, env);
+  auto report = AuditedCheck(in, env);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->ok()) << FormatReport(*report);
   EXPECT_EQ(report->Find("assume_role"), nullptr);
@@ -272,7 +272,7 @@ TEST(ConnectionCheckKinesis, AssumesThenReadsTheStream) {
       "arn:aws:kinesis:" + region + ":" + Env("RGW_CUSTOMER_ACCOUNT") + ":stream/" + stream;
   CheckEnvironment env = VendorEnv();
   env.kinesis_endpoint = Env("CROSSDOCK_KINESIS_ENDPOINT");
-  auto report = RunConnectionCheck(in, env);
+  auto report = AuditedCheck(in, env);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   for (const char* id :
        {"assume_role", "describe_stream", "list_shards", "get_shard_iterator", "get_records"}) {
@@ -284,7 +284,7 @@ TEST(ConnectionCheckKinesis, AssumesThenReadsTheStream) {
 
   // A stream that is not there: diagnosed, the later calls skipped.
   in.connection.kinesis.stream_arn += "-missing";
-  auto missing = RunConnectionCheck(in, env);
+  auto missing = AuditedCheck(in, env);
   ASSERT_TRUE(missing.ok());
   const CheckResult* d = missing->Find("describe_stream");
   ASSERT_NE(d, nullptr);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
+#include "audited_check.h"
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/connect/connection_check.h"
 #include "crossdock/connect/redshift_check.h"
@@ -82,8 +83,7 @@ std::string GrantOf(const std::string& fix) { return fix.substr(0, fix.find(';')
 
 TEST(RedshiftCheck, DataApiProbesAndGrantsPassWithoutABucket) {
   REQUIRE_REDSHIFT();
-  auto report =
-      RunConnectionCheck(RedshiftInput(Env("CROSSDOCK_REDSHIFT_ROLE_ARN"), false), VendorEnv());
+  auto report = AuditedCheck(RedshiftInput(Env("CROSSDOCK_REDSHIFT_ROLE_ARN"), false), VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->ok()) << FormatReport(*report);
   for (const char* id :
@@ -103,7 +103,7 @@ TEST(RedshiftCheck, StagingBucketAndVpcEndpointAreProbed) {
   in.connection.redshift.access = RedshiftAccess::kVpcEndpoint;
   in.connection.redshift.vpc_endpoint_host = Env("CROSSDOCK_REDSHIFT_PG_HOST");
   in.connection.redshift.vpc_endpoint_port = std::stoi(Env("CROSSDOCK_REDSHIFT_PG_PORT"));
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->ok()) << FormatReport(*report);
   for (const char* id : {"redshift_get_credentials", "redshift_login", "put_object", "get_object",
@@ -118,7 +118,7 @@ TEST(RedshiftCheck, UnreachableVpcEndpointFailsWithItsFix) {
   in.connection.redshift.access = RedshiftAccess::kVpcEndpoint;
   in.connection.redshift.vpc_endpoint_host = "127.0.0.1";
   in.connection.redshift.vpc_endpoint_port = 1;  // nothing listens there
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_EQ(Check(*report, "redshift_get_credentials").status, CheckStatus::kPass);
   const CheckResult& login = Check(*report, "redshift_login");
@@ -130,7 +130,7 @@ TEST(RedshiftCheck, UnknownWorkgroupNamesTheField) {
   REQUIRE_REDSHIFT();
   CheckInput in = RedshiftInput(Env("CROSSDOCK_REDSHIFT_ROLE_ARN"), false);
   in.connection.redshift.workgroup = "no-such-workgroup";
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   const CheckResult& run = Check(*report, "redshift_execute_statement");
   EXPECT_EQ(run.status, CheckStatus::kFail);
@@ -150,8 +150,8 @@ TEST(RedshiftCheck, MissingGrantsFailWithTheGrantThatFixesEach) {
     AsAdministrator(sql, false);
   }
   AsAdministrator("CREATE TABLE IF NOT EXISTS public.crossdock_grant_probe (id int)");
-  auto first = RunConnectionCheck(RedshiftInput(Env("CROSSDOCK_REDSHIFT_NOGRANTS_ROLE_ARN"), false),
-                                  VendorEnv());
+  auto first =
+      AuditedCheck(RedshiftInput(Env("CROSSDOCK_REDSHIFT_NOGRANTS_ROLE_ARN"), false), VendorEnv());
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   EXPECT_FALSE(first->ok());
   EXPECT_EQ(Check(*first, "redshift_get_statement_result").status, CheckStatus::kPass);
@@ -177,8 +177,8 @@ TEST(RedshiftCheck, MissingGrantsFailWithTheGrantThatFixesEach) {
   AsAdministrator(db_grant);
   AsAdministrator(GrantOf(schema_create.fix));
   AsAdministrator(GrantOf(tables.fix));
-  auto second = RunConnectionCheck(
-      RedshiftInput(Env("CROSSDOCK_REDSHIFT_NOGRANTS_ROLE_ARN"), false), VendorEnv());
+  auto second =
+      AuditedCheck(RedshiftInput(Env("CROSSDOCK_REDSHIFT_NOGRANTS_ROLE_ARN"), false), VendorEnv());
   ASSERT_TRUE(second.ok()) << second.error().ToString();
   for (const char* id : {"redshift_database_temp", "redshift_database_create",
                          "redshift_schema_usage", "redshift_schema_create"}) {
@@ -197,7 +197,7 @@ TEST(RedshiftCheck, UnloadBucketIsProbedLikeAnS3Connection) {
   in.connection.redshift.unload_enabled = true;
   in.connection.redshift.unload_bucket = Env("RGW_BUCKET");
   in.connection.redshift.unload_path = Env("RGW_PREFIX") + "/unload";
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_TRUE(report->ok()) << FormatReport(*report);
   for (const char* id : {"unload_bucket_region", "unload_list_objects", "unload_put_object",
@@ -213,7 +213,7 @@ TEST(RedshiftCheck, UnloadBucketOutsideTheRolesAccessFailsWithTheGrant) {
   in.connection.redshift.unload_enabled = true;
   in.connection.redshift.unload_bucket = Env("RGW_BUCKET");
   in.connection.redshift.unload_path = "elsewhere";
-  auto report = RunConnectionCheck(in, VendorEnv());
+  auto report = AuditedCheck(in, VendorEnv());
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   const CheckResult& put = Check(*report, "unload_put_object");
   EXPECT_EQ(put.status, CheckStatus::kFail) << FormatReport(*report);

@@ -1,5 +1,9 @@
 // Connections over HTTP: CRUD, validation errors naming the field, 400 for malformed bodies,
 // 409 for duplicates, nothing half-written, policies in three formats.
+#include <set>
+
+#include "crossdock/iam/connection_types.h"
+#include "crossdock/iam/operations.h"
 #include "server_fixture.h"
 
 namespace crossdock::server::testing {
@@ -63,6 +67,72 @@ TEST_F(ServerTest, ValidationErrorsNameTheFieldAndWriteNothing) {
   ExpectError(Call("POST", "/v1/connections", token_a_, body.dump()), 422, "region");
 
   EXPECT_EQ(Json(Call("GET", "/v1/connections", token_a_))["connections"].size(), 0u);
+}
+
+// The web UI has no rules of its own: it asks ?dry_run=true, which runs every rule of the
+// save (create or edit) and stores nothing.
+TEST_F(ServerTest, DryRunValidatesLikeTheSaveAndStoresNothing) {
+  json body = {{"type", "s3"},
+               {"name", "dry"},
+               {"auth_method", "iam-role"},
+               {"role_arn", "arn:aws:iam::123456789012:role/x"},
+               {"region", "us-west-1"},
+               {"bucket", "fine-bucket/out"}};
+  auto ok = Call("POST", "/v1/connections?dry_run=true", token_a_, body.dump());
+  ASSERT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(Json(ok)["valid"], true);
+  EXPECT_EQ(Json(Call("GET", "/v1/connections", token_a_))["connections"].size(), 0u);
+
+  body["region"] = "mars-north-1";
+  body["bucket"] = "Not_A_Bucket";
+  json e = ExpectError(Call("POST", "/v1/connections?dry_run=true", token_a_, body.dump()), 422);
+  std::set<std::string> fields;
+  for (const auto& d : e["details"]) fields.insert(d["field"].get<std::string>());
+  EXPECT_EQ(fields, (std::set<std::string>{"region", "bucket"}));
+  EXPECT_EQ(Json(Call("GET", "/v1/connections", token_a_))["connections"].size(), 0u);
+
+  json created = CreateS3(token_a_, "kept");
+  std::string id = created["id"];
+  auto edit_ok = Call("PATCH", "/v1/connections/" + id + "?dry_run=true", token_a_,
+                      R"({"region": "eu-west-1"})");
+  ASSERT_EQ(edit_ok->status, 200) << edit_ok->body;
+  ExpectError(Call("PATCH", "/v1/connections/" + id + "?dry_run=true", token_a_,
+                   R"({"role_arn": "arn:aws:iam::1:role/x"})"),
+              422, "role_arn");
+  json stored = Json(Call("GET", "/v1/connections/" + id, token_a_));
+  EXPECT_EQ(stored["region"], created["region"]);
+  EXPECT_EQ(stored["role_arn"], created["role_arn"]);
+  EXPECT_EQ(stored["updated_at"], created["updated_at"]);
+}
+
+// The one table of connection types, as the web UI and API clients read it.
+TEST_F(ServerTest, ConnectionTypesComeFromTheOneTable) {
+  json types = Json(Call("GET", "/v1/connection-types", token_a_))["types"];
+  ASSERT_EQ(types.size(), iam::ConnectionTypes().size());
+  for (size_t i = 0; i < types.size(); ++i) {
+    const iam::ConnectionTypeInfo& t = iam::ConnectionTypes()[i];
+    EXPECT_EQ(types[i]["name"], t.name);
+    EXPECT_EQ(types[i]["title"], t.title);
+    EXPECT_EQ(types[i]["role_only"], t.role_only) << t.name;
+    EXPECT_FALSE(types[i]["summary"].get<std::string>().empty()) << t.name;
+    EXPECT_EQ(types[i]["operations"].size(), iam::OperationsFor(t.type).size()) << t.name;
+  }
+  // A role-only type refuses access keys, with the field named.
+  json body = {{"type", "kinesis"},
+               {"name", "keys"},
+               {"auth_method", "access-key"},
+               {"access_key_id", "AKIAIOSFODNN7EXAMPLE"},
+               {"secret_access_key", "secret"},
+               {"kinesis", {{"stream_arn", "arn:aws:kinesis:us-east-1:111122223333:stream/s"}}}};
+  ExpectError(Call("POST", "/v1/connections?dry_run=true", token_a_, body.dump()), 422,
+              "auth_method");
+  // The OpenAPI enums are the table's names.
+  json doc = Json(Call("GET", "/openapi.json", ""));
+  json names = json::array();
+  for (const auto& t : iam::ConnectionTypes()) names.push_back(t.name);
+  EXPECT_EQ(doc["paths"]["/v1/policies/generate"]["post"]["requestBody"]["content"]
+               ["application/json"]["schema"]["properties"]["type"]["enum"],
+            names);
 }
 
 TEST_F(ServerTest, MalformedBodiesAreBadRequestsNamingTheField) {

@@ -2,7 +2,12 @@
 // generated policies to the pretend account, then the connection test passes every check; a
 // role whose trust policy lacks the External ID condition fails as a confused deputy.
 #include <cstdlib>
+#include <set>
 
+#include "crossdock/aws/aws_client.h"
+#include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/aws/json_protocol.h"
+#include "crossdock/http/curl_transport.h"
 #include "server_fixture.h"
 #include "testing/peers.h"
 
@@ -80,6 +85,57 @@ TEST_F(DemoTest, AppliedPoliciesPassEveryCheck) {
             std::string::npos);
   EXPECT_EQ(Log().find(peers->Get("RGW_VENDOR_SECRET_KEY")), std::string::npos);
   EXPECT_EQ(Log().find(peers->Get("RGW_CUSTOMER_SECRET_KEY")), std::string::npos);
+}
+
+// serve's test route reaches every service at the endpoints syncs use (flags, then the
+// environment): a Kinesis connection is tested against the Kinesis peer.
+TEST_F(DemoTest, KinesisConnectionIsTestedAtTheSyncsEndpoint) {
+  REQUIRE_PEER("CROSSDOCK_STS_ENDPOINT", "CROSSDOCK_KINESIS_ENDPOINT", "RGW_CUSTOMER_ACCESS_KEY",
+               "RGW_VENDOR_ACCESS_KEY", "RGW_VENDOR_ACCOUNT", "RGW_CUSTOMER_ACCOUNT");
+  auto peers = PeersFromEnvironment();
+  ExtraRoutesOptions extra;
+  extra.demo = peers;
+  extra.sts_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
+  extra.s3_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
+  StartServer(extra, peers->Get("RGW_VENDOR_ACCOUNT"));
+
+  const std::string region = peers->Get("RGW_REGION");
+  std::string stream = "serve-" + crypto::RandomId("s").substr(2, 10);
+  auto owner = std::make_shared<aws::AwsClient>(
+      std::make_shared<http::CurlTransport>(),
+      std::make_shared<aws::StaticCredentialsProvider>(
+          aws::AwsCredentials{peers->Get("RGW_CUSTOMER_ACCESS_KEY"),
+                              peers->Get("RGW_CUSTOMER_SECRET_KEY"), "", std::nullopt}),
+      SystemClock::Instance());
+  auto made = owner->Send(aws::MakeJsonRequest(
+      peers->Get("CROSSDOCK_KINESIS_ENDPOINT"), region, "kinesis", "Kinesis_20131202.CreateStream",
+      R"({"StreamName":")" + stream + R"(","ShardCount":1})", "CreateStream"));
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+
+  std::string role = "crossdock-itest-" + crypto::RandomId("r").substr(2, 10);
+  json body = {{"type", "kinesis"},
+               {"name", "clicks"},
+               {"role_arn", "arn:aws:iam::" + peers->Get("RGW_CUSTOMER_ACCOUNT") + ":role/" + role},
+               {"region", region},
+               {"kinesis",
+                {{"stream_arn", "arn:aws:kinesis:" + region + ":" +
+                                    peers->Get("RGW_CUSTOMER_ACCOUNT") + ":stream/" + stream}}}};
+  auto created = Call("POST", "/v1/connections", token_a_, body.dump());
+  ASSERT_EQ(created->status, 201) << created->body;
+  std::string id = Json(created)["id"];
+  auto applied = Call("POST", "/v1/connections/" + id + "/demo-apply", token_a_);
+  ASSERT_EQ(applied->status, 200) << applied->body;
+  auto tested = Call("POST", "/v1/connections/" + id + "/test", token_a_);
+  ASSERT_EQ(tested->status, 200) << tested->body;
+  json report = Json(tested);
+  EXPECT_TRUE(report["ok"]) << tested->body;
+  std::set<std::string> passed;
+  for (const auto& check : report["checks"]) {
+    if (check["status"] == "pass") passed.insert(check["id"].get<std::string>());
+  }
+  for (const char* id : {"assume_role", "describe_stream", "list_shards", "get_records"}) {
+    EXPECT_TRUE(passed.count(id)) << id << " did not pass: " << tested->body;
+  }
 }
 
 TEST_F(DemoTest, RoleWithoutExternalIdConditionIsAConfusedDeputy) {

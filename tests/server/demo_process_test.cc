@@ -77,5 +77,24 @@ TEST_F(DemoProcessTest, APendingStopSignalInterruptsTheScript) {
   EXPECT_LT(took, std::chrono::seconds(10));
 }
 
+// The demo applies to its pretend account only what Ceph RGW can hold (S3, STS, IAM) and
+// names the rest, instead of failing on a Kinesis or Redshift connection's policy.
+TEST(DemoApplicable, KeepsTheStatementsRgwHoldsAndNamesTheRest) {
+  auto policy = nlohmann::json::parse(R"({"Version": "2012-10-17", "Statement": [
+    {"Sid": "Stream", "Effect": "Allow", "Action": ["kinesis:GetRecords", "kinesis:ListShards"],
+     "Resource": "arn:aws:kinesis:us-east-1:111122223333:stream/clicks"},
+    {"Sid": "Staging", "Effect": "Allow", "Action": "s3:PutObject",
+     "Resource": "arn:aws:s3:::b/p/*"}]})");
+  auto [kept, left_out] = DemoApplicable(policy);
+  ASSERT_TRUE(kept.is_object());
+  ASSERT_EQ(kept["Statement"].size(), 1u);
+  EXPECT_EQ(kept["Statement"][0]["Sid"], "Staging");
+  EXPECT_EQ(kept["Version"], "2012-10-17");
+  EXPECT_EQ(left_out, (std::vector<std::string>{"kinesis:GetRecords", "kinesis:ListShards"}));
+
+  policy["Statement"].erase(1);
+  EXPECT_TRUE(DemoApplicable(policy).first.is_null());
+}
+
 }  // namespace
 }  // namespace crossdock::server

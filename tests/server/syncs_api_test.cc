@@ -127,6 +127,17 @@ TEST_F(SyncsApiTest, InvalidDefinitionsNameTheFieldAndCreateNothing) {
   json s3_source = Spec("x");
   s3_source["source"] = {{"type", "s3"}, {"connection", "b-only"}, {"prefix", "in/"}};
   ExpectError(Call("POST", "/v1/syncs", token_a_, s3_source.dump()), 422, "source.connection");
+  // Kinesis: a stored kinesis connection only; an inline stream would choose the endpoint and role.
+  json inline_stream = Spec("x");
+  inline_stream["source"] = {{"type", "kinesis"},
+                             {"stream_arn", "arn:aws:kinesis:us-east-1:999988887777:stream/s"},
+                             {"endpoint", "http://attacker.example"}};
+  ExpectError(Call("POST", "/v1/syncs", token_a_, inline_stream.dump()), 422, "source.stream_arn");
+  json s3_as_stream = Spec("x");
+  s3_as_stream["source"] = {{"type", "kinesis"}, {"connection", "exports"}};
+  ExpectError(Call("POST", "/v1/syncs", token_a_, s3_as_stream.dump()), 422, "source.connection");
+  s3_as_stream["source"]["endpoint"] = "http://attacker.example";
+  ExpectError(Call("POST", "/v1/syncs", token_a_, s3_as_stream.dump()), 422, "source.endpoint");
   // PostgreSQL sources only on hosts the operator allowed (workers use their own password).
   json other_db = Spec("x");
   other_db["source"]["url"] = "postgresql://app@store.internal:5432/crossdock";

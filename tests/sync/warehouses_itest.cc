@@ -9,8 +9,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "crossdock/aws/credentials/static_provider.h"
+#include "crossdock/aws/json_protocol.h"
+#include "crossdock/aws/s3/checksum.h"
 #include "crossdock/connect/service.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/databricks/statement_client.h"
@@ -88,17 +92,7 @@ class Warehouses : public ::testing::Test {
     created = svc.CreateConnection(org_, db);
     ASSERT_TRUE(created.ok()) << created.error().ToString();
 
-    ConnectorOptions co = PeerConnectorOptions();
-    co.store = store_.get();
-    co.redshift_data_endpoint = Env("CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
-    co.databricks_endpoint = Env("CROSSDOCK_DATABRICKS_HOST");
-    co.redshift_serverless_endpoint = Env("CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
-    co.redshift_vpc_database = Env("CROSSDOCK_REDSHIFT_PG_DATABASE");
-    co.redshift_poll.initial_delay = std::chrono::milliseconds(50);
-    co.redshift_poll.max_delay = std::chrono::milliseconds(200);
-    co.databricks_poll.initial_delay = std::chrono::milliseconds(50);
-    co.databricks_poll.max_delay = std::chrono::milliseconds(200);
-    connector_ = std::make_unique<Connector>(co);
+    connector_ = std::make_unique<Connector>(Options());
 
     pg_.Exec(
         "CREATE TABLE orders (id bigint, name text, amount numeric(12,2), placed timestamptz, "
@@ -110,6 +104,20 @@ class Warehouses : public ::testing::Test {
         "(3, NULL, NULL, NULL, NULL, NULL), "
         "(4, E'quote \" pipe | back\\\\slash\\nnewline, comma', 1234567890.99, "
         "'1999-12-31 23:59:59.5+00', true, '1999-12-31')");
+  }
+
+  ConnectorOptions Options() {
+    ConnectorOptions co = PeerConnectorOptions();
+    co.store = store_.get();
+    co.redshift_data_endpoint = Env("CROSSDOCK_REDSHIFT_DATA_ENDPOINT");
+    co.databricks_endpoint = Env("CROSSDOCK_DATABRICKS_HOST");
+    co.redshift_serverless_endpoint = Env("CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT");
+    co.redshift_vpc_database = Env("CROSSDOCK_REDSHIFT_PG_DATABASE");
+    co.redshift_poll.initial_delay = std::chrono::milliseconds(50);
+    co.redshift_poll.max_delay = std::chrono::milliseconds(200);
+    co.databricks_poll.initial_delay = std::chrono::milliseconds(50);
+    co.databricks_poll.max_delay = std::chrono::milliseconds(200);
+    return co;
   }
 
   void TearDown() override {
@@ -460,6 +468,90 @@ TEST_F(Warehouses, BadInputFailsBeforeAnythingIsStaged) {
       << opened.error().ToString();
   ASSERT_TRUE((*src)->Close().ok());
   ExpectNothingStaged();
+}
+
+}  // namespace
+}  // namespace crossdock::sync::testing
+
+namespace crossdock::sync::testing {
+namespace {
+
+// A Kinesis stream (kinesalite) into both warehouses through a stored kinesis connection (its
+// role assumed with the organization's External ID): JSON payloads land as their JSON text,
+// others as base64, and a second run from the committed checkpoint loads nothing again.
+TEST_F(Warehouses, KinesisStreamIntoRedshiftAndDatabricks) {
+  REQUIRE_PEER("CROSSDOCK_KINESIS_ENDPOINT", "RGW_ROLE_ARN", "RGW_CUSTOMER_ACCOUNT");
+  std::string stream = "wh-" + suffix_;
+  for (char& c : stream) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // The producer: kinesalite checks that requests are signed, not by whom.
+  auto transport = std::make_shared<http::CurlTransport>();
+  auto producer = std::make_shared<aws::AwsClient>(
+      transport,
+      std::make_shared<aws::StaticCredentialsProvider>(aws::AwsCredentials{
+          Env("RGW_VENDOR_ACCESS_KEY"), Env("RGW_VENDOR_SECRET_KEY"), "", std::nullopt}),
+      SystemClock::Instance());
+  auto put = [&](const std::string& op, const nlohmann::json& body) {
+    auto r =
+        producer->Send(aws::MakeJsonRequest(Env("CROSSDOCK_KINESIS_ENDPOINT"), "us-east-1",
+                                            "kinesis", "Kinesis_20131202." + op, body.dump(), op));
+    ASSERT_TRUE(r.ok()) << op << ": " << r.error().ToString();
+  };
+  put("CreateStream", {{"StreamName", stream}, {"ShardCount", 2}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  put("PutRecord", {{"StreamName", stream},
+                    {"PartitionKey", "a"},
+                    {"Data", aws::s3::Base64Encode("{\"n\": 1, \"s\": \"x\"}")}});
+  put("PutRecord",
+      {{"StreamName", stream}, {"PartitionKey", "b"}, {"Data", aws::s3::Base64Encode("plain")}});
+
+  connect::ConnectionService svc(*store_);
+  connect::Connection k;
+  k.type = connect::ConnectionType::kKinesis;
+  k.name = "clicks";
+  k.role_arn = Env("RGW_ROLE_ARN");
+  k.kinesis.stream_arn =
+      "arn:aws:kinesis:us-east-1:" + Env("RGW_CUSTOMER_ACCOUNT") + ":stream/" + stream;
+  auto created = svc.CreateConnection(org_, k);
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  ConnectorOptions co = Options();
+  co.kinesis_endpoint = Env("CROSSDOCK_KINESIS_ENDPOINT");
+  // Kinesis calls are outside the S3 policies the request audit of these tests holds.
+  co.transport = transport;
+  Connector connector(co);
+
+  for (const std::string type : {"redshift", "databricks"}) {
+    SyncSpec spec;
+    spec.source.type = SourceType::kKinesis;
+    spec.source.connection = "clicks";
+    spec.destination.type =
+        type == "redshift" ? DestinationType::kRedshift : DestinationType::kDatabricks;
+    spec.destination.connection = type == "redshift" ? "rs" : "dbx";
+    spec.destination.table =
+        (type == "redshift" ? "public.orders_" : "main.default.orders_") + suffix_;
+    std::optional<std::string> cursor;
+    for (int run = 1; run <= 2; ++run) {
+      auto source = connector.MakeSource(org_, spec, cursor);
+      ASSERT_TRUE(source.ok()) << source.error().ToString();
+      auto dest = connector.MakeDestination(org_, spec);
+      ASSERT_TRUE(dest.ok()) << dest.error().ToString();
+      RunInfo info;
+      info.sync_id = "sync_k";
+      info.run_id = "run_k" + std::to_string(run) + "_" + type + "_" + suffix_;
+      auto outcome = ExecuteRun(**source, **dest, info, OutputOptions{});
+      ASSERT_TRUE(outcome.ok()) << type << ": " << outcome.error().ToString();
+      EXPECT_EQ(outcome->manifest.rows, run == 1 ? 2u : 0u) << type;
+      cursor = outcome->manifest.cursor;
+      ASSERT_TRUE(cursor.has_value());
+    }
+    std::string sql = "SELECT partition_key, data_encoding, data FROM " + spec.destination.table +
+                      " ORDER BY partition_key";
+    auto rows = type == "redshift" ? RedshiftRows(sql) : DatabricksRows(sql);
+    ASSERT_EQ(rows.size(), 2u) << type;
+    EXPECT_EQ(rows[0], "a|json|{\"n\":1,\"s\":\"x\"}") << type;
+    EXPECT_EQ(rows[1], "b|base64|cGxhaW4=") << type;
+  }
+  ExpectNothingStaged();
+  put("DeleteStream", {{"StreamName", stream}});
 }
 
 }  // namespace

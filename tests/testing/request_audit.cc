@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "crossdock/http/curl_transport.h"
@@ -184,13 +185,37 @@ Result<std::vector<Authorization>> ClassifyS3(const RecordedRequest& r,
 RecordingTransport::RecordingTransport(std::shared_ptr<http::HttpTransport> inner)
     : inner_(std::move(inner)) {}
 
+namespace {
+
+// The region of a SigV4 request's credential scope.
+std::string SigningRegion(const RecordedRequest& r) {
+  static const std::regex kScope("Credential=[^/]+/[0-9]+/([^/]+)/[^/]+/aws4_request");
+  std::smatch m;
+  std::string auth = Header(r, "Authorization");
+  return std::regex_search(auth, m, kScope) ? m[1].str() : "";
+}
+
+// The stream a Kinesis JSON request names: StreamARN, or StreamName in the signing region
+// and the account of the role that signs it (a role reads its own account's streams here).
+std::string KinesisStreamArn(const RecordedRequest& r) {
+  auto body = nlohmann::json::parse(r.body, nullptr, false);
+  if (body.is_object() && body.contains("StreamARN")) return body["StreamARN"].get<std::string>();
+  if (!body.is_object() || !body.contains("StreamName") || r.role_arn.size() < 30) return "";
+  std::string partition = r.role_arn.substr(4, r.role_arn.find(':', 4) - 4);
+  std::string account = r.role_arn.substr(r.role_arn.find("::") + 2, 12);
+  return "arn:" + partition + ":kinesis:" + SigningRegion(r) + ":" + account + ":stream/" +
+         body["StreamName"].get<std::string>();
+}
+
+}  // namespace
+
 Result<http::HttpResponse> RecordingTransport::Send(const http::HttpRequest& request,
                                                     const http::BodySink* sink) {
   // SigV4 only: Databricks' bearer-token calls do not act in the customer's AWS account.
   auto auth = http::FindHeader(request.headers, "Authorization");
   bool is_signed = (auth && auth->starts_with("AWS4-HMAC-SHA256")) ||
                    request.url.find("X-Amz-Credential=") != std::string::npos;
-  RecordedRequest r{request.method, request.url, request.headers, request.body, ""};
+  RecordedRequest r{request.method, request.url, request.headers, request.body, "", ""};
   // Small streamed bodies (form and JSON requests, batch deletes) are read and rewound.
   if (is_signed && request.body_source && request.body_source->Size() <= (1u << 20)) {
     std::string body(request.body_source->Size(), '\0');
@@ -213,7 +238,30 @@ Result<http::HttpResponse> RecordingTransport::Send(const http::HttpRequest& req
       if (it != session_roles_.end()) r.role_arn = it->second;
     }
   }
+  const bool kinesis = is_signed && Header(r, "X-Amz-Target").starts_with("Kinesis_");
+  std::string iterator;  // of a GetRecords call
+  if (kinesis) {
+    auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (body.is_object() && body.contains("ShardIterator")) {
+      iterator = body["ShardIterator"].get<std::string>();
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = iterator_streams_.find(iterator);
+      if (it != iterator_streams_.end()) r.stream_arn = it->second;
+    }
+  }
   auto response = inner_->Send(request, sink);
+  if (kinesis && response.ok() && response->status == 200) {
+    // Remember which stream the iterators in the answer read.
+    auto answer = nlohmann::json::parse(response->body, nullptr, false);
+    std::string stream = iterator.empty() ? KinesisStreamArn(r) : r.stream_arn;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const char* key : {"ShardIterator", "NextShardIterator"}) {
+      if (answer.is_object() && answer.contains(key) && answer[key].is_string() &&
+          !stream.empty()) {
+        iterator_streams_[answer[key].get<std::string>()] = stream;
+      }
+    }
+  }
   if (is_signed) {
     std::lock_guard<std::mutex> lock(mu_);
     // Learn which role a session's access key belongs to from AssumeRole's answer.
@@ -267,6 +315,13 @@ Result<std::vector<Authorization>> Classify(const RecordedRequest& r,
   std::vector<std::pair<std::string, std::string>> context;
   if (std::string target = Header(r, "X-Amz-Target"); !target.empty()) {
     api = service + ":" + target.substr(target.find('.') + 1);
+    if (service == "kinesis") {
+      resource = r.stream_arn.empty() ? KinesisStreamArn(r) : r.stream_arn;
+      if (resource.empty()) {
+        return Error(ErrorCode::kInvalidArgument,
+                     api + ": the stream it reads could not be told from the request");
+      }
+    }
   } else {
     auto form = ParsePairs(r.body, true);
     api = service + ":" + form["Action"];

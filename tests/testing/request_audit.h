@@ -35,6 +35,9 @@ struct RecordedRequest {
   // For requests signed with an assumed role's session: the role, learnt from the
   // AssumeRole answer that issued the session's access key ("" when not seen).
   std::string role_arn;
+  // Kinesis GetRecords names no stream: the stream its shard iterator was issued for, learnt
+  // from the GetShardIterator (or previous GetRecords) answer ("" when not seen).
+  std::string stream_arn;
 };
 
 class RecordingTransport final : public http::HttpTransport {
@@ -49,7 +52,8 @@ class RecordingTransport final : public http::HttpTransport {
   std::shared_ptr<http::HttpTransport> inner_;
   std::mutex mu_;
   std::vector<RecordedRequest> recorded_;
-  std::map<std::string, std::string> session_roles_;  // access key id -> role ARN
+  std::map<std::string, std::string> session_roles_;     // access key id -> role ARN
+  std::map<std::string, std::string> iterator_streams_;  // shard iterator -> stream ARN
 };
 
 // One authorization IAM performs for a request.

@@ -63,6 +63,7 @@ function startServe(dataDir) {
 }
 
 const results = [];
+const pageErrors = [];  // uncaught errors in the page, reported with a failed step
 async function step(name, fn) {
   const t0 = Date.now();
   try {
@@ -70,6 +71,7 @@ async function step(name, fn) {
     results.push(`ok   ${name} (${Date.now() - t0} ms)`);
   } catch (e) {
     results.push(`FAIL ${name}: ${e.message}`);
+    if (pageErrors.length) results.push(`     page errors: ${pageErrors.join(' | ')}`);
     throw e;
   }
 }
@@ -88,7 +90,6 @@ try {
   // bypassCSP: only so that axe-core can be injected; the app itself runs under its CSP.
   const context = await browser.newContext({viewport: {width: 1280, height: 900}, bypassCSP: true});
   const page = await context.newPage();
-  const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const uniq = Date.now().toString(36);
   const axeFindings = [];
@@ -190,6 +191,61 @@ try {
     assert.equal(await page.getAttribute('#role_arn', 'aria-invalid'), 'true');
     assert.match(await page.getAttribute('#role_arn', 'aria-describedby'), /role_arn-error/);
     await audit('07-field-errors');
+  });
+
+  await step('the form checks each field with the server\'s own rules as it is left', async () => {
+    // The previous step leaves this very page: leave it first so that the form is new.
+    await page.goto(serve.base + '/#/connections');
+    await page.waitForSelector('#connections-table');
+    await page.goto(serve.base + '/#/connections/new');
+    await page.waitForSelector('#region');
+    const before = await (await authed('GET', '/v1/connections?limit=200')).json();
+    await page.fill('#name', `ui-live-${uniq}`);
+    await page.fill('#region', 'mars-north-1');
+    await page.fill('#bucket', 'Not_A_Bucket');
+    await page.focus('#name');  // leaving the bucket field asks the server
+    const regionErr = await page.waitForSelector('[data-testid="error-region"]');
+    await page.waitForSelector('[data-testid="error-bucket"]');
+    // The message is the server's, word for word after the field's label.
+    const server = await authed('POST', '/v1/connections?dry_run=true', {name: `ui-live-${uniq}`,
+      type: 's3', auth_method: 'iam-role', region: 'mars-north-1', bucket: 'Not_A_Bucket',
+      role_arn: await page.inputValue('#role_arn')});
+    assert.equal(server.status, 422);
+    const detail = (await server.json()).error.details.find((d) => d.field === 'region');
+    assert.ok(detail, 'the server names the region');
+    assert.ok((await regionErr.textContent()).endsWith(detail.message.replace(/^region/, '')),
+      'the form shows the server\'s message');
+    // Nothing was stored by checking.
+    const after = await (await authed('GET', '/v1/connections?limit=200')).json();
+    assert.equal(after.connections.length, before.connections.length);
+    await page.fill('#region', 'us-east-1');
+    await page.fill('#bucket', 'fine-bucket');
+    await page.focus('#name');
+    await page.waitForSelector('[data-testid="error-region"]', {state: 'detached'});
+    await page.waitForSelector('[data-testid="error-bucket"]', {state: 'detached'});
+  });
+
+  await step('the connection types are the server\'s: a Kinesis stream, role only, no bucket', async () => {
+    const types = (await (await authed('GET', '/v1/connection-types')).json()).types;
+    await page.goto(serve.base + '/#/connections/new');
+    await page.waitForSelector('.type-card');
+    assert.deepEqual(await page.$$eval('.type-card', (cards) => cards.map((c) => c.dataset.type)),
+      types.map((t) => t.name));
+    await page.click('#type-kinesis');
+    await page.waitForSelector('[id="kinesis.stream_arn"]');
+    assert.equal(await page.isVisible('#auth_method'), false, 'a role-only type offers no access keys');
+    assert.equal(await page.$('#bucket'), null, 'a stream has no bucket');
+    await page.fill('#name', `ui-stream-${uniq}`);
+    await page.fill('#role_arn', 'arn:aws:iam::111122223333:role/polaris-kinesis');
+    await page.fill('[id="kinesis.stream_arn"]', 'arn:aws:s3:::not-a-stream');
+    await page.click('#save-connection');
+    const err = await page.waitForSelector('[data-testid="error-kinesis.stream_arn"]');
+    assert.match(await err.textContent(), /^Stream ARN/);
+    await page.fill('[id="kinesis.stream_arn"]', 'arn:aws:kinesis:us-east-1:111122223333:stream/clicks');
+    if (await page.$('#apply-first')) await page.uncheck('#apply-first');
+    await page.click('#save-connection');
+    await page.waitForSelector('#connection-name');
+    assert.match(await page.textContent('main'), /arn:aws:kinesis:us-east-1:111122223333:stream\/clicks/);
   });
 
   await step('create the sample sync on the page and run it to success', async () => {

@@ -14,6 +14,7 @@ std::unique_ptr<CLI::App> BuildApp() {
   RegisterPolicyCommands(*app);
   RegisterConnectionCommands(*app);
   RegisterConnectionTestCommands(*app);
+  RegisterDriftCommands(*app);
   RegisterServeCommand(*app);
   RegisterSyncCommands(*app);
   return app;

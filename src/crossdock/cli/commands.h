@@ -30,6 +30,8 @@ void RegisterPolicyCommands(CLI::App& app);  // policy check|simulate|generate|d
 void RegisterConnectionCommands(CLI::App& app);
 // connection test|policies and credentials (connection_test_command.cc); after the above.
 void RegisterConnectionTestCommands(CLI::App& app);
+// connection checks|drift-check (drift_commands.cc), after RegisterConnectionCommands.
+void RegisterDriftCommands(CLI::App& app);
 void RegisterServeCommand(CLI::App& app);  // serve (serve_command.cc)
 
 void RegisterSyncCommands(CLI::App& app);  // sync create|list|show|delete|run|runs|cancel, worker

@@ -37,6 +37,8 @@ void AddGlobalOptions(CLI::App& group, GlobalOptions& options);
 
 // Marks a leaf command so that the group's options may follow it.
 CLI::App* Leaf(CLI::App* command);
+// The global options as parsed on a command group (connection_test_command.cc).
+GlobalOptions ReadGlobal(CLI::App* group);
 
 struct Context {
   std::unique_ptr<store::Store> store;

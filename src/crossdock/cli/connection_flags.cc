@@ -7,6 +7,7 @@
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/iam/arn.h"
+#include "crossdock/iam/connection_types.h"
 
 namespace crossdock::cli {
 namespace {
@@ -27,13 +28,8 @@ void ConnectionFlags::Register(CLI::App* cmd, bool for_update) {
   add(from_json_, "--from-json",
       "Read fields from a JSON document (the REST API's form); '-' for stdin. Flags given "
       "as well override it");
-  std::vector<std::string> types;
-  std::string type_help;
-  for (const iam::ConnectionTypeInfo& t : iam::ConnectionTypes()) {
-    types.push_back(t.name);
-    type_help += (type_help.empty() ? "" : " | ") + std::string(t.name);
-  }
-  add(type_, "--type", type_help.c_str())->check(CLI::IsMember(types));
+  add(type_, "--type", "The connection type (GET /v1/connection-types lists them)")
+      ->check(CLI::IsMember(iam::ConnectionTypeNames()));
   add(name_, for_update ? "--rename" : "--name",
       for_update ? "New name" : "Name, unique in the organization");
   add(auth_, "--auth", "Authentication method: iam-role | access-key")

@@ -47,6 +47,8 @@ struct Options {
   std::vector<std::string> schemas;   // setup --schema
 };
 
+}  // namespace
+
 // The connection group's global options (--db, --org, --format, --master-key-file) are
 // bound to the group's own variables; read them back from the parsed group.
 GlobalOptions ReadGlobal(CLI::App* group) {
@@ -61,6 +63,8 @@ GlobalOptions ReadGlobal(CLI::App* group) {
   get("--master-key-file", g.master_key_file);
   return g;
 }
+
+namespace {
 
 Result<std::string> ReadFile(const std::string& path, const char* flag) {
   std::ifstream in(path, std::ios::binary);
@@ -142,13 +146,8 @@ int RunTest(const Options& o) {
   connect::Endpoints flags;
   flags.s3 = o.endpoint_url;
   flags.sts = o.endpoint_url;
-  connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
-  env.s3_endpoint = endpoints.s3;
-  env.kinesis_endpoint = endpoints.kinesis;
-  env.sts_endpoint = endpoints.sts.empty() ? endpoints.s3 : endpoints.sts;
-  env.redshift_data_endpoint = endpoints.redshift_data;
-  env.redshift_serverless_endpoint = endpoints.redshift_serverless;
-  env.databricks_endpoint = endpoints.databricks;
+  connect::Endpoints::FromFlagsAndEnvironment(flags).ApplyTo(env);
+  if (env.sts_endpoint.empty()) env.sts_endpoint = env.s3_endpoint;  // one peer for both
   if (!iam::TypeInfo(c->type).aws) {
     // The operator's own test: any address (tenants' tests through the API use the server's
     // outbound policy).

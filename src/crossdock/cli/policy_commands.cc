@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "crossdock/cli/commands.h"
+#include "crossdock/iam/connection_types.h"
 #include "crossdock/iam/diff.h"
 #include "crossdock/iam/lint.h"
 #include "crossdock/iam/operations.h"
@@ -142,7 +143,7 @@ void AddCheck(CLI::App& policy) {
       ->check(CLI::IsMember({"identity", "trust", "resource"}))
       ->capture_default_str();
   cmd->add_option("--for", o->for_type, "Also check what this connection type needs")
-      ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless"}));
+      ->check(CLI::IsMember(iam::ConnectionTypeNames()));
   cmd->add_option("--vendor-principal", o->vendor_principal,
                   "With --type trust: the principal crossdock assumes roles as (e.g. "
                   "arn:aws:iam::568237466542:root); reports a trust naming another vendor");

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "crossdock/cli/commands.h"
+#include "crossdock/iam/connection_types.h"
 #include "crossdock/iam/generate.h"
 
 namespace crossdock::cli {
@@ -17,7 +18,7 @@ struct GenerateOptions {
   std::string type;
   std::vector<std::string> buckets;
   std::string region = "us-east-1";
-  std::string vendor_account, vendor_role, role_arn, kms_key;
+  std::string vendor_account, vendor_role, role_arn, kms_key, stream_arn;
   std::vector<std::string> external_ids;
   std::string databricks_external_id, databricks_principal;
   std::string format = "json";
@@ -31,6 +32,7 @@ std::string FlagOf(const std::string& field) {
   if (field == "external_id") return "--external-id";
   if (field == "role_arn") return "--role-arn";
   if (field == "kms_key_arn") return "--kms-key";
+  if (field == "stream_arn") return "--stream-arn";
   if (field == "databricks_external_id") return "--databricks-external-id";
   if (field == "databricks_principal") return "--databricks-principal";
   if (field == "bucket") return "--bucket";
@@ -55,6 +57,7 @@ int RunGenerate(const GenerateOptions& o) {
   spec.external_ids = o.external_ids;
   spec.role_arn = o.role_arn;
   spec.kms_key_arn = o.kms_key;
+  spec.stream_arn = o.stream_arn;
   spec.databricks_external_id = o.databricks_external_id;
   spec.databricks_principal = o.databricks_principal;
   if (auto st = iam::ValidateSpec(spec); !st.ok()) {
@@ -101,9 +104,10 @@ void AddPolicyGenerateCommand(CLI::App& policy) {
   auto o = std::make_shared<GenerateOptions>();
   CLI::App* cmd = policy.add_subcommand(
       "generate", "Write the permission and trust policies a connection type needs");
-  cmd->add_option("--type", o->type, "s3, databricks or redshift-serverless")
+  cmd->add_option("--type", o->type,
+                  "The connection type: one of the names of `crossdock policy operations`")
       ->required()
-      ->check(CLI::IsMember({"s3", "databricks", "redshift-serverless"}));
+      ->check(CLI::IsMember(iam::ConnectionTypeNames()));
   cmd->add_option("--bucket", o->buckets,
                   "Bucket, optionally with a path: NAME or NAME/PATH (repeatable; the staging "
                   "bucket for databricks and redshift-serverless)");
@@ -118,7 +122,10 @@ void AddPolicyGenerateCommand(CLI::App& policy) {
                   "The organization's External ID (repeat for the old and new during rotation)");
   cmd->add_option("--role-arn", o->role_arn,
                   "The customer's role ARN (required for databricks self-assume)");
-  cmd->add_option("--kms-key", o->kms_key, "KMS key ARN of the bucket's SSE-KMS encryption");
+  cmd->add_option("--kms-key", o->kms_key,
+                  "KMS key ARN of the bucket's (kinesis: the stream's) SSE-KMS encryption");
+  cmd->add_option("--stream-arn", o->stream_arn,
+                  "kinesis: the stream read, arn:aws:kinesis:REGION:ACCOUNT:stream/NAME");
   cmd->add_option("--databricks-external-id", o->databricks_external_id,
                   "External ID of the Databricks storage credential");
   cmd->add_option("--databricks-principal", o->databricks_principal,

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -26,6 +27,7 @@
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/connection_context.h"
 #include "crossdock/cli/demo_settings.h"
+#include "crossdock/cli/worker_tasks.h"
 #include "crossdock/connect/connection_runtime.h"
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/policy_spec.h"
@@ -58,6 +60,7 @@ struct ServeOptions {
   std::size_t max_connections = 4096;
   int workers = -1;  // -1: 2 with --demo, else 0
   int keep_runs_days = 0;
+  int drift_interval_hours = 24;
   int keep_runs_per_sync = 0;
   bool demo = false;
   bool demo_peers_from_env = false;
@@ -154,10 +157,12 @@ std::string FindScriptsDir() {
 class EmbeddedWorkers {
  public:
   EmbeddedWorkers(int count, sync::JobStore& jobs, sync::ConnectorOptions connector_options,
-                  std::shared_ptr<spdlog::logger> logger, sync::RetentionPolicy retention = {})
+                  std::shared_ptr<spdlog::logger> logger, sync::RetentionPolicy retention = {},
+                  std::vector<std::function<void()>> tasks = {})
       : connector_(std::move(connector_options)), logger_(std::move(logger)) {
     for (int i = 0; i < count; ++i) {
       sync::WorkerOptions wo;
+      wo.tasks = tasks;                      // drift checks and webhook deliveries (worker_tasks.h)
       if (i == 0) wo.retention = retention;  // one pruner per process is enough
       workers_.push_back(std::make_unique<sync::Worker>(jobs, connector_, wo));
     }
@@ -442,6 +447,7 @@ int RunServe(ServeOptions o) {
   connector_options.redshift_data_endpoint = endpoints.redshift_data;
   connector_options.databricks_endpoint = endpoints.databricks;
   connector_options.redshift_serverless_endpoint = endpoints.redshift_serverless;
+  connector_options.kinesis_endpoint = endpoints.kinesis;
   connector_options.tenant_outbound = options.outbound;
   if (peers) {
     aws::AwsCredentials creds;
@@ -452,8 +458,18 @@ int RunServe(ServeOptions o) {
   sync::RetentionPolicy retention;
   retention.max_age = std::chrono::hours(24) * o.keep_runs_days;
   retention.keep_per_sync = o.keep_runs_per_sync;
+  std::unique_ptr<WorkerTasks> worker_tasks;
+  std::vector<std::function<void()>> tasks;
+  if (o.workers > 0) {
+    WorkerTaskOptions to;
+    to.drift_interval = std::chrono::hours(o.drift_interval_hours);
+    auto opened = WorkerTasks::Open(*store, connector_options, to);
+    if (!opened.ok()) return Fail(opened.error());
+    worker_tasks = std::move(*opened);
+    tasks.push_back([t = worker_tasks.get()] { t->Tick(); });
+  }
   EmbeddedWorkers workers(o.workers, (*syncs)->jobs(), std::move(connector_options), options.logger,
-                          retention);
+                          retention, std::move(tasks));
   workers.Start();
   if (o.workers == 0) {
     std::cerr << "crossdock serve: no embedded sync workers; queued runs wait for `crossdock "
@@ -538,6 +554,10 @@ void RegisterServeCommand(CLI::App& app) {
                   "refused")
       ->envname("CROSSDOCK_ALLOW_NETWORKS")
       ->delimiter(',');
+  cmd->add_option("--drift-interval-hours", o->drift_interval_hours,
+                  "Embedded workers re-test each connection this often, marking drift (0: no "
+                  "drift checks in this process)")
+      ->check(CLI::Range(0, 8760));
   cmd->add_option("--workers", o->workers,
                   "Sync worker threads in this process executing queued runs, as `crossdock "
                   "worker` does (0: leave them to `crossdock worker` processes on the same "

@@ -20,6 +20,7 @@ struct SyncCliOptions {
   std::string sts_endpoint;            // --sts-endpoint (env CROSSDOCK_STS_ENDPOINT)
   std::string redshift_data_endpoint;  // --redshift-data-endpoint (env ..._REDSHIFT_DATA_ENDPOINT)
   std::string databricks_endpoint;     // --databricks-endpoint (env ..._DATABRICKS_ENDPOINT)
+  std::string kinesis_endpoint;        // --kinesis-endpoint (env CROSSDOCK_KINESIS_ENDPOINT)
   // --allow-network (env CROSSDOCK_ALLOW_NETWORKS): what tenants' hosts may resolve to.
   std::vector<std::string> allowed_networks;
 };
@@ -30,6 +31,7 @@ struct SyncContext {
   Context base;
   std::unique_ptr<sync::SyncService> service;
   std::unique_ptr<sync::Connector> connector;
+  sync::ConnectorOptions connector_options;  // what `connector` was built from
 };
 
 Result<SyncContext> OpenSyncContext(const SyncCliOptions& o);

@@ -20,6 +20,9 @@ void AddConnectorFlags(CLI::App& app, SyncCliOptions& o) {
   app.add_option("--databricks-endpoint", o.databricks_endpoint,
                  "where Databricks API calls go instead of the connection's workspace URL, e.g. "
                  "a private link (env CROSSDOCK_DATABRICKS_ENDPOINT)");
+  app.add_option("--kinesis-endpoint", o.kinesis_endpoint,
+                 "Kinesis endpoint for Kinesis sources whose spec sets none, e.g. a VPC endpoint "
+                 "(env CROSSDOCK_KINESIS_ENDPOINT; default the stream's regional endpoint)");
   app.add_option("--allow-network", o.allowed_networks,
                  "A non-public network (CIDR or one address) that hosts in syncs created over "
                  "the API may resolve to (repeatable; as crossdock serve --allow-network)")
@@ -38,12 +41,14 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
   flags.sts = o.sts_endpoint;
   flags.redshift_data = o.redshift_data_endpoint;
   flags.databricks = o.databricks_endpoint;
+  flags.kinesis = o.kinesis_endpoint;
   connect::Endpoints e = connect::Endpoints::FromFlagsAndEnvironment(flags);
   co.s3_endpoint = e.s3;
   co.sts_endpoint = e.sts;
   co.redshift_data_endpoint = e.redshift_data;
   co.databricks_endpoint = e.databricks;
   co.redshift_serverless_endpoint = e.redshift_serverless;
+  co.kinesis_endpoint = e.kinesis;
   ASSIGN_OR_RETURN(auto outbound,
                    http::OutboundPolicy::FromStrings(o.allowed_networks, "allow-network"));
   co.tenant_outbound = std::make_shared<const http::OutboundPolicy>(std::move(outbound));
@@ -59,6 +64,7 @@ Result<SyncContext> OpenSyncContext(const SyncCliOptions& o) {
     co.vendor_credentials = std::make_shared<aws::StaticCredentialsProvider>(creds);
     UseDemoPostgresPassword(*demo);
   }
+  ctx.connector_options = co;
   ctx.connector = std::make_unique<sync::Connector>(co);
   return ctx;
 }

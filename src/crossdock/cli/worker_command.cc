@@ -7,6 +7,7 @@
 
 #include "crossdock/cli/commands.h"
 #include "crossdock/cli/sync_cli.h"
+#include "crossdock/cli/worker_tasks.h"
 #include "crossdock/sync/jobs/worker.h"
 
 namespace crossdock::cli {
@@ -26,6 +27,7 @@ struct WorkerArgs {
   bool once = false;
   int keep_runs_days = 0;
   int keep_runs_per_sync = 0;
+  int drift_interval_hours = 24;
 };
 
 int RunWorker(WorkerArgs& a) {
@@ -39,6 +41,11 @@ int RunWorker(WorkerArgs& a) {
   wo.claim.max_attempts = a.max_attempts;
   wo.retention.max_age = std::chrono::hours(24) * a.keep_runs_days;
   wo.retention.keep_per_sync = a.keep_runs_per_sync;
+  WorkerTaskOptions to;
+  to.drift_interval = std::chrono::hours(a.drift_interval_hours);
+  auto tasks = WorkerTasks::Open(*ctx->base.store, ctx->connector_options, to);
+  if (!tasks.ok()) return ReportError("worker", tasks.error());
+  wo.tasks.push_back([t = tasks->get()] { t->Tick(); });
   sync::Worker worker(ctx->service->jobs(), *ctx->connector, wo);
   std::signal(SIGTERM, OnStopSignal);
   std::signal(SIGINT, OnStopSignal);
@@ -52,6 +59,20 @@ int RunWorker(WorkerArgs& a) {
               << " multipart uploads aborted)\n";
   }
   if (a.once) {
+    if (a.drift_interval_hours > 0) {
+      auto drift = (*tasks)->DriftPass();
+      if (!drift.ok()) return ReportError("worker", drift.error());
+      if (drift->checked + drift->errors > 0) {
+        std::cerr << "drift checks: " << drift->checked << " checked, " << drift->failing
+                  << " failing, " << drift->errors << " could not run\n";
+      }
+    }
+    auto delivered = (*tasks)->DeliverPass();
+    if (!delivered.ok()) return ReportError("worker", delivered.error());
+    if (delivered->delivered + delivered->retrying + delivered->failed > 0) {
+      std::cerr << "webhooks: " << delivered->delivered << " delivered, " << delivered->retrying
+                << " to retry, " << delivered->failed << " given up\n";
+    }
     auto r = worker.RunOnce();
     if (!r.ok()) return ReportError("worker", r.error());
     if (*r) {
@@ -85,7 +106,13 @@ void RegisterWorkerCommand(CLI::App& app) {
       ->check(CLI::Range(100, 3600000));
   cmd->add_option("--max-attempts", a->max_attempts, "Takeovers before a run fails")
       ->check(CLI::Range(1, 100));
-  cmd->add_flag("--once", a->once, "Execute at most one run, then exit");
+  cmd->add_flag("--once", a->once,
+                "Run the due drift checks and webhook deliveries once, execute at most one run, "
+                "then exit");
+  cmd->add_option("--drift-interval-hours", a->drift_interval_hours,
+                  "Re-test each connection this often, recording drift (0: no drift checks in "
+                  "this worker)")
+      ->check(CLI::Range(0, 8760));
   cmd->add_option("--keep-runs-days", a->keep_runs_days,
                   "Delete finished runs older than this many days (0: keep them)")
       ->check(CLI::Range(0, 36500));

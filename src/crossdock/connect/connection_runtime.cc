@@ -33,6 +33,15 @@ Endpoints Endpoints::FromFlagsAndEnvironment(const Endpoints& flags) {
   return e;
 }
 
+void Endpoints::ApplyTo(CheckEnvironment& env) const {
+  env.s3_endpoint = s3;
+  env.sts_endpoint = sts;
+  env.redshift_data_endpoint = redshift_data;
+  env.redshift_serverless_endpoint = redshift_serverless;
+  env.databricks_endpoint = databricks;
+  env.kinesis_endpoint = kinesis;
+}
+
 std::string VendorContext::PrincipalArn(std::string_view region) const {
   if (!identity || identity->account_id.empty()) return "";
   auto partition = aws::PartitionForRegion(region);

@@ -28,6 +28,7 @@
 #include "crossdock/aws/credentials/caching_provider.h"
 #include "crossdock/aws/credentials/provider.h"
 #include "crossdock/connect/connection.h"
+#include "crossdock/connect/connection_check.h"
 #include "crossdock/core/clock.h"
 #include "crossdock/http/transport.h"
 #include "crossdock/store/records.h"
@@ -46,6 +47,9 @@ struct Endpoints {
 
   // Each field from `flags` when set there, else from its environment variable.
   static Endpoints FromFlagsAndEnvironment(const Endpoints& flags);
+  // Sets every endpoint of a connection test's environment, so that the CLI and serve test
+  // against the very endpoints that syncs use.
+  void ApplyTo(CheckEnvironment& env) const;
 };
 
 struct VendorContext {

@@ -80,7 +80,7 @@ void ValidateAuth(const Connection& c, const OrgPolicy& org, std::vector<Error>&
                             "keys cannot be stored; use auth_method iam-role with a role ARN"));
       return;
     }
-    if (c.type == ConnectionType::kRedshiftServerless || c.type == ConnectionType::kKinesis) {
+    if (iam::TypeInfo(c.type).role_only) {
       out.push_back(Invalid("auth_method",
                             fmt::format("{} connections authenticate with an IAM role only; use "
                                         "auth_method iam-role with a role ARN",

@@ -90,6 +90,14 @@ std::string FormatIso8601(TimePoint t) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+std::string FormatIso8601Millis(TimePoint t) {
+  auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  auto secs = std::chrono::floor<std::chrono::seconds>(ms);
+  std::string s = FormatIso8601(secs);
+  s.insert(s.size() - 1, fmt::format(".{:03}", (ms - secs).count()));
+  return s;
+}
+
 std::string FormatRfc1123(TimePoint t) {
   std::tm tm = ToTm(t);
   return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT", kDays[tm.tm_wday], tm.tm_mday,

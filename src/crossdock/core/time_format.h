@@ -15,10 +15,11 @@
 
 namespace crossdock {
 
-std::string FormatAmzDate(TimePoint t);    // 20150830T123600Z
-std::string FormatDateStamp(TimePoint t);  // 20150830
-std::string FormatIso8601(TimePoint t);    // 2015-08-30T12:36:00Z
-std::string FormatRfc1123(TimePoint t);    // Sun, 30 Aug 2015 12:36:00 GMT
+std::string FormatAmzDate(TimePoint t);        // 20150830T123600Z
+std::string FormatDateStamp(TimePoint t);      // 20150830
+std::string FormatIso8601(TimePoint t);        // 2015-08-30T12:36:00Z
+std::string FormatIso8601Millis(TimePoint t);  // 2015-08-30T12:36:00.120Z (truncated to ms)
+std::string FormatRfc1123(TimePoint t);        // Sun, 30 Aug 2015 12:36:00 GMT
 
 Result<TimePoint> ParseAmzDate(std::string_view s);  // 20150830T123600Z
 Result<TimePoint> ParseIso8601(std::string_view s);  // extended, fractional seconds allowed

@@ -9,6 +9,7 @@
 // operations a type performs are in operations.h.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,10 +39,12 @@ struct ConnectionTypeInfo {
                            // Kinesis reads a stream and has no bucket field (label "")
   bool role_arn_required;  // Databricks: the role must name itself (self-assume)
   unsigned uses;           // the Use bits it serves
+  bool role_only;          // IAM role only, never access keys (Redshift Serverless, Kinesis)
+  const char* summary;     // one line for the web UI's type choice
   // Reached through AWS with an IAM role or access key (policies, External IDs, AWS probes).
   // False for a database reached with its own user and password (postgres): no policies,
   // no role, no region; its connection test is a database login.
-  bool aws = true;
+  bool aws;
 };
 
 // Every type, in the order the UI offers them.
@@ -49,6 +52,8 @@ const std::vector<ConnectionTypeInfo>& ConnectionTypes();
 const ConnectionTypeInfo& TypeInfo(ConnectionType type);
 
 const char* ConnectionTypeName(ConnectionType type);  // "s3", "databricks", ...
+// Every type's name, in the table's order (for CLI choices and schema enums).
+std::vector<std::string> ConnectionTypeNames();
 // kInvalidArgument naming the field "type" and the accepted names.
 Result<ConnectionType> ParseConnectionType(std::string_view name);
 

@@ -131,6 +131,7 @@ Reply Update(ServiceState& state, RequestContext& ctx) {
   auto problems = Validate(state, c, ctx.org_id);
   if (!problems.ok()) return FromError(problems.error());
   if (!problems->empty()) return ValidationReply(*problems);
+  if (ctx.Query("dry_run") == "true") return JsonReply(nlohmann::json{{"valid", true}});
   auto stored = state.connections->UpdateConnection(ctx.org_id, c);
   if (!stored.ok()) return FromError(stored.error());
   return Answer(*state.store, *stored, 200);
@@ -214,7 +215,9 @@ ojson SetupSchema() {
     "trust_policy": {"type": "object"}, "text": {"type": "string"}}})");
 }
 
-Reply List(store::Store& store, connect::ConnectionService& service, RequestContext& ctx) {
+Reply List(ServiceState& state, RequestContext& ctx) {
+  store::Store& store = *state.store;
+  connect::ConnectionService& service = *state.connections;
   auto page = PageFromQuery(ctx);
   if (!page.ok()) return FromError(page.error());
   store::ConnectionFilter filter{ctx.Query("type"), ctx.Query("name_prefix")};
@@ -228,6 +231,8 @@ Reply List(store::Store& store, connect::ConnectionService& service, RequestCont
     if (iam::TypeInfo(c.type).aws) j["external_id"] = ids->empty() ? "" : ids->front();
     out.push_back(std::move(j));
   }
+  Status drift = AddDriftStates(state, ctx.org_id, out);
+  if (!drift.ok()) return FromError(drift.error());
   return JsonReply(
       nlohmann::json{{"connections", out}, {"next_cursor", NextCursorJson(list->next_cursor)}});
 }
@@ -276,22 +281,24 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                                  {"bucket_label", t.bucket_label},
                                  {"bucket_required", t.bucket_required},
                                  {"role_arn_required", t.role_arn_required},
+                                 {"role_only", t.role_only},
+                                 {"summary", t.summary},
                                  {"aws", t.aws},
                                  {"operations", ops}});
               }
               return JsonReply(ojson{{"types", types}});
             }});
-  routes.push_back(Route{
-      .method = "GET",
-      .path = "/v1/connections",
-      .operation_id = "listConnections",
-      .summary = "The organization's connections by name, a page at a time "
-                 "(no secrets)",
-      .tag = "connections",
-      .query = ListParameters(),
-      .response_schema = PagedListSchema("connections", ConnectionOutputSchema()),
-      .error_statuses = {422},
-      .handler = [&store, &service](RequestContext& ctx) { return List(store, service, ctx); }});
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/v1/connections",
+            .operation_id = "listConnections",
+            .summary = "The organization's connections by name, a page at a time "
+                       "(no secrets)",
+            .tag = "connections",
+            .query = ListParameters(),
+            .response_schema = PagedListSchema("connections", ConnectionOutputSchema()),
+            .error_statuses = {422},
+            .handler = [&state](RequestContext& ctx) { return List(state, ctx); }});
   routes.push_back(
       Route{.method = "POST",
             .path = "/v1/connections",
@@ -327,6 +334,11 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                              "Change some fields of a connection; secrets: a string replaces, null "
                              "removes, absent keeps",
                          .tag = "connections",
+                         .query = {{"dry_run",
+                                    "true: only validate the changed connection (200 {\"valid\": "
+                                    "true}, or 422 with every field error); nothing is stored",
+                                    {"true", "false"},
+                                    "false"}},
                          .request_schema = ConnectionInputSchema(),
                          .response_schema = ConnectionOutputSchema(),
                          .error_statuses = {404, 409, 422},

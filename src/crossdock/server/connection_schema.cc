@@ -16,7 +16,7 @@ nlohmann::ordered_json ConnectionInputSchema() {
   "required": ["type", "name"],
   "properties": {
     "name": {"type": "string", "description": "unique within the organization"},
-    "type": {"type": "string", "enum": ["s3", "databricks", "redshift-serverless"]},
+    "type": {"description": "one of the connection types, from their table"},
     "auth_method": {"type": "string", "enum": ["iam-role", "access-key"], "default": "iam-role"},
     "role_arn": {"type": "string", "example": "arn:aws:iam::123456789012:role/crossdock"},
     "access_key_id": {"type": "string"},

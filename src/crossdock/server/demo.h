@@ -17,8 +17,11 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crossdock/core/result.h"
 #include "crossdock/server/route.h"
@@ -68,9 +71,14 @@ Status StopDemoPeers(const std::string& scripts_dir, const std::string& data_dir
 // CROSSDOCK_* variables of this process; kFailedPrecondition naming what is missing.
 Result<DemoPeers> DemoPeersFromEnvironment();
 
+// The statements of a generated permission policy that the pretend account (Ceph RGW, which
+// knows S3, STS and IAM actions only) can hold, and the actions left out (the demo's Kinesis
+// peer and warehouse stand-ins do not evaluate IAM). Null when no statement is left.
+std::pair<nlohmann::json, std::vector<std::string>> DemoApplicable(const nlohmann::json& policy);
+
 // Creates or updates role `role_name` in the pretend account with both policies (JSON text);
 // the permission policy is the role's inline policy `policy_name`, so that connections
-// sharing a role keep each their own.
+// sharing a role keep each their own. An empty permission policy: the trust policy only.
 Status ApplyRolePolicies(const DemoPeers& peers, const std::string& role_name,
                          const std::string& trust_policy, const std::string& permission_policy,
                          const std::string& policy_name = "crossdock");

@@ -36,19 +36,19 @@ void AddOperationsRoutes(ServiceState& state, RouteTable& routes) {
         }
         return JsonReply(nlohmann::ordered_json{{"status", "ready"}});
       }});
-  routes.push_back(
-      Route{.method = "GET",
-            .path = "/metrics",
-            .operation_id = "metrics",
-            .summary = "Prometheus metrics: requests by route and status, latency, STS calls, "
-                       "credential cache, connection tests",
-            .tag = "operations",
-            .access = Access::kPublic,
-            .response_content_type = "text/plain; version=0.0.4",
-            .handler = [](RequestContext&) {
-              return TextReply(metrics::Registry::Global().RenderPrometheus(),
-                               "text/plain; version=0.0.4; charset=utf-8");
-            }});
+  routes.push_back(Route{
+      .method = "GET",
+      .path = "/metrics",
+      .operation_id = "metrics",
+      .summary = "Prometheus metrics: requests by route and status, latency, STS calls, "
+                 "credential cache, connection tests",
+      .tag = "operations",
+      .access = Access::kPublic,
+      .response_content_type = "text/plain; version=0.0.4",
+      .handler = [&state](RequestContext&) {
+        return TextReply(metrics::Registry::Global().RenderPrometheus() + DriftMetricsText(state),
+                         "text/plain; version=0.0.4; charset=utf-8");
+      }});
 }
 
 void AddOpenApiRoute(const std::string& version, RouteTable& routes) {

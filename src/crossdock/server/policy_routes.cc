@@ -7,6 +7,7 @@
 #include "crossdock/iam/generate.h"
 #include "crossdock/iam/lint.h"
 #include "crossdock/iam/policy.h"
+#include "crossdock/server/connection_schema.h"
 #include "crossdock/server/json_body.h"
 #include "crossdock/server/routes.h"
 
@@ -225,8 +226,9 @@ Reply Diff(store::Store& store, RequestContext& ctx) {
 Reply Generate(store::Store& store, RequestContext& ctx) {
   auto body = ParseJsonObject(ctx.body);
   if (!body.ok()) return BadRequest(body.error());
-  Status known = RejectUnknownMembers(*body, {"type", "buckets", "region", "role_arn",
-                                              "kms_key_arn", "databricks_external_id", "format"});
+  Status known =
+      RejectUnknownMembers(*body, {"type", "buckets", "region", "role_arn", "kms_key_arn",
+                                   "stream_arn", "databricks_external_id", "format"});
   if (!known.ok()) return BadRequest(known.error());
   iam::ConnectionSpec spec;
   auto type = RequiredString(*body, "type");
@@ -258,6 +260,7 @@ Reply Generate(store::Store& store, RequestContext& ctx) {
   for (auto [key, out] : {std::pair<const char*, std::string*>{"region", &spec.region},
                           {"role_arn", &spec.role_arn},
                           {"kms_key_arn", &spec.kms_key_arn},
+                          {"stream_arn", &spec.stream_arn},
                           {"databricks_external_id", &spec.databricks_external_id}}) {
     auto v = OptionalString(*body, key);
     if (!v.ok()) return BadRequest(v.error());
@@ -292,9 +295,11 @@ Reply Generate(store::Store& store, RequestContext& ctx) {
   return JsonReply(iam::ToJson(spec, *policies));
 }
 
-ojson PolicyInput(const char* extra) {
+// A request schema; `type_member` (if any) is the enum of connection types from the one table.
+ojson PolicyInput(const char* extra, const char* type_member = nullptr) {
   ojson s = ojson::parse(R"({"type": "object", "properties": {}})");
   s["properties"] = ojson::parse(extra);
+  if (type_member != nullptr) s["properties"][type_member] = ConnectionTypeEnum();
   return s;
 }
 
@@ -312,9 +317,10 @@ void AddPolicyRoutes(ServiceState& state, RouteTable& routes) {
       .tag = "policies",
       .request_schema = PolicyInput(
           fmt::format(
-              R"({{"policy": {}, "type": {{"type": "string", "enum": ["identity", "trust", "resource"]}}, "for": {{"type": "string", "enum": ["s3", "databricks", "redshift-serverless"]}}, "own_account": {{"type": "string"}}, "connection_id": {{"type": "string"}}}})",
+              R"({{"policy": {}, "type": {{"type": "string", "enum": ["identity", "trust", "resource"]}}, "for": {{}}, "own_account": {{"type": "string"}}, "connection_id": {{"type": "string"}}}})",
               doc)
-              .c_str()),
+              .c_str(),
+          "for"),
       .response_schema = ojson::parse(
           R"({"type": "object", "properties": {"ok": {"type": "boolean"}, "findings": {"type": "array"}}})"),
       .error_statuses = {404, 422},
@@ -359,7 +365,8 @@ void AddPolicyRoutes(ServiceState& state, RouteTable& routes) {
                  "organization's External IDs",
       .tag = "policies",
       .request_schema = PolicyInput(
-          R"({"type": {"type": "string", "enum": ["s3", "databricks", "redshift-serverless"]}, "buckets": {"type": "array", "items": {"type": "string"}}, "region": {"type": "string"}, "role_arn": {"type": "string"}, "kms_key_arn": {"type": "string"}, "databricks_external_id": {"type": "string"}, "format": {"type": "string", "enum": ["json", "cloudformation", "terraform"]}})"),
+          R"({"type": {}, "buckets": {"type": "array", "items": {"type": "string"}}, "region": {"type": "string"}, "role_arn": {"type": "string"}, "kms_key_arn": {"type": "string"}, "stream_arn": {"type": "string", "description": "kinesis: the stream read"}, "databricks_external_id": {"type": "string"}, "format": {"type": "string", "enum": ["json", "cloudformation", "terraform"]}})",
+          "type"),
       .response_schema = ojson::parse(
           R"({"type": "object", "properties": {"permission_policy": {"type": "object"}, "trust_policy": {"type": "object"}}})"),
       .error_statuses = {409, 422},

@@ -20,7 +20,14 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes);  // CRUD, pol
 void AddPolicyRoutes(ServiceState& state, RouteTable& routes);      // check|simulate|diff|generate
 void AddTokenRoutes(ServiceState& state, RouteTable& routes);       // API tokens
 void AddSyncRoutes(ServiceState& state, RouteTable& routes);        // syncs and their runs
+void AddDriftRoutes(ServiceState& state, RouteTable& routes);       // connection check history
+void AddWebhookRoutes(ServiceState& state, RouteTable& routes);     // webhooks and deliveries
 void AddUiRoutes(RouteTable& routes);                               // "/" and its assets
+// Sets "drift" (drift/drift_store.h DriftToJson) on each connection of a list answer.
+Status AddDriftStates(ServiceState& state, const std::string& org_id, nlohmann::json& connections);
+// The gauge of failing connections by type, read from the drift tables at each scrape
+// (drift_routes.cc): every process sees what all workers recorded.
+std::string DriftMetricsText(ServiceState& state);
 // /openapi.json over the finished table (added last, it documents itself too).
 void AddOpenApiRoute(const std::string& version, RouteTable& routes);
 

@@ -116,6 +116,20 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
                         options_.version,
                         options_.postgres_hosts,
                         options_.outbound};
+  if (auto d = drift::DriftStore::Open(store_, *clock); d.ok()) {
+    drift_ = std::move(*d);
+    state_.drift = drift_.get();
+  } else {
+    logger_->error(JsonLogLine("error", "drift tables unavailable",
+                               ojson{{"error", d.error().ToString()}}, clock->Now()));
+  }
+  if (auto w = notify::WebhookStore::Open(store_, *clock); w.ok()) {
+    webhooks_ = std::move(*w);
+    state_.webhooks = webhooks_.get();
+  } else {
+    logger_->error(JsonLogLine("error", "webhook tables unavailable",
+                               ojson{{"error", w.error().ToString()}}, clock->Now()));
+  }
   RouteTable routes;
   AddOperationsRoutes(state_, routes);
   AddIdentityRoutes(state_, routes);
@@ -123,6 +137,8 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
   AddPolicyRoutes(state_, routes);
   AddTokenRoutes(state_, routes);
   AddSyncRoutes(state_, routes);
+  AddDriftRoutes(state_, routes);
+  AddWebhookRoutes(state_, routes);
   AddAdminRoutes(store_, routes);
   for (Route& r : extra_routes) routes.push_back(std::move(r));
   AddUiRoutes(routes);

@@ -88,6 +88,8 @@ class Server {
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<connect::ConnectionService> connections_;
   std::unique_ptr<sync::SyncService> own_syncs_;  // when options_.syncs is null
+  std::unique_ptr<drift::DriftStore> drift_;
+  std::unique_ptr<notify::WebhookStore> webhooks_;
   ServiceState state_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpFront> http_;

@@ -18,7 +18,9 @@
 #include "crossdock/connect/service.h"
 #include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
+#include "crossdock/drift/drift_store.h"
 #include "crossdock/http/outbound_policy.h"
+#include "crossdock/notify/webhook_store.h"
 #include "crossdock/server/auth.h"
 #include "crossdock/server/reply.h"
 #include "crossdock/store/store.h"
@@ -38,6 +40,10 @@ struct ServiceState {
   std::vector<std::string> postgres_hosts;  // ServerOptions::postgres_hosts
   // What tenant-set hosts may resolve to (ServerOptions::outbound); never null once served.
   std::shared_ptr<const http::OutboundPolicy> outbound;
+  // Drift state and check history, webhooks and deliveries; null when their tables could not
+  // be opened (their routes then answer 503).
+  drift::DriftStore* drift = nullptr;
+  notify::WebhookStore* webhooks = nullptr;
 };
 
 // The organization's External IDs that trust policies should accept: current first, then the

@@ -118,6 +118,22 @@ Status CheckApiSpec(const ServiceState& state, const std::string& org_id,
                                              connect::ConnectionType::kRedshiftServerless,
                                              "source.connection"));
   }
+  if (spec.source.type == sync::SourceType::kKinesis) {
+    // An inline stream would have the worker call an endpoint and role of the tenant's choice.
+    if (spec.source.connection.empty()) {
+      return Refused("source.stream_arn",
+                     "syncs created over the API read a stored kinesis connection; create one "
+                     "(POST /v1/connections) and name it in source.connection");
+    }
+    if (!spec.source.kinesis.endpoint.empty()) {
+      return Refused("source.endpoint",
+                     "comes from the server's configuration and cannot be set in a sync sent "
+                     "over the API; leave it out");
+    }
+    RETURN_IF_ERROR(CheckWarehouseConnection(connections, org_id, spec.source.connection,
+                                             connect::ConnectionType::kKinesis,
+                                             "source.connection"));
+  }
   if (spec.destination.type == sync::DestinationType::kRedshift) {
     RETURN_IF_ERROR(CheckWarehouseConnection(connections, org_id, spec.destination.connection,
                                              connect::ConnectionType::kRedshiftServerless,

@@ -22,9 +22,8 @@ struct TestEnvironment {
   std::shared_ptr<http::HttpTransport> transport;
   aws::CredentialsProviderPtr vendor_credentials;
   std::string vendor_principal_arn;  // demo: the vendor user; else from the vendor identity
-  std::string sts_endpoint;
-  std::string s3_endpoint;
-  std::shared_ptr<const http::OutboundPolicy> outbound;
+  connect::Endpoints endpoints;      // serve's flags, then the environment, as for syncs
+  std::shared_ptr<const http::OutboundPolicy> outbound;  // postgres connections' tests
 };
 
 Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& ctx) {
@@ -77,12 +76,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
   check_env.vendor_account = vendor->account_id;
   check_env.vendor_principal_arn =
       env.vendor_principal_arn.empty() ? vendor->role_arn : env.vendor_principal_arn;
-  check_env.sts_endpoint = env.sts_endpoint;
-  check_env.s3_endpoint = env.s3_endpoint;
-  const connect::Endpoints endpoints = connect::Endpoints::FromFlagsAndEnvironment({});
-  check_env.redshift_data_endpoint = endpoints.redshift_data;
-  check_env.redshift_serverless_endpoint = endpoints.redshift_serverless;
-  check_env.databricks_endpoint = endpoints.databricks;
+  env.endpoints.ApplyTo(check_env);
   check_env.transport = env.transport;
   auto report = connect::RunConnectionCheck(input, check_env);
   auto counter = [](const char* outcome) -> metrics::Counter& {
@@ -103,8 +97,10 @@ RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
   RouteTable routes;
   auto env = std::make_shared<TestEnvironment>();
   env->transport = std::make_shared<http::CurlTransport>();
-  env->sts_endpoint = options.sts_endpoint;
-  env->s3_endpoint = options.s3_endpoint;
+  connect::Endpoints flags;
+  flags.s3 = options.s3_endpoint;
+  flags.sts = options.sts_endpoint;
+  env->endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
   env->outbound = options.outbound;
   if (options.demo) {
     aws::AwsCredentials creds;
@@ -139,7 +135,7 @@ RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
   AddRotationPrecheckRoute(store,
                            PrecheckAccess{.vendor_credentials = env->vendor_credentials,
                                           .vendor_principal_arn = env->vendor_principal_arn,
-                                          .sts_endpoint = env->sts_endpoint,
+                                          .sts_endpoint = env->endpoints.sts,
                                           .transport = env->transport},
                            routes);
   if (options.demo) {

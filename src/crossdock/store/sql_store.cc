@@ -124,6 +124,7 @@ class SqlStore final : public Store {
       : db_(std::move(db)), box_(std::move(box)), clock_(clock) {}
 
   std::string Describe() const override { return db_->Describe(); }
+  const crypto::SecretBox* secret_box() const override { return box_ ? &*box_ : nullptr; }
 
   // --- Organizations ---------------------------------------------------------------------
   Result<Organization> CreateOrganization(std::string_view name, bool role_only,

@@ -109,6 +109,9 @@ class Store {
   virtual Status Migrate(std::string_view component, const std::vector<Migration>& migrations) = 0;
   virtual Result<std::int64_t> SchemaVersion(std::string_view component) = 0;
   virtual SqlDatabase& sql() = 0;
+  // The master key's box, for modules that seal secrets of their own tables (webhooks);
+  // null when the store was opened without a key.
+  virtual const crypto::SecretBox* secret_box() const { return nullptr; }
 };
 
 struct StoreOptions {

@@ -159,6 +159,10 @@ Result<RunOutcome> Pump(Source& source, Destination& dest, RunInfo& run,
     progress.files = m.files.size();
     if (hooks.on_progress) hooks.on_progress(progress);
   }
+  // Read again now that every row is read: a source whose cursor moves as it reads (Kinesis
+  // shard positions) reports where this run ended; the cursor commits with the manifest.
+  m.cursor = source.EndCursor();
+  run.cursor = m.cursor;
   RETURN_IF_ERROR(splitter.Finish());
   progress.bytes = m.bytes;
   progress.files = m.files.size();

@@ -5,11 +5,12 @@
 //
 // Order, so that bad input writes nothing: source.Open() (table, types, query), then
 // destination.Prepare() (write probe), then FindCommitted() (a commit that already happened
-// is returned as is, without reading the source again), then the rows, then
-// hooks.before_commit (the job layer checks it still owns the run), then Commit(). Close()
-// and Cleanup() always run, on success, failure and cancellation alike; the current staged
-// file is aborted on failure. Memory: one batch (batch_rows rows), one encode buffer and one
-// compressed chunk, plus the destination's upload buffers; independent of the row count.
+// is returned as is, without reading the source again), then the rows, then the source's
+// EndCursor() (read again after the last row, for the manifest), then hooks.before_commit (the job
+// layer checks it still owns the run), then Commit(). Close() and Cleanup() always run, on success,
+// failure and cancellation alike; the current staged file is aborted on failure. Memory: one batch
+// (batch_rows rows), one encode buffer and one compressed chunk, plus the destination's upload
+// buffers; independent of the row count.
 #pragma once
 
 #include <functional>

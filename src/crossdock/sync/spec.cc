@@ -1,5 +1,8 @@
 #include "crossdock/sync/spec.h"
 
+#include "crossdock/connect/connection.h"
+#include "crossdock/core/ascii.h"
+#include "crossdock/core/time_format.h"
 #include "crossdock/sync/warehouses/warehouse_sql.h"
 
 namespace crossdock::sync {
@@ -92,6 +95,121 @@ bool UrlHasPassword(const std::string& url) {
   return url.substr(scheme + 3, at - scheme - 3).find(':') != std::string::npos;
 }
 
+Result<int> BoundedInt(const json& j, const char* key, int lo, int hi, int fallback) {
+  if (!j.contains(key) || j[key].is_null()) return fallback;
+  const json& v = j[key];
+  std::string field = std::string("source.") + key;
+  if (!v.is_number_integer()) return Bad(field, "must be an integer");
+  bool in_range = v.is_number_unsigned() ? v.get<uint64_t>() >= static_cast<uint64_t>(lo) &&
+                                               v.get<uint64_t>() <= static_cast<uint64_t>(hi)
+                                         : v.get<int64_t>() >= lo && v.get<int64_t>() <= hi;
+  if (!in_range) {
+    return Bad(field, "is out of range; use " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return static_cast<int>(v.get<int64_t>());
+}
+
+Result<KinesisStart> ParseKinesisStart(const json& j) {
+  KinesisStart start;
+  if (!j.contains("start") || j["start"].is_null()) return start;
+  const json& v = j["start"];
+  const char* help =
+      "use \"trim_horizon\" (the oldest record kept), \"latest\" (records arriving from the "
+      "first run on) or {\"at_timestamp\": \"2024-05-01T00:00:00Z\"}";
+  if (v.is_string()) {
+    std::string s = Lower(v.get<std::string>());  // AWS's TRIM_HORIZON and LATEST too
+    if (s == "trim_horizon") return start;
+    if (s == "latest") {
+      start.kind = KinesisStart::Kind::kLatest;
+      return start;
+    }
+    return Bad("source.start", "unknown start \"" + s + "\"; " + help);
+  }
+  if (!v.is_object())
+    return Bad("source.start", std::string("must be a string or an object; ") + help);
+  RETURN_IF_ERROR(CheckKeys(v, "source.start", {"at_timestamp"}));
+  ASSIGN_OR_RETURN(std::string at, Str(v, "at_timestamp", "source.start"));
+  if (at.empty()) return Bad("source.start.at_timestamp", std::string("is required; ") + help);
+  auto parsed = ParseIso8601(at);
+  if (!parsed.ok()) {
+    return Bad("source.start.at_timestamp",
+               "\"" + at + "\" is not an RFC 3339 time such as 2024-05-01T00:00:00Z");
+  }
+  start.kind = KinesisStart::Kind::kAtTimestamp;
+  start.at = *parsed;
+  return start;
+}
+
+Result<SourceSpec> ParseKinesisSource(const json& j) {
+  RETURN_IF_ERROR(
+      CheckKeys(j, "source",
+                {"type", "connection", "stream_arn", "role_arn", "external_id", "endpoint",
+                 "sts_endpoint", "start", "max_parallel_shards", "records_per_call"}));
+  SourceSpec s;
+  s.type = SourceType::kKinesis;
+  KinesisSourceSpec& k = s.kinesis;
+  ASSIGN_OR_RETURN(s.connection, Str(j, "connection", "source"));
+  ASSIGN_OR_RETURN(k.stream_arn, Str(j, "stream_arn", "source"));
+  ASSIGN_OR_RETURN(k.role_arn, Str(j, "role_arn", "source"));
+  ASSIGN_OR_RETURN(k.external_id, Str(j, "external_id", "source"));
+  ASSIGN_OR_RETURN(k.endpoint, Str(j, "endpoint", "source"));
+  ASSIGN_OR_RETURN(k.sts_endpoint, Str(j, "sts_endpoint", "source"));
+  ASSIGN_OR_RETURN(k.start, ParseKinesisStart(j));
+  ASSIGN_OR_RETURN(k.max_parallel_shards, BoundedInt(j, "max_parallel_shards", 1, 64, 8));
+  ASSIGN_OR_RETURN(k.records_per_call, BoundedInt(j, "records_per_call", 1, 10000, 10000));
+  if (s.connection.empty() == k.stream_arn.empty()) {
+    return Bad("source.connection",
+               "give either a kinesis connection (name or id) or a stream_arn");
+  }
+  if (!s.connection.empty()) {
+    for (const char* inline_only : {"role_arn", "external_id", "sts_endpoint"}) {
+      if (j.contains(inline_only) && !j[inline_only].is_null()) {
+        return Bad(std::string("source.") + inline_only,
+                   "comes from the connection; give it only with a stream_arn");
+      }
+    }
+  } else if (connect::KinesisStreamName(k.stream_arn).empty()) {
+    return Bad("source.stream_arn", "\"" + k.stream_arn +
+                                        "\" is not a Kinesis stream ARN such as "
+                                        "arn:aws:kinesis:us-east-1:123456789012:stream/clicks");
+  }
+  if (k.role_arn.empty() && !k.external_id.empty()) {
+    return Bad("source.external_id", "is used with role_arn; give the role to assume");
+  }
+  return s;
+}
+
+json KinesisSourceToJson(const SourceSpec& s) {
+  const KinesisSourceSpec& k = s.kinesis;
+  json j = {{"type", "kinesis"}};
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) j[key] = v;
+  };
+  put("connection", s.connection);
+  put("stream_arn", k.stream_arn);
+  put("role_arn", k.role_arn);
+  put("external_id", k.external_id);
+  put("endpoint", k.endpoint);
+  put("sts_endpoint", k.sts_endpoint);
+  switch (k.start.kind) {
+    case KinesisStart::Kind::kTrimHorizon:
+      j["start"] = "trim_horizon";
+      break;
+    case KinesisStart::Kind::kLatest:
+      j["start"] = "latest";
+      break;
+    case KinesisStart::Kind::kAtTimestamp: {
+      // Milliseconds kept: AT_TIMESTAMP is precise to the millisecond.
+      std::string text = FormatIso8601Millis(k.start.at);
+      j["start"] = {{"at_timestamp", text}};
+      break;
+    }
+  }
+  j["max_parallel_shards"] = k.max_parallel_shards;
+  j["records_per_call"] = k.records_per_call;
+  return j;
+}
+
 Result<SourceSpec> ParseSource(const json& j) {
   if (!j.is_object()) return Bad("source", "must be an object");
   SourceSpec s;
@@ -145,6 +263,7 @@ Result<SourceSpec> ParseSource(const json& j) {
     }
     return s;
   }
+  if (type == "kinesis") return ParseKinesisSource(j);
   std::optional<Format> format;
   if (j.contains("format")) {
     ASSIGN_OR_RETURN(std::string f, Str(j, "format", "source"));
@@ -170,7 +289,7 @@ Result<SourceSpec> ParseSource(const json& j) {
     return s;
   }
   return Bad("source.type",
-             "unknown source type \"" + type + "\"; use postgres, s3, local or redshift");
+             "unknown source type \"" + type + "\"; use postgres, s3, local, redshift or kinesis");
 }
 
 Result<DestinationSpec> ParseDestination(const json& j) {
@@ -350,6 +469,9 @@ json SyncSpecToJson(const SyncSpec& spec) {
       if (!spec.source.table.empty()) s["table"] = spec.source.table;
       if (!spec.source.query.empty()) s["query"] = spec.source.query;
       if (spec.source.unload) s["unload"] = *spec.source.unload;
+      break;
+    case SourceType::kKinesis:
+      s = KinesisSourceToJson(spec.source);
       break;
   }
   if ((spec.source.type == SourceType::kS3 || spec.source.type == SourceType::kLocal) &&

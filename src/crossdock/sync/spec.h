@@ -10,7 +10,13 @@
 //            | {"type": "local", "root": "/data/in", "prefix": ""}
 //            | {"type": "redshift", "connection": "acme-redshift",
 //               "table": "public.orders" (or "query": "SELECT ..."),
-//               "unload": true | false (default: the connection's "unload data to S3")},
+//               "unload": true | false (default: the connection's "unload data to S3")}
+//            | {"type": "kinesis", "connection": "acme-clicks",
+//               "start": "trim_horizon" | "latest" | {"at_timestamp": "2024-05-01T00:00:00Z"},
+//               "max_parallel_shards": 8, "records_per_call": 10000}
+//            | {"type": "kinesis", "stream_arn": "arn:aws:kinesis:...:stream/clicks",
+//               "role_arn": "...", "external_id": "...", "endpoint": "http://...",
+//               "sts_endpoint": "http://...", "start": ..., ...},
 //    "destination": {"type": "s3", "connection": "acme-s3", "path": "exports/orders"}
 //                 | {"type": "s3", "bucket": "bucket/path", ..., "path": "..."}
 //                 | {"type": "local", "root": "/data/out", "path": "orders"}
@@ -41,8 +47,10 @@
 #include <string>
 #include <vector>
 
+#include "crossdock/core/clock.h"
 #include "crossdock/core/result.h"
 #include "crossdock/sync/runner.h"
+#include "crossdock/sync/sources/kinesis_source.h"
 
 namespace crossdock::sync {
 
@@ -57,7 +65,20 @@ struct S3Target {
   std::string external_id;
 };
 
-enum class SourceType { kPostgres, kS3, kLocal, kRedshift };
+enum class SourceType { kPostgres, kS3, kLocal, kRedshift, kKinesis };
+
+// A Kinesis stream: a stored kinesis connection (SourceSpec::connection), or the stream ARN
+// with its access given inline (the vendor's credentials, or a role assumed with them).
+struct KinesisSourceSpec {
+  std::string stream_arn;        // inline: arn:aws:kinesis:REGION:ACCOUNT:stream/NAME
+  std::string role_arn;          // inline, optional
+  std::string external_id;       // inline, with role_arn
+  std::string endpoint;          // Kinesis endpoint override (a VPC endpoint, a local peer)
+  std::string sts_endpoint;      // inline: STS endpoint override for role_arn
+  KinesisStart start;            // sources/kinesis_source.h
+  int max_parallel_shards = 8;   // shards read at the same time (1..64)
+  int records_per_call = 10000;  // GetRecords Limit (1..10000)
+};
 enum class DestinationType { kS3, kLocal, kRedshift, kDatabricks };
 
 struct SourceSpec {
@@ -65,12 +86,13 @@ struct SourceSpec {
   std::string url;               // postgres
   std::string table;             // postgres, redshift
   std::string query;             // postgres, redshift
-  std::string connection;        // redshift, postgres (instead of url)
+  std::string connection;        // redshift, kinesis, postgres (instead of url)
   std::optional<bool> unload;    // redshift; unset: the connection's setting
   S3Target s3;                   // s3
   std::string root;              // local
   std::string prefix;            // s3 and local: files under this relative prefix
   std::optional<Format> format;  // files: forced format (default: by extension)
+  KinesisSourceSpec kinesis;     // kinesis
 };
 
 struct DestinationSpec {

@@ -69,6 +69,7 @@ const FIELD_LABELS = {
   'databricks.token': 'Access token', 'redshift.workgroup': 'Workgroup',
   'redshift.database': 'Database', 'redshift.vpc_endpoint.host': 'VPC endpoint host',
   'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
+  'kinesis.stream_arn': 'Stream ARN', 'kinesis.kms_key_arn': 'KMS key ARN',
   'postgres.host': 'Host', 'postgres.port': 'Port', 'postgres.database': 'Database',
   'postgres.user': 'User', 'postgres.password': 'Password', 'postgres.sslmode': 'TLS (sslmode)',
   'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
@@ -143,73 +144,40 @@ async function download(path, fallbackName, body) {
   document.body.append(a); a.click(); a.remove();
 }
 
-// ---------- validation, as the API does it (connect/validation.cc) ----------
-// HOOK: the server is to publish these rules; validateConnection() is the one place that
-// checks a connection before it is sent, so replacing its body with rules fetched from the
-// server (loadApiInfo) changes nothing else. The API's answer always has the last word.
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/([\w+=,.@\-/]*\/)?[\w+=,.@-]{1,64}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-
-function partitionOf(region) {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
+// ---------- validation: the server's rules, never a copy of them ----------
+// The form asks the API itself: POST /v1/connections?dry_run=true (or PATCH ...?dry_run=true
+// for an edit) runs every rule the save would and stores nothing. A rule changed on the
+// server is therefore the form's rule at once; the answer's field errors are shown in place.
+async function serverProblems(method, path, body) {
+  try {
+    await api(method, path + '?dry_run=true', body);
+    return [];
+  } catch (e) {
+    if (e.status === 401) throw e;
+    return e.details.length ? e.details : [{field: e.field, message: e.message}];
+  }
 }
 
-function bucketProblem(bucket) {
-  if (!bucket) return 'is required; enter the bucket name';
-  if (bucket.length < 3 || bucket.length > 63) return 'must be 3 to 63 characters long';
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket))
-    return 'may contain only lower-case letters, digits, dots and hyphens, and must start and end with a letter or digit';
-  if (bucket.includes('..')) return 'must not contain two adjacent dots';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return 'must not look like an IP address';
-  return '';
-}
-
-function validateConnection(c) {
-  const errors = [];
-  const add = (field, message) => errors.push({field, message});
-  if (!c.name) add('name', 'name is required; choose a name for this connection');
-  else if (c.name.length > 100) add('name', 'name must be at most 100 characters');
-  if (!c.region) add('region', 'region is required; enter the bucket region, e.g. us-west-1');
-  else if (!REGION.test(c.region)) add('region', `region "${c.region}" is not an AWS region name like us-west-1`);
-  if (c.auth_method === 'iam-role') {
-    const m = ROLE_ARN.exec(c.role_arn || '');
-    if (!c.role_arn) add('role_arn', 'role_arn is required for IAM role authentication; enter the IAM Role ARN');
-    else if (!m) add('role_arn', `role_arn "${c.role_arn}" is not an IAM role ARN; expected arn:aws:iam::123456789012:role/NAME`);
-    else if (c.region && REGION.test(c.region) && m[1] !== partitionOf(c.region))
-      add('role_arn', `role_arn is in partition ${m[1]} but region ${c.region} is in ${partitionOf(c.region)}`);
-  } else {
-    if (!c.access_key_id) add('access_key_id', 'access_key_id is required; enter the AWS Access Key ID');
-    else if (!/^[A-Z0-9]{16,128}$/.test(c.access_key_id)) add('access_key_id', 'access_key_id must be 16 to 128 upper-case letters and digits');
-    if (!c.secret_access_key && !c._secret_stored) add('secret_access_key', 'secret_access_key is required; enter the AWS Secret Access Key');
-  }
-  const needsBucket = c.type !== 'redshift-serverless' || c.bucket;
-  if (needsBucket) {
-    const [bucket, ...rest] = (c.bucket || '').split('/');
-    const p = bucketProblem(bucket);
-    if (p) add('bucket', `bucket ${p}`);
-    if (rest.some((s) => s === '..' || s === '.')) add('path', 'path must not contain "." or ".." segments');
-  }
-  if (c.type === 'databricks') {
-    const d = c.databricks;
-    if (!d.workspace_url) add('databricks.workspace_url', 'databricks.workspace_url is required; enter the workspace URL (https://...)');
-    else if (!/^https:\/\/[^\s/]+/.test(d.workspace_url)) add('databricks.workspace_url', 'databricks.workspace_url must start with https://');
-    if (!d.warehouse_id) add('databricks.warehouse_id', 'databricks.warehouse_id is required; enter the SQL warehouse id');
-  }
-  if (c.type === 'redshift-serverless') {
-    const r = c.redshift;
-    if (!r.workgroup) add('redshift.workgroup', 'redshift.workgroup is required; enter the workgroup name');
-    if (!r.database) add('redshift.database', 'redshift.database is required; enter the database name, e.g. dev');
-    if (r.access === 'vpc-endpoint' && !(r.vpc_endpoint && r.vpc_endpoint.host))
-      add('redshift.vpc_endpoint.host', 'redshift.vpc_endpoint.host is required with a VPC endpoint');
-    if (r.unload && r.unload.enabled) {
-      const p = bucketProblem((r.unload.bucket || '').split('/')[0]);
-      if (p) add('redshift.unload.bucket', `redshift.unload.bucket ${p}`);
-      if (!r.unload.region) add('redshift.unload.region', 'redshift.unload.region is required when unloading to S3');
-    }
-  }
-  return errors;
+// Checks a form with the server as the user leaves each field; errors show only for the
+// fields already visited, so a half-filled form is not covered in red. Returns a function
+// that a submit calls so that a check still on its way cannot cover the save's own answer.
+function validateAsYouGo(form, method, path, bodyOf) {
+  const visited = new Set();
+  let pending = 0;
+  // focusout bubbles (blur does not); a form rebuilt for another type keeps one listener.
+  if (form.checkOnLeave) form.removeEventListener('focusout', form.checkOnLeave);
+  form.checkOnLeave = async (ev) => {
+    const f = ev.target.closest && ev.target.closest('.field');
+    if (!f || !f.dataset.field) return;
+    visited.add(f.dataset.field);
+    const mine = ++pending;
+    const errors = await serverProblems(method, path, bodyOf()).catch(() => []);
+    if (mine !== pending) return;  // a later check is on its way
+    const shown = (err) => visited.has({'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field);
+    showFieldErrors(form, errors.filter(shown));
+  };
+  form.addEventListener('focusout', form.checkOnLeave);
+  return () => { ++pending; };
 }
 
 function showFieldErrors(form, errors) {
@@ -293,8 +261,15 @@ async function loadApiInfo() {
   if (paths['/v1/demo']) {
     try { apiInfo.demo = await api('GET', '/v1/demo'); } catch (_) { apiInfo.demo = null; }
   }
+  // The connection types are the server's one table (GET /v1/connection-types): names,
+  // titles, what the bucket field means, and which types take IAM roles only.
+  apiInfo.types = (await api('GET', '/v1/connection-types')).types;
   document.getElementById('demo-badge').hidden = !apiInfo.demo;
   return apiInfo;
+}
+
+function typeInfo(name) {
+  return ((apiInfo && apiInfo.types) || []).find((t) => t.name === name) || null;
 }
 
 // The last test of a connection, while the connection is unchanged since: {ok, at, failed}.
@@ -310,6 +285,14 @@ function rememberTest(c, report, at) {
   const failed = report.checks.filter((k) => k.status === 'fail').length;
   localStorage.setItem(TEST_KEY + c.id,
     JSON.stringify({ok: !!report.ok, at, failed, updated_at: c.updated_at}));
+}
+
+// The drift mark: the scheduled re-test of the connection fails (GET /v1/connections "drift").
+function driftBadge(d) {
+  if (!d || d.state !== 'failing') return null;
+  return h('span', {class: 'status fail', 'data-testid': 'connection-drift',
+    title: 'Failing drift checks: ' + (d.failing_checks || []).join(', ')},
+  'Drifted ' + (d.failing_since ? timeAgo(d.failing_since) : ''));
 }
 
 function statusBadge(t) {
@@ -328,7 +311,7 @@ async function viewConnections() {
       h('td', {}, typeLabel(c.type)),
       h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
       h('td', {}, c.region),
-      h('td', {}, statusBadge(t)),
+      h('td', {}, statusBadge(t), driftBadge(c.drift)),
       h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
   });
   main().replaceChildren(
@@ -346,8 +329,8 @@ async function viewConnections() {
 }
 
 function typeLabel(t) {
-  return {'s3': 'S3', 'databricks': 'Databricks', 'redshift-serverless': 'Redshift Serverless',
-    'postgres': 'PostgreSQL'}[t] || t;
+  const info = typeInfo(t);
+  return info ? info.title : t;
 }
 
 function field(name, label, input, hint) {
@@ -369,8 +352,11 @@ function consoleSteps(identity, formValues) {
   const dl = (format, label, file) => h('button', {type: 'button', class: 'secondary',
     id: `download-${format}`, onclick: async () => {
       const v = formValues();
-      if (!v.bucket) { announce('Enter the bucket in step 3 first.'); toast('Enter the bucket in step 3 first'); return; }
-      const body = {type: v.type || 's3', buckets: [v.bucket], format};
+      const needs = v.type === 'kinesis' ? (v.stream_arn ? '' : 'the stream ARN') : (v.bucket ? '' : 'the bucket');
+      if (needs) { announce(`Enter ${needs} in step 3 first.`); toast(`Enter ${needs} in step 3 first`); return; }
+      const body = {type: v.type || 's3', format};
+      if (v.bucket) body.buckets = [v.bucket];
+      if (v.stream_arn) body.stream_arn = v.stream_arn;
       if (v.region) body.region = v.region;
       if (v.role_arn) body.role_arn = v.role_arn;
       try { await download('/v1/policies/generate', file, body); } catch (e) { toast(humanize(e.message, e.field)); }
@@ -406,14 +392,9 @@ async function viewNewConnection() {
   const identity = await api('GET', '/v1/identity');
   let type = null;
   let currentValues = () => ({});
-  const typeCards = [
-    ['s3', 'S3', 'Read and write a bucket, optionally limited to a path.'],
-    ['databricks', 'Databricks', 'Stage data in S3 for a Databricks SQL warehouse.'],
-    ['redshift-serverless', 'Redshift Serverless', 'Read with the Data API or UNLOAD; stage writes in S3.'],
-    ['postgres', 'PostgreSQL', 'Read a database with its own user and password (no AWS role).'],
-  ].map(([value, title, blurb]) => h('button', {type: 'button', class: 'type-card',
-    'data-type': value, id: 'type-' + value, onclick: () => choose(value)},
-  h('strong', {}, title), h('span', {}, blurb)));
+  const typeCards = info.types.map((t) => h('button', {type: 'button', class: 'type-card',
+    'data-type': t.name, id: 'type-' + t.name, onclick: () => choose(t.name)},
+  h('strong', {}, t.title), h('span', {}, t.summary)));
 
   const form = h('form', {id: 'connection-form', hidden: true, novalidate: true});
   main().replaceChildren(
@@ -482,8 +463,10 @@ async function viewNewConnection() {
       h('option', {value: 'access-key'}, 'Access Key and Secret'));
     const roleArn = text('role_arn', {placeholder: 'arn:aws:iam::123456789012:role/crossdock',
       value: demo ? demo.role_arn : ''});
+    const t = typeInfo(type);
     currentValues = () => ({type, bucket: bucket.value.trim(), region: region.value.trim(),
-      role_arn: method.value === 'iam-role' ? roleArn.value.trim() : ''});
+      role_arn: method.value === 'iam-role' ? roleArn.value.trim() : '',
+      stream_arn: ks.stream_arn ? ks.stream_arn.value.trim() : ''});
     const keyId = text('access_key_id', {placeholder: 'AKIA...'});
     const secret = h('input', {type: 'password', id: 'secret_access_key', autocomplete: 'off'});
     const region = text('region', {placeholder: 'us-west-1', value: demo ? demo.region : ''});
@@ -494,8 +477,19 @@ async function viewNewConnection() {
     const fKey = field('access_key_id', 'AWS Access Key ID', keyId);
     const fSecret = field('secret_access_key', 'AWS Secret Access Key', secret,
       'Stored encrypted; never shown again.');
-    const parts = [field('name', 'Name', name),
-      field('auth_method', 'Authentication method', method), fRole, fKey, fSecret];
+    const fMethod = field('auth_method', 'Authentication method', method);
+    // Types that take IAM roles only (the server's table says which) offer no access keys.
+    if (t.role_only) { method.value = 'iam-role'; fMethod.hidden = true; }
+    const parts = [field('name', 'Name', name), fMethod, fRole, fKey, fSecret];
+    const ks = {};
+    if (type === 'kinesis') {
+      ks.stream_arn = text('kinesis.stream_arn', {placeholder: 'arn:aws:kinesis:us-west-2:123456789012:stream/clickstream'});
+      ks.kms_key_arn = text('kinesis.kms_key_arn', {placeholder: 'arn:aws:kms:us-west-2:123456789012:key/...'});
+      parts.push(field('kinesis.stream_arn', 'Stream ARN', ks.stream_arn,
+        'The stream to read; its region and account come from the ARN.'),
+      field('kinesis.kms_key_arn', 'KMS key ARN (if the stream uses SSE-KMS)', ks.kms_key_arn,
+        'Leave empty for no encryption or the AWS-managed key.'));
+    }
 
     const db = {};
     const rs = {};
@@ -540,10 +534,14 @@ async function viewNewConnection() {
       setTimeout(sync);
     }
     const bucketLabel = type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name';
-    parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
-      'e.g. us-west-1'),
-    field('bucket', bucketLabel, bucket,
-      'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'));
+    if (t.bucket_label) {
+      parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
+        'e.g. us-west-1'),
+      field('bucket', bucketLabel, bucket,
+        'May include a path, e.g. output/customers limits crossdock to customers/ in bucket output.'));
+    } else {
+      parts.push(field('region', 'Region (optional)', region, 'Leave empty to take the stream\'s.'));
+    }
 
     const syncAuth = () => {
       const role = method.value === 'iam-role';
@@ -562,8 +560,7 @@ async function viewNewConnection() {
       h('div', {class: 'form-error', role: 'alert'}),
       h('div', {class: 'row'}, save, h('a', {class: 'button secondary', href: '#/connections'}, 'Cancel'))));
     form.hidden = false;
-    form.onsubmit = async (ev) => {
-      ev.preventDefault();
+    const bodyOf = () => {
       const body = {name: name.value.trim(), type, auth_method: method.value,
         region: region.value.trim()};
       if (bucket.value.trim()) body.bucket = bucket.value.trim();
@@ -576,6 +573,11 @@ async function viewNewConnection() {
           external_id: db.external_id.value.trim()};
         if (db.token.value) body.databricks.token = db.token.value;
       }
+      if (type === 'kinesis') {
+        body.kinesis = {stream_arn: ks.stream_arn.value.trim()};
+        if (ks.kms_key_arn.value.trim()) body.kinesis.kms_key_arn = ks.kms_key_arn.value.trim();
+        if (!body.region) delete body.region;
+      }
       if (type === 'redshift-serverless') {
         body.redshift = {workgroup: rs.workgroup.value.trim(), database: rs.database.value.trim(),
           access: rs.access.value, unload: {enabled: rs.unload.checked}};
@@ -587,8 +589,13 @@ async function viewNewConnection() {
           body.redshift.unload.region = rs.unloadRegion.value.trim();
         }
       }
-      const local = validateConnection(Object.assign({databricks: {}, redshift: {}}, body));
-      if (local.length) { showFieldErrors(form, local); return; }
+      return body;
+    };
+    const supersede = validateAsYouGo(form, 'POST', '/v1/connections', bodyOf);
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      supersede();
+      const body = bodyOf();
       save.disabled = true;
       announce('Saving...');
       try {
@@ -623,7 +630,10 @@ async function viewConnection(id) {
   const kv = [['Type', typeLabel(c.type)], ['Authentication', c.auth_method === 'iam-role' ? 'IAM role' : 'Access Key and Secret']];
   if (c.role_arn) kv.push(['IAM Role ARN', c.role_arn]);
   if (c.access_key_id) kv.push(['AWS Access Key ID', c.access_key_id]);
-  kv.push(['Region', c.region], ['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
+  kv.push(['Region', c.region]);
+  if (c.bucket) kv.push(['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
+  if (c.kinesis && c.kinesis.stream_arn) kv.push(['Stream ARN', c.kinesis.stream_arn]);
+  if (c.kinesis && c.kinesis.kms_key_arn) kv.push(['KMS key ARN', c.kinesis.kms_key_arn]);
   const extId = h('code', {class: 'value', id: 'external-id'}, c.external_id);
   const editArea = h('div', {id: 'edit-area'});
   const header = h('div', {class: 'card'},
@@ -712,16 +722,15 @@ function editConnection(c, info, area, testArea) {
     role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
     role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
     field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
-    field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
-      'May include a path, e.g. output/customers.'),
+    (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
+      ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
+        'May include a path, e.g. output/customers.') : null,
     h('div', {class: 'form-error', role: 'alert'}),
     h('div', {class: 'row'},
       info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
       h('button', {type: 'submit', class: info.canTest ? 'secondary' : '', id: 'save-edit'}, 'Save'),
       h('button', {type: 'button', class: 'secondary', onclick: () => area.replaceChildren()}, 'Cancel')));
-  form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    const andTest = ev.submitter && ev.submitter.dataset.test === '1';
+  const bodyOf = () => {
     const body = {};
     if (name.value.trim() !== c.name) body.name = name.value.trim();
     if (role && roleArn.value.trim() !== c.role_arn) body.role_arn = roleArn.value.trim();
@@ -730,9 +739,14 @@ function editConnection(c, info, area, testArea) {
     if (region.value.trim() !== c.region) body.region = region.value.trim();
     const b = bucket.value.trim();
     if (b !== (c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : '')) body.bucket = b;
-    const local = validateConnection(Object.assign({databricks: {}, redshift: {}, _secret_stored: true},
-      c, {bucket: c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''}, body));
-    if (local.length) { showFieldErrors(form, local); return; }
+    return body;
+  };
+  const supersede = validateAsYouGo(form, 'PATCH', `/v1/connections/${c.id}`, bodyOf);
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    supersede();
+    const andTest = ev.submitter && ev.submitter.dataset.test === '1';
+    const body = bodyOf();
     try {
       const updated = Object.keys(body).length
         ? await api('PATCH', `/v1/connections/${c.id}`, body) : c;

@@ -10,9 +10,11 @@
 #include "crossdock/connect/postgres_login.h"
 #include "crossdock/connect/service.h"
 #include "crossdock/http/curl_transport.h"
+#include "crossdock/iam/arn.h"
 #include "crossdock/sync/destinations/local_destination.h"
 #include "crossdock/sync/destinations/s3_destination.h"
 #include "crossdock/sync/sources/file_source.h"
+#include "crossdock/sync/sources/kinesis_source.h"
 #include "crossdock/sync/sources/postgres_source.h"
 #include "crossdock/sync/warehouses/databricks_destination.h"
 #include "crossdock/sync/warehouses/redshift_destination.h"
@@ -57,6 +59,7 @@ Connector::Connector(ConnectorOptions options) : options_(std::move(options)) {
     vendor.endpoints.redshift_data = options_.redshift_data_endpoint;
     vendor.endpoints.redshift_serverless = options_.redshift_serverless_endpoint;
     vendor.endpoints.databricks = options_.databricks_endpoint;
+    vendor.endpoints.kinesis = options_.kinesis_endpoint;
     vendor.credentials = [this](const std::string& region) { return VendorCredentials(region); };
     vendor.transport = options_.transport;
     vendor.clock = options_.clock;
@@ -222,6 +225,67 @@ std::shared_ptr<const http::OutboundPolicy> Connector::TenantOutbound(const Sync
   return std::make_shared<const http::OutboundPolicy>();
 }
 
+Result<std::unique_ptr<Source>> Connector::MakeKinesisSource(
+    const std::string& org_id, const SyncSpec& spec, const std::optional<std::string>& cursor) {
+  const SourceSpec& s = spec.source;
+  const KinesisSourceSpec& k = s.kinesis;
+  std::string stream_arn = k.stream_arn;
+  aws::CredentialsProviderPtr creds;
+  if (!s.connection.empty()) {
+    ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, s.connection));
+    if (r.connection.type != connect::ConnectionType::kKinesis) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "connection " + s.connection + " is a " +
+                       connect::ConnectionTypeName(r.connection.type) +
+                       " connection; a kinesis source needs a kinesis connection",
+                   "source.connection");
+    }
+    stream_arn = r.connection.kinesis.stream_arn;
+    creds = r.credentials;
+  }
+  std::string stream = connect::KinesisStreamName(stream_arn);
+  auto arn = iam::ParseArn(stream_arn);
+  if (stream.empty() || !arn.ok()) {
+    return Error(ErrorCode::kInvalidArgument, "\"" + stream_arn + "\" is not a Kinesis stream ARN",
+                 "source.stream_arn");
+  }
+  std::string region = arn->region.empty() ? "us-east-1" : arn->region;
+  if (!creds) {  // the spec's stream: the vendor's credentials, or a role assumed with them
+    creds = VendorCredentials(region);
+    if (!k.role_arn.empty()) {
+      aws::AssumeRoleOptions ar;
+      ar.role_arn = k.role_arn;
+      ar.external_id = k.external_id;
+      ar.region = region;
+      ar.endpoint_override = !k.sts_endpoint.empty() ? k.sts_endpoint : options_.sts_endpoint;
+      ar.duration = options_.role_duration;
+      ar.role_session_name = aws::MakeRoleSessionName("sync");
+      ASSIGN_OR_RETURN(creds,
+                       aws::MakeCachedAssumeRole(creds, ar, options_.transport, *options_.clock,
+                                                 options_.caching, options_.retry));
+    }
+  }
+  auto aws_client =
+      std::make_shared<aws::AwsClient>(options_.transport, creds, *options_.clock, options_.retry);
+  aws::kinesis::KinesisOptions ko;
+  ko.region = region;
+  ko.endpoint_override = !k.endpoint.empty() ? k.endpoint : options_.kinesis_endpoint;
+  ASSIGN_OR_RETURN(auto client, aws::kinesis::KinesisClient::Create(aws_client, ko));
+  KinesisSourceOptions o;
+  o.client = std::make_shared<const aws::kinesis::KinesisClient>(std::move(client));
+  o.stream_name = stream;
+  o.start = k.start;
+  o.checkpoint = cursor;
+  o.max_parallel_shards = k.max_parallel_shards;
+  o.records_per_call = k.records_per_call;
+  // Warehouses stage JSON Lines whatever the sync's format says.
+  o.json_data = spec.output.format == Format::kJsonLines ||
+                spec.destination.type == DestinationType::kRedshift ||
+                spec.destination.type == DestinationType::kDatabricks;
+  o.clock = options_.clock;
+  return std::unique_ptr<Source>(new KinesisSource(std::move(o)));
+}
+
 Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
                                                       const SyncSpec& spec,
                                                       const std::optional<std::string>& cursor,
@@ -293,6 +357,8 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
       }
       return std::unique_ptr<Source>(new warehouse::RedshiftSource(std::move(o)));
     }
+    case SourceType::kKinesis:
+      return MakeKinesisSource(org_id, spec, cursor);
   }
   return Error(ErrorCode::kInternal, "unknown source type");
 }

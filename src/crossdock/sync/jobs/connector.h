@@ -12,7 +12,9 @@
 // come from the spec or ConnectorOptions. Warehouse sources and destinations (Redshift
 // Serverless, Databricks) come from stored connections: the Data API is called with the
 // connection's role, COPY / UNLOAD name that role as IAM_ROLE, files are staged in the
-// connection's bucket/path, and Databricks is reached with the connection's token. Clients are
+// connection's bucket/path, and Databricks is reached with the connection's token. Kinesis
+// sources read a stored kinesis connection's stream with its role, or a spec's stream ARN with
+// the vendor's credentials or a role assumed with them. Clients are
 // cached per location so that a worker reuses connections and credentials across runs; a
 // stored connection's cache entry is keyed by its generation (connect::ConnectionRuntime), so
 // a rotated External ID or a new secret takes effect on the next run. Thread-safe.
@@ -61,6 +63,8 @@ struct ConnectorOptions {
   // Databricks workspace override: requests go here instead of the connection's https://
   // workspace URL (a private link, a test peer).
   std::string databricks_endpoint;
+  // Kinesis endpoint override (a VPC endpoint, a local peer) for streams whose spec sets none.
+  std::string kinesis_endpoint;
   aws::redshift::PollOptions redshift_poll;
   databricks::PollOptions databricks_poll;
   std::chrono::seconds role_duration{3600};
@@ -110,6 +114,9 @@ class Connector {
       const SourceSpec& spec, std::shared_ptr<const http::OutboundPolicy> outbound);
   // The outbound policy for a tenant's sync; null for the operator's.
   std::shared_ptr<const http::OutboundPolicy> TenantOutbound(const SyncSpec& spec) const;
+  // A Kinesis source: the stream of a stored kinesis connection or of the spec.
+  Result<std::unique_ptr<Source>> MakeKinesisSource(const std::string& org_id, const SyncSpec& spec,
+                                                    const std::optional<std::string>& cursor);
   Result<warehouse::RedshiftTarget> RedshiftFor(const std::string& org_id,
                                                 const std::string& connection,
                                                 connect::Connection* resolved);

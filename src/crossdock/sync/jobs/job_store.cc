@@ -8,6 +8,7 @@
 
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/random.h"
+#include "crossdock/notify/webhook_store.h"
 
 namespace crossdock::sync {
 namespace {
@@ -200,6 +201,7 @@ Result<std::unique_ptr<JobStore>> JobStore::Open(store::Store& store, const Cloc
   RETURN_IF_ERROR(store.Migrate("sync", SyncMigrations()));
   RETURN_IF_ERROR(store.Migrate("sync_schedules", ScheduleMigrations()));
   RETURN_IF_ERROR(store.Migrate("sync-indexes", SyncIndexMigrations()));
+  RETURN_IF_ERROR(notify::MigrateWebhooks(store));  // run.failed / run.succeeded events
   return std::unique_ptr<JobStore>(new JobStore(store.sql(), clock));
 }
 
@@ -592,6 +594,32 @@ Status JobStore::MarkCommitting(const SyncRun& run) {
   });
 }
 
+namespace {
+
+// The webhook event of a run's end, in the transaction that records it (notify's outbox).
+Status RecordRunEvent(SqlSession& s, const SyncRun& run, const RunEnd& end, int64_t now) {
+  if (end.status != RunStatus::kFailed && end.status != RunStatus::kSucceeded) return OkStatus();
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query("SELECT name FROM sync_definitions WHERE id = ?", {run.sync_id}));
+  nlohmann::json object = {
+      {"run",
+       {{"id", run.id},
+        {"sync_id", run.sync_id},
+        {"sync", rows.empty() ? "" : rows[0].Text(0)},
+        {"status", RunStatusName(end.status)},
+        {"attempt", run.attempt},
+        {"error", end.error},
+        {"rows", end.rows},
+        {"files", end.files},
+        {"finished_at", FormatIso8601(TimePoint(std::chrono::milliseconds(now)))}}}};
+  auto recorded = notify::RecordEvent(
+      s, now, run.org_id,
+      end.status == RunStatus::kFailed ? notify::kRunFailed : notify::kRunSucceeded, object);
+  return recorded.ok() ? OkStatus() : Status(recorded.error());
+}
+
+}  // namespace
+
 Status JobStore::FinishRun(const SyncRun& run, const RunEnd& end) {
   return db_.Transaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(
@@ -609,7 +637,7 @@ Status JobStore::FinishRun(const SyncRun& run, const RunEnd& end) {
           s.Exec("UPDATE sync_definitions SET cursor_value = ?, updated_at = ? WHERE id = ?",
                  {*end.cursor_to, NowMs(), run.sync_id}));
     }
-    return OkStatus();
+    return RecordRunEvent(s, run, end, NowMs());
   });
 }
 

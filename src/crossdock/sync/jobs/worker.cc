@@ -123,6 +123,7 @@ Status Worker::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     (void)jobs_.WorkerHeartbeat(options_.id, host, getpid());
     if (options_.schedules) (void)jobs_.schedules().EnqueueDue();
+    for (const auto& task : options_.tasks) task();
     if (retains && std::chrono::steady_clock::now() >= next_prune) {
       // Best effort: a failed prune is retried at the next period.
       (void)jobs_.PruneRuns(options_.retention);

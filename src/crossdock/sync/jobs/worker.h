@@ -18,6 +18,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "crossdock/sync/jobs/connector.h"
 #include "crossdock/sync/jobs/job_store.h"
@@ -37,6 +38,10 @@ struct WorkerOptions {
   // policy (the default) keeps every run.
   RetentionPolicy retention;
   std::chrono::milliseconds prune_every{10 * 60 * 1000};
+  // Other periodic work Run() does before each claim, wired by the program that knows it
+  // (drift checks, webhook deliveries: cli/worker_tasks.h). Each must return quickly or
+  // throttle itself; errors are its own to log.
+  std::vector<std::function<void()>> tasks;
 };
 
 class Worker {
