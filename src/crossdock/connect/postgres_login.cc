@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "crossdock/core/ascii.h"
+
 namespace crossdock::connect {
 namespace {
 
@@ -55,6 +57,18 @@ void IsolateFromWorker(const std::string& password, PostgresLogin* login) {
   login->Set("sslkey", kNoFile);
   login->Set("sslcrl", kNoFile);
   login->Set("gssencmode", "disable");
+}
+
+Status CheckPostgresHostListed(std::string_view host, const std::vector<std::string>& allowed,
+                               std::string_view field) {
+  for (const std::string& h : allowed) {
+    if (h == "*" || EqualsIgnoreCase(h, host)) return OkStatus();
+  }
+  return Error(ErrorCode::kInvalidArgument,
+               fmt::format("PostgreSQL host \"{}\" is not one this server lets tenants read; the "
+                           "operator allows it with crossdock serve --allow-postgres-host {}",
+                           host, host),
+               std::string(field));
 }
 
 Status CheckWorkerEnvironment(std::string_view field) {

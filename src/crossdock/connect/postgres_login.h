@@ -36,6 +36,13 @@ struct PostgresLogin {
 // so they win over anything set before.
 void IsolateFromWorker(const std::string& password, PostgresLogin* login);
 
+// The operator's list of PostgreSQL host names tenants may read (crossdock serve
+// --allow-postgres-host; "*" allows any name), compared without regard to case: OK when `host`
+// is on it, else kInvalidArgument naming `field` and the flag that allows it. Used for a URL
+// source and a postgres connection alike; the address rule is the outbound policy's.
+Status CheckPostgresHostListed(std::string_view host, const std::vector<std::string>& allowed,
+                               std::string_view field);
+
 // kFailedPrecondition when the worker's environment would add parameters to a tenant's login
 // that explicit keywords cannot override (PGSERVICE names a service file entry).
 Status CheckWorkerEnvironment(std::string_view field);

@@ -3,9 +3,9 @@
 
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/postgres_login.h"
 #include "crossdock/connect/redshift_setup.h"
 #include "crossdock/connect/validation.h"
-#include "crossdock/core/ascii.h"
 #include "crossdock/iam/generate.h"
 #include "crossdock/iam/operations.h"
 #include "crossdock/server/connection_schema.h"
@@ -52,17 +52,10 @@ void CheckOutbound(const ServiceState& state, const connect::Connection& c,
   }
   if (c.type == connect::ConnectionType::kPostgres && !c.postgres.host.empty()) {
     // Tenants' PostgreSQL hosts by name too, as for a URL source (--allow-postgres-host).
-    bool listed = false;
-    for (const std::string& h : state.postgres_hosts) {
-      listed = listed || h == "*" || EqualsIgnoreCase(h, c.postgres.host);
-    }
-    if (!listed) {
-      out.push_back(Error(ErrorCode::kInvalidArgument,
-                          fmt::format("PostgreSQL host \"{}\" is not one this server lets "
-                                      "tenants read; the operator allows it with crossdock serve "
-                                      "--allow-postgres-host {}",
-                                      c.postgres.host, c.postgres.host),
-                          "postgres.host"));
+    Status listed =
+        connect::CheckPostgresHostListed(c.postgres.host, state.postgres_hosts, "postgres.host");
+    if (!listed.ok()) {
+      out.push_back(listed.error());
     } else {
       check(c.postgres.host, "postgres.host");
     }

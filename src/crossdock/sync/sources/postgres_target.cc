@@ -98,16 +98,7 @@ Result<TenantPostgresTarget> CheckTenantConninfo(const std::string& conninfo,
     }
     t.port = n;
   }
-  bool listed = false;
-  for (const std::string& h : allowed_hosts) {
-    listed = listed || h == "*" || EqualsIgnoreCase(h, t.host);
-  }
-  if (!listed) {
-    return Bad(field, fmt::format("PostgreSQL host \"{}\" is not one this server lets API syncs "
-                                  "read; the operator allows it with crossdock serve "
-                                  "--allow-postgres-host {}",
-                                  t.host, t.host));
-  }
+  RETURN_IF_ERROR(connect::CheckPostgresHostListed(t.host, allowed_hosts, field));
   t.params = std::move(params);
   return t;
 }
