@@ -26,6 +26,20 @@ struct TestEnvironment {
   std::shared_ptr<const http::OutboundPolicy> outbound;  // postgres connections' tests
 };
 
+// The test's answer, counted by outcome (pass, fail, error).
+Reply Counted(const Result<connect::ConnectionCheckReport>& report) {
+  auto counter = [](const char* outcome) -> metrics::Counter& {
+    return metrics::Registry::Global().GetCounter(metrics::kConnectionTests,
+                                                  {{"outcome", outcome}});
+  };
+  if (!report.ok()) {
+    counter("error").Increment();
+    return FromError(report.error());
+  }
+  counter(report->ok() ? "pass" : "fail").Increment();
+  return JsonReply(connect::ToJson(*report));
+}
+
 Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& ctx) {
   nlohmann::json body = nlohmann::json::object();
   if (ctx.body.find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -48,12 +62,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
     input.connection = *c;
     connect::CheckEnvironment check_env;
     check_env.outbound = env.outbound;
-    auto report = connect::RunConnectionCheck(input, check_env);
-    if (!report.ok()) return FromError(report.error());
-    metrics::Registry::Global()
-        .GetCounter(metrics::kConnectionTests, {{"outcome", report->ok() ? "pass" : "fail"}})
-        .Increment();
-    return JsonReply(connect::ToJson(*report));
+    return Counted(connect::RunConnectionCheck(input, check_env));
   }
   auto vendor = RequireVendor(store);
   if (!vendor.ok()) return FromError(vendor.error());
@@ -78,17 +87,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
       env.vendor_principal_arn.empty() ? vendor->role_arn : env.vendor_principal_arn;
   env.endpoints.ApplyTo(check_env);
   check_env.transport = env.transport;
-  auto report = connect::RunConnectionCheck(input, check_env);
-  auto counter = [](const char* outcome) -> metrics::Counter& {
-    return metrics::Registry::Global().GetCounter(metrics::kConnectionTests,
-                                                  {{"outcome", outcome}});
-  };
-  if (!report.ok()) {
-    counter("error").Increment();
-    return FromError(report.error());
-  }
-  counter(report->ok() ? "pass" : "fail").Increment();
-  return JsonReply(connect::ToJson(*report));
+  return Counted(connect::RunConnectionCheck(input, check_env));
 }
 
 }  // namespace
