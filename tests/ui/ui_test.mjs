@@ -271,6 +271,54 @@ try {
     assert.match(await page.textContent('[data-testid=sync-spec]'), new RegExp(`ui-${uniq}-2`));
   });
 
+  await step('a PostgreSQL connection: its own fields, Save & test logs in, a sync reads through it', async () => {
+    const demo = await (await authed('GET', '/v1/demo')).json();
+    const sample = demo.samples && demo.samples.postgres;
+    assert.ok(sample, 'the demo seeds a sample PostgreSQL table');
+    const u = new URL(sample.url.replace(/^postgres(ql)?:/, 'http:'));
+    await page.goto(serve.base + '/#/connections/new');
+    await page.click('#type-postgres');
+    await page.waitForSelector('[id="postgres.host"]');
+    assert.equal(await page.isVisible('#who-title'), false, 'no IAM role steps for a database login');
+    assert.equal(await page.$('#role_arn'), null, 'no role');
+    assert.equal(await page.$('#bucket'), null, 'no bucket');
+    const pgName = `ui-pg-${uniq}`;
+    await page.fill('#name', pgName);
+    await page.fill('[id="postgres.host"]', `${u.hostname}:${u.port}`);
+    await page.fill('[id="postgres.database"]', u.pathname.slice(1));
+    await page.fill('[id="postgres.user"]', decodeURIComponent(u.username));
+    await page.selectOption('[id="postgres.sslmode"]', 'disable');
+    await page.click('#save-connection');
+    const hostErr = await page.waitForSelector('[data-testid="error-postgres.host"]');
+    assert.match(await hostErr.textContent(), /^Host/);
+    await page.fill('[id="postgres.host"]', u.hostname);
+    await page.fill('[id="postgres.port"]', u.port);
+    await page.click('#save-connection');
+    await page.waitForSelector('#connection-name');
+    await audit('10b-postgres-connection');
+    // The demo's sample database trusts its reader without a password: login passes; the
+    // session is not encrypted (sslmode disable), which the test reports as a warning.
+    await page.waitForSelector('[data-testid=check-row]', {timeout: 60000});
+    const report = await (await authed('POST', `/v1/connections/${pgName}/test`)).json();
+    assert.deepEqual(report.checks.map((c) => [c.id, c.status]),
+      [['address', 'pass'], ['login', 'pass'], ['tls', 'warn']], JSON.stringify(report));
+    await page.goto(serve.base + '/#/syncs');
+    await page.click('#new-sync');
+    await page.waitForSelector('#sync-form');
+    await page.fill('#sync-name', `ui-pg-sync-${uniq}`);
+    await page.selectOption('#source-type', 'postgres');
+    await page.selectOption('#source-postgres-connection', pgName);
+    assert.equal(await page.isVisible('#source-url'), false, 'a connection needs no URL');
+    await page.fill('#source-table', sample.table);
+    await page.selectOption('#destination-connection', connName);
+    await page.fill('#destination-path', `exports/ui-pg-${uniq}`);
+    await page.click('#save-sync');
+    await page.waitForSelector('#run-now');
+    assert.match(await page.textContent('[data-testid=sync-spec]'), new RegExp(pgName));
+    await page.click('#run-now');
+    await page.waitForSelector('[data-testid=run-row][data-status=succeeded]', {timeout: 120000});
+  });
+
   await step('a failing run\'s error wraps; a queued run can be cancelled', async () => {
     const res = await authed('POST', '/v1/syncs', {name: `ui-missing-${uniq}`, copy: true,
       source: {type: 's3', connection: connName, prefix: `missing-${uniq}-${'x'.repeat(120)}/`},

@@ -361,6 +361,13 @@ int RunServe(ServeOptions o) {
               << initial->admin_token << "\n"
               << std::flush;
   }
+  if (!initial->instance_admin_token.empty()) {
+    std::cout << "Instance-admin token (shown once; only its hash is stored). It creates "
+                 "organizations and their first token with POST /v1/admin/organizations and "
+                 "reads no organization's data; crossdock org rotate-admin-token replaces it:\n"
+              << initial->instance_admin_token << "\n"
+              << std::flush;
+  }
   std::string demo_token = initial->admin_token;
   if (peers) {
     Status prepared = server::PrepareDemoRole(*store, initial->org_id, *peers);
@@ -419,6 +426,7 @@ int RunServe(ServeOptions o) {
   extra_options.demo = peers;
   extra_options.sts_endpoint = o.sts_endpoint;
   extra_options.s3_endpoint = o.s3_endpoint;
+  extra_options.outbound = options.outbound;
   server::Server srv(*store, options, server::ExtraRoutes(*store, extra_options));
 
   Status bound = srv.Bind();

@@ -63,4 +63,11 @@ std::string KinesisStreamName(std::string_view stream_arn) {
   return std::string(name);
 }
 
+bool IsPostgresSslMode(std::string_view mode) {
+  for (std::string_view m : {"disable", "prefer", "require", "verify-ca", "verify-full"}) {
+    if (mode == m) return true;
+  }
+  return false;
+}
+
 }  // namespace crossdock::connect

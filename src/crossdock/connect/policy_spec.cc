@@ -7,6 +7,13 @@ namespace crossdock::connect {
 Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
                                               const store::VendorIdentity& vendor,
                                               const std::vector<std::string>& external_ids) {
+  if (!iam::TypeInfo(c.type).aws) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 std::string("connection \"") + c.name + "\" is a " + iam::TypeInfo(c.type).title +
+                     " connection: crossdock logs in with its own user and password, so it needs "
+                     "no IAM policies, role or External ID",
+                 "type");
+  }
   if (vendor.account_id.empty()) {
     return Error(ErrorCode::kFailedPrecondition,
                  "no vendor identity is configured: set crossdock's AWS account id first "

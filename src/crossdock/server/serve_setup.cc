@@ -9,6 +9,7 @@
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/iam/arn.h"
 #include "crossdock/iam/generate.h"
+#include "crossdock/server/instance_admin.h"
 #include "crossdock/server/service_state.h"
 
 namespace crossdock::server {
@@ -39,6 +40,8 @@ Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& option
     vendor.role_arn = options.vendor_role_arn;
     RETURN_IF_ERROR(store.SetVendorIdentity(vendor));
   }
+  ASSIGN_OR_RETURN(auto instance_admin, EnsureInstanceAdminToken(store));
+  if (instance_admin) result.instance_admin_token = std::move(*instance_admin);
   ASSIGN_OR_RETURN(auto orgs, store.ListOrganizations(store::PageRequest{1, {}}));
   if (!orgs.items.empty()) {
     auto named = store.FindOrganizationByName(options.org_name);

@@ -70,6 +70,8 @@ const FIELD_LABELS = {
   'redshift.database': 'Database', 'redshift.vpc_endpoint.host': 'VPC endpoint host',
   'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
   'kinesis.stream_arn': 'Stream ARN', 'kinesis.kms_key_arn': 'KMS key ARN',
+  'postgres.host': 'Host', 'postgres.port': 'Port', 'postgres.database': 'Database',
+  'postgres.user': 'User', 'postgres.password': 'Password', 'postgres.sslmode': 'TLS (sslmode)',
   'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
   'source.url': 'PostgreSQL URL', 'source.table': 'Table', 'source.query': 'Query',
   'destination': 'Destination', 'destination.connection': 'Destination connection',
@@ -195,7 +197,10 @@ function showFieldErrors(form, errors) {
   for (const err of errors) {
     // A path is typed into the bucket field ("output/customers"): show its errors there.
     const name = {'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field;
-    const field = name && form.querySelector(`.field[data-field="${name}"]`);
+    // The visible one, when two fields share a name (the sync form's S3 and PostgreSQL
+    // source connections).
+    const field = name && ([...form.querySelectorAll(`.field[data-field="${name}"]`)]
+      .find((f) => !f.hidden) || form.querySelector(`.field[data-field="${name}"]`));
     const message = humanize(err.message, err.field);
     if (field && !field.hidden) {
       if (field.querySelector('.field-error')) continue;
@@ -395,9 +400,10 @@ async function viewNewConnection() {
   h('strong', {}, t.title), h('span', {}, t.summary)));
 
   const form = h('form', {id: 'connection-form', hidden: true, novalidate: true});
+  const steps = consoleSteps(identity, () => currentValues());
   main().replaceChildren(
     h('h1', {}, 'Add connection'),
-    ...consoleSteps(identity, () => currentValues()),
+    ...steps,
     h('section', {class: 'card', 'aria-labelledby': 'role-title'},
       h('h2', {id: 'role-title'}, '3. Role and bucket'),
       h('p', {class: 'hint'}, 'Type: ', h('b', {id: 'step-type'}, 'choose one'), '.'),
@@ -410,6 +416,10 @@ async function viewNewConnection() {
       c.setAttribute('aria-pressed', c.dataset.type === value ? 'true' : 'false');
     });
     document.getElementById('step-type').textContent = typeLabel(value);
+    // Steps 1 and 2 set up an IAM role: nothing to do there for a database login.
+    const aws = (typeInfo(value) || {aws: true}).aws;
+    steps.forEach((s) => { s.hidden = !aws; });
+    document.getElementById('role-title').textContent = aws ? '3. Role and bucket' : 'Database';
     buildForm();
   }
 
@@ -438,7 +448,11 @@ async function viewNewConnection() {
     const fMethod = field('auth_method', 'Authentication method', method);
     // Types that take IAM roles only (the server's table says which) offer no access keys.
     if (t.role_only) { method.value = 'iam-role'; fMethod.hidden = true; }
-    const parts = [field('name', 'Name', name), fMethod, fRole, fKey, fSecret];
+    // Types that are not AWS services (postgres: a database's own user and password) have no
+    // authentication method, role, keys, region or bucket.
+    const aws = t.aws;
+    const parts = aws ? [field('name', 'Name', name), fMethod, fRole, fKey, fSecret]
+      : [field('name', 'Name', name)];
     const ks = {};
     if (type === 'kinesis') {
       ks.stream_arn = text('kinesis.stream_arn', {placeholder: 'arn:aws:kinesis:us-west-2:123456789012:stream/clickstream'});
@@ -447,6 +461,24 @@ async function viewNewConnection() {
         'The stream to read; its region and account come from the ARN.'),
       field('kinesis.kms_key_arn', 'KMS key ARN (if the stream uses SSE-KMS)', ks.kms_key_arn,
         'Leave empty for no encryption or the AWS-managed key.'));
+    }
+
+    const pg = {};
+    if (type === 'postgres') {
+      pg.host = text('postgres.host', {placeholder: 'db.example.com'});
+      pg.port = h('input', {type: 'number', id: 'postgres.port', value: '5432', min: '1', max: '65535'});
+      pg.database = text('postgres.database', {placeholder: 'shop'});
+      pg.user = text('postgres.user', {placeholder: 'crossdock_reader'});
+      pg.password = h('input', {type: 'password', id: 'postgres.password', autocomplete: 'off'});
+      pg.sslmode = h('select', {id: 'postgres.sslmode'},
+        ...['require', 'verify-full', 'verify-ca', 'prefer', 'disable'].map((m) => h('option', {value: m}, m)));
+      parts.push(field('postgres.host', 'Host', pg.host, 'One host name or IP address; the port goes below.'),
+        field('postgres.port', 'Port', pg.port),
+        field('postgres.database', 'Database', pg.database),
+        field('postgres.user', 'User', pg.user, 'A user that may read the tables to sync.'),
+        field('postgres.password', 'Password', pg.password, 'Stored encrypted; never shown again.'),
+        field('postgres.sslmode', 'TLS (sslmode)', pg.sslmode,
+          'require encrypts always; verify-full also checks the server certificate and name.'));
     }
 
     const db = {};
@@ -492,7 +524,9 @@ async function viewNewConnection() {
       setTimeout(sync);
     }
     const bucketLabel = type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name';
-    if (t.bucket_label) {
+    if (!aws) {
+      // no region or bucket
+    } else if (t.bucket_label) {
       parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
         'e.g. us-west-1'),
       field('bucket', bucketLabel, bucket,
@@ -511,7 +545,7 @@ async function viewNewConnection() {
     const save = h('button', {type: 'submit', id: 'save-connection'},
       info.canTest ? 'Save & test' : 'Save');
     const applyFirst = h('input', {type: 'checkbox', id: 'apply-first', checked: true});
-    const demoApply = info.canApply && type !== 'redshift-serverless'
+    const demoApply = info.canApply && aws && type !== 'redshift-serverless'
       ? h('label', {class: 'checkbox', for: 'apply-first'}, applyFirst,
         'Demo: apply the generated policies to the pretend account first') : null;
     form.replaceChildren(h('div', {}, h('h3', {}, typeLabel(type)), ...parts, demoApply,
@@ -519,6 +553,13 @@ async function viewNewConnection() {
       h('div', {class: 'row'}, save, h('a', {class: 'button secondary', href: '#/connections'}, 'Cancel'))));
     form.hidden = false;
     const bodyOf = () => {
+      if (type === 'postgres') {
+        const body = {name: name.value.trim(), type, postgres: {host: pg.host.value.trim(),
+          port: parseInt(pg.port.value, 10) || 5432, database: pg.database.value.trim(),
+          user: pg.user.value.trim(), sslmode: pg.sslmode.value}};
+        if (pg.password.value) body.postgres.password = pg.password.value;
+        return body;
+      }
       const body = {name: name.value.trim(), type, auth_method: method.value,
         region: region.value.trim()};
       if (bucket.value.trim()) body.bucket = bucket.value.trim();
@@ -585,10 +626,15 @@ function policyBlock(title, doc, testid) {
 async function viewConnection(id) {
   const info = await loadApiInfo();
   const c = await api('GET', `/v1/connections/${encodeURIComponent(id)}`);
-  const kv = [['Type', typeLabel(c.type)], ['Authentication', c.auth_method === 'iam-role' ? 'IAM role' : 'Access Key and Secret']];
+  const pgc = c.type === 'postgres' ? c.postgres || {} : null;
+  const kv = pgc
+    ? [['Type', typeLabel(c.type)], ['Server', `${pgc.host}:${pgc.port}`], ['Database', pgc.database],
+      ['User', pgc.user], ['Password', pgc.password && pgc.password.set ? 'stored (encrypted)' : 'none'],
+      ['TLS (sslmode)', pgc.sslmode]]
+    : [['Type', typeLabel(c.type)], ['Authentication', c.auth_method === 'iam-role' ? 'IAM role' : 'Access Key and Secret']];
   if (c.role_arn) kv.push(['IAM Role ARN', c.role_arn]);
   if (c.access_key_id) kv.push(['AWS Access Key ID', c.access_key_id]);
-  kv.push(['Region', c.region]);
+  if (!pgc) kv.push(['Region', c.region]);
   if (c.bucket) kv.push(['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
   if (c.kinesis && c.kinesis.stream_arn) kv.push(['Stream ARN', c.kinesis.stream_arn]);
   if (c.kinesis && c.kinesis.kms_key_arn) kv.push(['KMS key ARN', c.kinesis.kms_key_arn]);
@@ -653,8 +699,11 @@ async function viewConnection(id) {
     // Right under the connection, before the policies: the test is what a user does next.
     parts.splice(1, 0, h('div', {class: 'card'},
       h('div', {class: 'row'}, h('h2', {}, 'Test connection'), h('span', {class: 'spacer'}), testButton),
-      h('p', {class: 'hint'}, 'Assumes the role with and without the External ID and tries ' +
-        'every S3 operation syncs use, inside the bucket path. Nothing is left behind.'),
+      h('p', {class: 'hint'}, pgc
+        ? 'Resolves the host, logs in as the user and runs SELECT 1, and reports whether the ' +
+          'session is encrypted.'
+        : 'Assumes the role with and without the External ID and tries ' +
+          'every S3 operation syncs use, inside the bucket path. Nothing is left behind.'),
       testArea));
   }
   main().replaceChildren(...parts);
@@ -665,8 +714,39 @@ async function viewConnection(id) {
 }
 
 // The connection's fields, editable in place; Save & test sends a PATCH then tests again.
+// The edit form of a postgres connection: its own fields; an empty password keeps the stored one.
+function postgresEditParts(c) {
+  const p = c.postgres || {};
+  const f = {
+    host: text('edit-postgres.host', {value: p.host || ''}),
+    port: h('input', {type: 'number', id: 'edit-postgres.port', value: String(p.port || 5432), min: '1', max: '65535'}),
+    database: text('edit-postgres.database', {value: p.database || ''}),
+    user: text('edit-postgres.user', {value: p.user || ''}),
+    password: h('input', {type: 'password', id: 'edit-postgres.password', autocomplete: 'off'}),
+    sslmode: h('select', {id: 'edit-postgres.sslmode'},
+      ...['require', 'verify-full', 'verify-ca', 'prefer', 'disable'].map((m) =>
+        h('option', {value: m, selected: m === p.sslmode}, m))),
+  };
+  const fields = [field('postgres.host', 'Host', f.host), field('postgres.port', 'Port', f.port),
+    field('postgres.database', 'Database', f.database), field('postgres.user', 'User', f.user),
+    field('postgres.password', 'Password', f.password, 'Leave empty to keep the stored one.'),
+    field('postgres.sslmode', 'TLS (sslmode)', f.sslmode)];
+  const changes = () => {
+    const out = {};
+    for (const k of ['host', 'database', 'user', 'sslmode']) {
+      if (f[k].value.trim() !== (p[k] || '')) out[k] = f[k].value.trim();
+    }
+    const port = parseInt(f.port.value, 10);
+    if (port !== p.port) out.port = Number.isNaN(port) ? 0 : port;
+    if (f.password.value) out.password = f.password.value;
+    return out;
+  };
+  return {fields, changes};
+}
+
 function editConnection(c, info, area, testArea) {
   if (area.firstChild) { area.replaceChildren(); return; }
+  const pgEdit = c.type === 'postgres' ? postgresEditParts(c) : null;
   const name = text('edit-name', {value: c.name});
   const roleArn = text('edit-role_arn', {value: c.role_arn || ''});
   const keyId = text('edit-access_key_id', {value: c.access_key_id || ''});
@@ -677,12 +757,13 @@ function editConnection(c, info, area, testArea) {
   const form = h('form', {id: 'edit-form', novalidate: true, class: 'edit-form'},
     h('h2', {}, 'Edit connection'),
     field('name', 'Name', name),
-    role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
-    role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
-    field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
-    (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
-      ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
-        'May include a path, e.g. output/customers.') : null,
+    ...(pgEdit ? pgEdit.fields : [
+      role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
+      role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
+      field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
+      (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
+        ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
+          'May include a path, e.g. output/customers.') : null]),
     h('div', {class: 'form-error', role: 'alert'}),
     h('div', {class: 'row'},
       info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
@@ -691,6 +772,11 @@ function editConnection(c, info, area, testArea) {
   const bodyOf = () => {
     const body = {};
     if (name.value.trim() !== c.name) body.name = name.value.trim();
+    if (pgEdit) {
+      const changed = pgEdit.changes();
+      if (Object.keys(changed).length) body.postgres = changed;
+      return body;
+    }
     if (role && roleArn.value.trim() !== c.role_arn) body.role_arn = roleArn.value.trim();
     if (!role && keyId.value.trim() !== c.access_key_id) body.access_key_id = keyId.value.trim();
     if (!role && secret.value) body.secret_access_key = secret.value;
@@ -946,6 +1032,14 @@ async function viewSyncForm(id) {
     h('option', {value: 'postgres', selected: src.type === 'postgres'}, 'PostgreSQL table'));
   const srcConn = h('select', {id: 'source-connection'}, options(src.connection));
   const srcPrefix = text('source-prefix', {value: src.prefix || (samples ? samples.s3_prefix : ''), placeholder: 'incoming/'});
+  // A PostgreSQL source reads through a postgres connection (its own user and encrypted
+  // password) or, for a database that needs no password, a URL.
+  const pgConns = list.connections.filter((c) => c.type === 'postgres');
+  const pgConn = h('select', {id: 'source-postgres-connection'},
+    ...pgConns.map((c) => h('option', {value: c.name,
+      selected: src.type === 'postgres' && (c.name === src.connection || c.id === src.connection)}, c.name)),
+    h('option', {value: '', selected: src.type === 'postgres' ? !src.connection : !pgConns.length},
+      'None: a URL without a password'));
   const pgUrl = text('source-url', {value: src.url || (samples && samples.postgres ? samples.postgres.url : ''),
     placeholder: 'postgresql://user@host:5432/db'});
   const pgTable = text('source-table', {value: src.table || (samples && samples.postgres ? samples.postgres.table : ''),
@@ -957,19 +1051,24 @@ async function viewSyncForm(id) {
   const fConn = field('source.connection', 'Source connection', srcConn);
   const fPrefix = field('source.prefix', 'Source prefix', srcPrefix,
     samples ? `The demo's sample files are under ${samples.s3_prefix} of the demo connection.` : 'Files under this prefix of the connection\'s bucket/path.');
-  const fUrl = field('source.url', 'PostgreSQL URL', pgUrl, 'No password here: workers use PGPASSWORD or ~/.pgpass.');
+  const fPgConn = field('source.connection', 'PostgreSQL connection', pgConn,
+    'Holds the host, database, user and encrypted password; add one under Connections.');
+  const fUrl = field('source.url', 'PostgreSQL URL', pgUrl,
+    'Only for a database that needs no password: a URL never carries one, and workers lend theirs to no tenant.');
   const fTable = field('source.table', 'Table', pgTable);
   const syncKind = () => {
     const pg = srcType.value === 'postgres';
     fConn.hidden = fPrefix.hidden = pg;
-    fUrl.hidden = fTable.hidden = !pg;
+    fPgConn.hidden = fTable.hidden = !pg;
+    fUrl.hidden = !pg || pgConn.value !== '';
   };
   srcType.addEventListener('change', syncKind);
+  pgConn.addEventListener('change', syncKind);
   syncKind();
   const save = h('button', {type: 'submit', id: 'save-sync'}, existing ? 'Save' : 'Create sync');
   const form = h('form', {id: 'sync-form', class: 'card', novalidate: true},
     field('name', 'Name', name),
-    h('fieldset', {}, h('legend', {}, 'Source'), field('source.type', 'Read from', srcType), fConn, fPrefix, fUrl, fTable),
+    h('fieldset', {}, h('legend', {}, 'Source'), field('source.type', 'Read from', srcType), fConn, fPrefix, fPgConn, fUrl, fTable),
     h('fieldset', {}, h('legend', {}, 'Destination'), field('destination.connection', 'Destination connection', dstConn),
       field('destination.path', 'Destination path', dstPath, 'Each run writes its files and a manifest under this path.')),
     field('format', 'File format', format),
@@ -980,9 +1079,10 @@ async function viewSyncForm(id) {
     ev.preventDefault();
     const body = {name: name.value.trim(), format: format.value,
       destination: {type: 's3', connection: dstConn.value, path: dstPath.value.trim()}};
-    body.source = srcType.value === 'postgres'
-      ? {type: 'postgres', url: pgUrl.value.trim(), table: pgTable.value.trim()}
-      : {type: 's3', connection: srcConn.value, prefix: srcPrefix.value.trim()};
+    body.source = srcType.value !== 'postgres'
+      ? {type: 's3', connection: srcConn.value, prefix: srcPrefix.value.trim()}
+      : pgConn.value ? {type: 'postgres', connection: pgConn.value, table: pgTable.value.trim()}
+        : {type: 'postgres', url: pgUrl.value.trim(), table: pgTable.value.trim()};
     const local = [];
     if (!body.name) local.push({field: 'name', message: 'name is required; choose a name for this sync'});
     if (!s3.length) local.push({field: 'destination.connection', message: 'Add an S3 connection first: syncs write into one'});
