@@ -27,6 +27,6 @@ printf 'arn:aws:s3:::bkt/*\narn:aws:s3:::bkt/a/b' > "$build/corpus/arn/match"
 for target in request_path s3_xml sts_xml sync_spec; do
   mkdir -p "$build/corpus/$target"
   cp "$root/fuzz/corpus/$target/"* "$build/corpus/$target/"
-  "$build/fuzz/${target}_fuzz" -max_total_time="$seconds" -max_len=8192 -jobs=1 \
+  "$build/fuzz/${target}_fuzz" -max_total_time="$seconds" -max_len=8192 \
     -artifact_prefix="$build/crashes/" "$build/corpus/$target"
 done
