@@ -63,6 +63,7 @@ function startServe(dataDir) {
 }
 
 const results = [];
+let describePage = null;  // what a failed step left on the page: where, and its error messages
 const pageErrors = [];  // uncaught errors in the page, reported with a failed step
 async function step(name, fn) {
   const t0 = Date.now();
@@ -72,6 +73,7 @@ async function step(name, fn) {
   } catch (e) {
     results.push(`FAIL ${name}: ${e.message}`);
     if (pageErrors.length) results.push(`     page errors: ${pageErrors.join(' | ')}`);
+    if (describePage) results.push(`     the page: ${await describePage().catch((d) => d.message)}`);
     throw e;
   }
 }
@@ -91,6 +93,9 @@ try {
   const context = await browser.newContext({viewport: {width: 1280, height: 900}, bypassCSP: true});
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  describePage = () => page.evaluate(() => [location.hash,
+    ...[...document.querySelectorAll('.form-error, .field-error')].map((e) => e.textContent.trim())
+      .filter(Boolean)].join(' | '));
   const uniq = Date.now().toString(36);
   const axeFindings = [];
 
@@ -239,6 +244,7 @@ try {
     await page.fill('#role_arn', 'arn:aws:iam::111122223333:role/polaris-kinesis');
     await page.fill('[id="kinesis.stream_arn"]', 'arn:aws:s3:::not-a-stream');
     await page.click('#save-connection');
+    await page.waitForSelector('#save-connection:not([disabled])');
     const err = await page.waitForSelector('[data-testid="error-kinesis.stream_arn"]');
     assert.match(await err.textContent(), /^Stream ARN/);
     await page.fill('[id="kinesis.stream_arn"]', 'arn:aws:kinesis:us-east-1:111122223333:stream/clicks');
@@ -289,9 +295,17 @@ try {
     await page.fill('[id="postgres.user"]', decodeURIComponent(u.username));
     await page.selectOption('[id="postgres.sslmode"]', 'disable');
     await page.click('#save-connection');
+    await page.waitForSelector('#save-connection:not([disabled])');  // the server answered
     const hostErr = await page.waitForSelector('[data-testid="error-postgres.host"]');
     assert.match(await hostErr.textContent(), /^Host/);
+    const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+    assert.equal(await focused(), 'postgres.host', 'Save moves the focus to the field to fix');
     await page.fill('[id="postgres.host"]', u.hostname);
+    // Leaving the fixed field checks it again: its error goes, and the focus stays where the
+    // user went (a check that answers late must not pull the cursor back).
+    await page.focus('[id="postgres.port"]');
+    await page.waitForSelector('[data-testid="error-postgres.host"]', {state: 'detached'});
+    assert.equal(await focused(), 'postgres.port', 'a check as a field is left keeps the focus');
     await page.fill('[id="postgres.port"]', u.port);
     await page.click('#save-connection');
     await page.waitForSelector('#connection-name');

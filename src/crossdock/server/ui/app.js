@@ -174,13 +174,14 @@ function validateAsYouGo(form, method, path, bodyOf) {
     const errors = await serverProblems(method, path, bodyOf()).catch(() => []);
     if (mine !== pending) return;  // a later check is on its way
     const shown = (err) => visited.has({'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field);
-    showFieldErrors(form, errors.filter(shown));
+    // Checks made while the user types never move the focus: only Save does.
+    showFieldErrors(form, errors.filter(shown), {focus: false});
   };
   form.addEventListener('focusout', form.checkOnLeave);
   return () => { ++pending; };
 }
 
-function showFieldErrors(form, errors) {
+function showFieldErrors(form, errors, {focus = true} = {}) {
   form.querySelectorAll('.field').forEach((f) => {
     f.classList.remove('invalid');
     const e = f.querySelector('.field-error'); if (e) e.remove();
@@ -220,7 +221,7 @@ function showFieldErrors(form, errors) {
   if (unplaced.length) general.textContent = unplaced.join(' ');
   if (errors.length) announce(`${errors.length === 1 ? 'One field needs' : errors.length + ' fields need'} attention.`);
   const first = form.querySelector('.field.invalid input, .field.invalid select');
-  if (first) first.focus();
+  if (first && focus) first.focus();
 }
 
 // ---------- views ----------
