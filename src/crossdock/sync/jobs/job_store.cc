@@ -246,13 +246,18 @@ Result<SyncDefinition> JobStore::GetSync(const std::string& org_id, const std::s
 }
 
 Result<store::Page<SyncDefinition>> JobStore::ListSyncs(const std::string& org_id,
-                                                        const store::PageRequest& page) {
+                                                        const store::PageRequest& page,
+                                                        const std::string& name_prefix) {
   ASSIGN_OR_RETURN(auto after, store::CheckPage("syncs", page));
   std::vector<SyncDefinition> out;
   RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
     std::string sql =
         std::string("SELECT ") + kSyncColumns + " FROM sync_definitions WHERE org_id = ?";
     std::vector<SqlValue> params = {org_id};
+    if (!name_prefix.empty()) {
+      sql += " AND substr(name, 1, ?) = ?";
+      params.insert(params.end(), {SqlValue(store::CodePoints(name_prefix)), name_prefix});
+    }
     if (after) {
       sql += " AND (name, id) > (?, ?)";
       params.push_back(after->sort_key);
