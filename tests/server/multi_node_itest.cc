@@ -132,12 +132,19 @@ class MultiNodeTest : public ::testing::Test {
   }
 
   // Starts a serve node on the store.
+  // Starts a serve node on the store, its sessions named after it in pg_stat_activity, at
+  // most kServePool of them.
   Node& LaunchServe(const std::string& name) {
-    return Start({"serve", "--port", "0", "--data-dir", (dir_ / name).string(), "--db", db_,
-                  "--master-key-file", key_file_, "--vendor-account-id", "123456789012",
-                  "--workers", "0", "--threads", "4"},
+    return Start({"serve", "--port", "0", "--data-dir", (dir_ / name).string(), "--db",
+                  db_ + "&application_name=" + AppName(name), "--master-key-file", key_file_,
+                  "--vendor-account-id", "123456789012", "--workers", "0", "--threads", "4",
+                  "--db-pool-size", std::to_string(kServePool)},
                  name);
   }
+  std::string AppName(const std::string& node) const { return app_prefix_ + node; }
+
+  static constexpr int kServePool = 2;
+  std::string app_prefix_ = "mn" + crypto::RandomId("a").substr(2, 8) + "-";
 
   // The node's port once it listens (0 if it did not within 60 s).
   static int WaitListening(const Node& n) {
@@ -368,6 +375,23 @@ TEST_F(MultiNodeTest, TwoServersFourWorkersRunEachRunOnceAndTakeOverAKilledWorke
   EXPECT_EQ(taken["attempt"], 2) << taken.dump();
   EXPECT_NE(taken["worker_id"], holder) << taken.dump();
   EXPECT_EQ(taken["rows"], 1) << taken.dump();
+
+  // Each server held at most its --db-pool-size sessions (the server's count, and its own).
+  for (const char* name : {"serve-a", "serve-b"}) {
+    int sessions =
+        std::stoi(schema.Query("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                               AppName(name) + "'")[0][0]);
+    EXPECT_GE(sessions, 1) << name;
+    EXPECT_LE(sessions, kServePool) << name;
+  }
+  auto metrics = a.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("crossdock_db_pool_max_sessions 2\n"), std::string::npos);
+  std::smatch opened;
+  ASSERT_TRUE(std::regex_search(metrics->body, opened,
+                                std::regex("crossdock_db_pool_opened_total (\\d+)")));
+  EXPECT_GE(std::stoi(opened[1]), 1);
+  EXPECT_LE(std::stoi(opened[1]), kServePool) << "sessions are reused, not reopened";
 
   // Both servers still answer the same list.
   auto list_a = Body(a.Get("/v1/syncs?limit=1000", auth));
