@@ -8,7 +8,9 @@
 // failures, grouped, timed), then back; create the sample sync from the page and run it to
 // success; a failing run's error wraps; rotate the External ID, with the pre-check blocking
 // Confirm until the role accepts the new ID; create and revoke an API token; an expired
-// token's message; signing out hides the navigation. Every page is checked with axe-core (no
+// token's message; connections and syncs listed a page at a time with Load more while more
+// are created, and searched by name prefix, none skipped or repeated; signing out hides the
+// navigation. Every page is checked with axe-core (no
 // serious or critical violation) and for horizontal overflow at 390 px, and saved as
 // full-page screenshots at 1280 and 390 px in the directory given as the second argument.
 //
@@ -411,6 +413,86 @@ try {
     await page.waitForSelector(`[data-testid=token-row][data-name="ui-token-${uniq}"]`, {state: 'detached'});
     const after = await fetch(serve.base + '/v1/identity', {headers: {Authorization: 'Bearer ' + newToken}});
     assert.equal(after.status, 401);
+  });
+
+  // Clicks Load more under `table` until it is gone, calling `between(i)` before each click;
+  // returns the names of the rows in order.
+  async function pageThrough(table, more, between) {
+    for (let i = 0; i < 100 && await page.$(more); ++i) {
+      const before = await page.locator(`${table} tbody tr`).count();
+      if (between) await between(i);
+      await page.click(more);
+      await page.waitForFunction(([t, n]) => document.querySelectorAll(`${t} tbody tr`).length > n,
+        [table, before]);
+    }
+    return page.$$eval(`${table} tbody tr td:first-child a`, (els) => els.map((e) => e.textContent));
+  }
+  function assertNoRepeats(names, what) {
+    const seen = new Set();
+    for (const n of names) { assert.ok(!seen.has(n), `${what}: ${n} shown twice`); seen.add(n); }
+  }
+
+  await step('connections and syncs a page at a time, and searched by name prefix: none skipped or repeated', async () => {
+    const prefix = `page-${uniq}-`;
+    for (let i = 0; i < 60; ++i) {
+      const r = await authed('POST', '/v1/connections', {type: 's3', name: prefix + String(i).padStart(2, '0'),
+        auth_method: 'iam-role', role_arn: 'arn:aws:iam::111122223333:role/crossdock',
+        region: 'us-east-1', bucket: 'output'});
+      assert.equal(r.status, 201, await r.text());
+    }
+    const every = [];
+    for (let cursor = null, first = true; first || cursor; first = false) {
+      const body = await (await authed('GET', `/v1/connections?limit=1000${cursor ? '&cursor=' + cursor : ''}`)).json();
+      every.push(...body.connections.map((c) => c.name));
+      cursor = body.next_cursor;
+    }
+    await page.goto(serve.base + '/#/connections');
+    await page.waitForSelector('#connections-table');
+    assert.equal(await page.locator('#connections-table tbody tr').count(), 25, 'one page of 25 first');
+    assert.ok(await page.$('#load-more-connections'), 'more than one page');
+    // Connections created while paging (one sorting before every page, one after) change
+    // nothing already listed and leave nothing out.
+    const shown = await pageThrough('#connections-table', '#load-more-connections', async (i) => {
+      await authed('POST', '/v1/connections', {type: 's3', name: `${i % 2 ? 'zz' : 'aa'}-late-${uniq}-${i}`,
+        auth_method: 'iam-role', role_arn: 'arn:aws:iam::111122223333:role/crossdock',
+        region: 'us-east-1', bucket: 'output'});
+    });
+    assertNoRepeats(shown, 'connections');
+    for (const n of every) assert.ok(shown.includes(n), `connection ${n} was skipped`);
+    assert.deepEqual(shown, [...shown].sort(), 'by name');
+    await audit('15-connections-paged');
+
+    await page.fill('#connection-search', prefix);
+    await page.waitForFunction((p) => {
+      const names = [...document.querySelectorAll('#connections-table tbody tr td:first-child a')].map((a) => a.textContent);
+      return names.length === 25 && names.every((n) => n.startsWith(p));
+    }, prefix);
+    const found = await pageThrough('#connections-table', '#load-more-connections');
+    assert.deepEqual(found, Array.from({length: 60}, (_, i) => prefix + String(i).padStart(2, '0')));
+    assert.match(await page.textContent('[data-testid=list-count]'), /Showing 60 connections \(all\)/);
+    await audit('16-connections-searched');
+    await page.fill('#connection-search', `nothing-${uniq}`);
+    await page.waitForSelector('#connections-empty');
+
+    const syncPrefix = `paged-${uniq}-`;
+    for (let i = 0; i < 30; ++i) {
+      const r = await authed('POST', '/v1/syncs', {name: syncPrefix + String(i).padStart(2, '0'), copy: true,
+        source: {type: 's3', connection: connName, prefix: 'in/'},
+        destination: {type: 's3', connection: connName, path: 'copies'}});
+      assert.equal(r.status, 201, await r.text());
+    }
+    await page.goto(serve.base + '/#/syncs');
+    await page.waitForSelector('#syncs-table');
+    const syncsShown = await pageThrough('#syncs-table', '#load-more-syncs');
+    assertNoRepeats(syncsShown, 'syncs');
+    for (let i = 0; i < 30; ++i) assert.ok(syncsShown.includes(syncPrefix + String(i).padStart(2, '0')));
+    await page.fill('#sync-search', syncPrefix + '1');
+    await page.waitForFunction((p) => {
+      const names = [...document.querySelectorAll('#syncs-table tbody tr td:first-child a')].map((a) => a.textContent);
+      return names.length === 10 && names.every((n) => n.startsWith(p));
+    }, syncPrefix + '1');
+    assert.ok(!(await page.$('#load-more-syncs')), 'ten matches: one page');
+    await audit('17-syncs-searched');
   });
 
   await step('an expired token says so; signing out hides the navigation', async () => {

@@ -35,7 +35,9 @@ struct SetupResult {
 
 // Creates the first organization with its External ID and an admin token when the store has
 // no organization, and the instance-admin token when the store has none; sets the vendor identity
-// when given (kInvalidArgument naming the flag).
+// when given (kInvalidArgument naming the flag). Nodes starting at once on one database agree:
+// one creates the organization and gets the token, the others find that organization
+// (admin_token empty).
 Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& options);
 
 // Demo: creates or updates DemoPeers::kRoleName in the pretend account with the policies an

@@ -240,6 +240,12 @@ Result<sync::RunFilter> RunFilterFromQuery(const RequestContext& ctx) {
   return filter;
 }
 
+std::vector<QueryParameter> SyncListParameters() {
+  std::vector<QueryParameter> q = PageParameters();
+  q.push_back({"name_prefix", "only syncs whose name starts with this text", {}, ""});
+  return q;
+}
+
 std::vector<QueryParameter> RunListParameters() {
   std::vector<QueryParameter> q = PageParameters();
   q.push_back({"status",
@@ -326,13 +332,13 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
             .operation_id = "listSyncs",
             .summary = "The organization's syncs by name, a page at a time",
             .tag = "syncs",
-            .query = PageParameters(),
+            .query = SyncListParameters(),
             .response_schema = PagedListSchema("syncs", SyncSchema()),
             .error_statuses = {422},
             .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
               auto page = PageFromQuery(ctx);
               if (!page.ok()) return FromError(page.error());
-              auto list = syncs.List(ctx.org_id, *page);
+              auto list = syncs.List(ctx.org_id, *page, ctx.Query("name_prefix"));
               if (!list.ok()) return FromError(list.error());
               nlohmann::json out = nlohmann::json::array();
               for (const auto& d : list->items) out.push_back(sync::SyncToJson(d));

@@ -81,15 +81,6 @@ std::vector<std::string> SplitNames(const std::string& text) {
   return out;
 }
 
-// The length of UTF-8 `text` in code points, as SQL's substr() counts.
-std::int64_t CodePoints(std::string_view text) {
-  std::int64_t n = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 ExternalIdState ParseState(const std::string& s) {
   if (s == "current") return ExternalIdState::kCurrent;
   if (s == "previous") return ExternalIdState::kPrevious;
@@ -659,7 +650,8 @@ Result<std::unique_ptr<Store>> OpenStore(StoreOptions options) {
   const Clock* clock = options.clock ? options.clock : &SystemClock::Instance();
   std::unique_ptr<SqlDatabase> db;
   if (IsPostgresUrl(options.location)) {
-    ASSIGN_OR_RETURN(db, OpenPostgres(options.location, options.postgres_schema));
+    ASSIGN_OR_RETURN(
+        db, OpenPostgres(options.location, options.postgres_schema, options.postgres_pool));
   } else {
     ASSIGN_OR_RETURN(db, OpenSqlite(options.location));
   }

@@ -125,6 +125,8 @@ struct StoreOptions {
   std::optional<crypto::SecretBox> secret_box;
   // Source of created_at/updated_at; the system clock when null. Must outlive the store.
   const Clock* clock = nullptr;
+  // PostgreSQL only: the most sessions this store opens at once (sql.h).
+  PostgresPoolOptions postgres_pool;
 };
 
 // Opens the database at options.location and applies the core migrations.

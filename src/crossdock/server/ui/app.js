@@ -5,7 +5,9 @@
 // Forms show the API's field errors next to the field they name, in the field's own words
 // (FIELD_LABELS), with aria-invalid and aria-describedby; status changes are announced in the
 // aria-live region #status. The last connection test of each connection is kept in
-// localStorage with the connection's updated_at, so a change clears it.
+// localStorage with the connection's updated_at, so a change clears it. Lists (connections,
+// syncs, runs, tokens) load a page at a time through the API's `limit` and `next_cursor`,
+// with "Load more" for the next page; connections and syncs have a name-prefix search.
 'use strict';
 
 const TOKEN_KEY = 'crossdock.token';
@@ -121,6 +123,86 @@ async function api(method, path, body, raw) {
   if (raw) return res;
   if (res.status === 204) return null;
   return res.json();
+}
+
+// ---------- paged lists ----------
+const PAGE_SIZE = 25;
+
+// The query string of one page: `limit`, the cursor when given, and the non-empty filters.
+function pageQuery(filters, cursor, limit) {
+  const q = new URLSearchParams({limit: String(limit || PAGE_SIZE)});
+  for (const [k, v] of Object.entries(filters || {})) if (v) q.set(k, v);
+  if (cursor) q.set('cursor', cursor);
+  return q.toString();
+}
+
+// Every page of a list (for pickers that need all of it, e.g. the sync form's connections).
+async function allPages(path, key, filters) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await api('GET', `${path}?${pageQuery(filters, cursor, 1000)}`);
+    items.push(...page[key]);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+// A table filled a page at a time. opts: path and key of the API list, filters() (the query
+// filters now), table (its id), head (the header cells), row(item) (a <tr>), noun (plural,
+// for the count), more (the Load more button's id) and empty(filtered) (what to show when
+// nothing matches). Returns {el, reload}: reload() starts again from the first page (a new
+// search); an answer to an older search that arrives late is dropped.
+function pagedTable(opts) {
+  const el = h('div', {});
+  let generation = 0;
+  let shown = 0;
+  let tbody = null;
+  let footer = null;
+  async function load(cursor) {
+    const mine = cursor ? generation : ++generation;
+    const filters = opts.filters ? opts.filters() : {};
+    const page = await api('GET', `${opts.path}?${pageQuery(filters, cursor)}`);
+    if (mine !== generation) return;
+    if (!cursor) {
+      shown = 0;
+      if (!page[opts.key].length) {
+        el.replaceChildren(opts.empty(Object.values(filters).some((v) => v)));
+        return;
+      }
+      tbody = h('tbody', {});
+      footer = h('div', {class: 'row list-footer'});
+      el.replaceChildren(h('div', {class: 'table-wrap'}, h('table', {id: opts.table},
+        h('thead', {}, h('tr', {}, opts.head)), tbody)), footer);
+    }
+    for (const item of page[opts.key]) tbody.append(opts.row(item));
+    shown += page[opts.key].length;
+    const count = `Showing ${shown} ${opts.noun}${page.next_cursor ? '' : ' (all)'}.`;
+    footer.replaceChildren(h('span', {class: 'hint', 'data-testid': 'list-count'}, count),
+      page.next_cursor ? h('button', {class: 'secondary', type: 'button', id: opts.more, onclick: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await load(page.next_cursor);
+          announce(`Showing ${shown} ${opts.noun}.`);
+          const rows = tbody.querySelectorAll('tr');
+          const next = rows[rows.length - page[opts.key].length] || rows[rows.length - 1];
+          const focusable = next && next.querySelector('a, button');
+          if (focusable) focusable.focus();
+        } catch (e) { ev.target.disabled = false; toast(e.message); }
+      }}, 'Load more') : null);
+  }
+  return {el, reload: () => load(null)};
+}
+
+// A name-prefix search box that reloads `list` as the user types (a short pause first).
+function searchBox(id, label, list) {
+  const input = h('input', {type: 'search', id, name: id, autocomplete: 'off', placeholder: 'Name starts with...'});
+  let timer = null;
+  const run = () => list.reload().catch((e) => toast(e.message));
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+  const form = h('form', {class: 'row search', role: 'search', onsubmit: (ev) => { ev.preventDefault(); clearTimeout(timer); run(); }},
+    h('label', {for: id}, label), input);
+  return {form, value: () => input.value};
 }
 
 function copyButton(getText, testid) {
@@ -306,30 +388,38 @@ function statusBadge(t) {
 }
 
 async function viewConnections() {
-  const [list, identity] = await Promise.all([api('GET', '/v1/connections'),
-    api('GET', '/v1/identity')]);
-  const rows = list.connections.map((c) => {
-    const t = lastTest(c);
-    return h('tr', {'data-testid': 'connection-row'},
-      h('td', {}, h('a', {href: `#/connections/${c.id}`}, c.name)),
-      h('td', {}, typeLabel(c.type)),
-      h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
-      h('td', {}, c.region),
-      h('td', {}, statusBadge(t), driftBadge(c.drift)),
-      h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
-  });
+  const here = location.hash;
+  const identity = await api('GET', '/v1/identity');
+  let search = null;
+  const list = pagedTable({path: '/v1/connections', key: 'connections', table: 'connections-table',
+    more: 'load-more-connections', noun: 'connections',
+    filters: () => ({name_prefix: search ? search.value() : ''}),
+    head: [h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Type'),
+      h('th', {scope: 'col'}, 'Bucket'), h('th', {scope: 'col'}, 'Region'),
+      h('th', {scope: 'col'}, 'Status'), h('th', {scope: 'col'}, 'Last tested')],
+    row: (c) => {
+      const t = lastTest(c);
+      return h('tr', {'data-testid': 'connection-row'},
+        h('td', {}, h('a', {href: `#/connections/${c.id}`}, c.name)),
+        h('td', {}, typeLabel(c.type)),
+        h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
+        h('td', {}, c.region),
+        h('td', {}, statusBadge(t), driftBadge(c.drift)),
+        h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
+    },
+    empty: (filtered) => h('div', {class: 'card empty', id: 'connections-empty'}, filtered
+      ? 'No connection name starts with that text.'
+      : 'No connections yet. Add one to connect an S3 bucket, a Databricks workspace or a ' +
+        'Redshift Serverless workgroup.')});
+  search = searchBox('connection-search', 'Search connections', list);
+  await list.reload();
+  if (location.hash !== here) return;  // the user moved on while the page loaded
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, 'Connections'), h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: '#/connections/new', id: 'add-connection'}, 'Add connection')),
     h('p', {class: 'hint'}, 'Organization ', h('b', {}, identity.organization.name),
       '. Your External ID: ', h('code', {class: 'value'}, identity.external_id)),
-    rows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'connections-table'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Type'),
-        h('th', {scope: 'col'}, 'Bucket'), h('th', {scope: 'col'}, 'Region'),
-        h('th', {scope: 'col'}, 'Status'), h('th', {scope: 'col'}, 'Last tested'))),
-      h('tbody', {}, rows)))
-      : h('div', {class: 'card empty'}, 'No connections yet. Add one to connect an S3 bucket, ' +
-        'a Databricks workspace or a Redshift Serverless workgroup.'));
+    search.form, list.el);
 }
 
 function typeLabel(t) {
@@ -941,24 +1031,31 @@ function formatBytes(n) {
 }
 
 async function viewSyncs() {
-  const list = await api('GET', '/v1/syncs');
-  const rows = list.syncs.map((s) => h('tr', {'data-testid': 'sync-row'},
-    h('td', {}, h('a', {href: `#/syncs/${s.id}`}, s.name)),
-    h('td', {}, describeEnd(s.spec.source)),
-    h('td', {}, describeEnd(s.spec.destination)),
-    h('td', {}, s.spec.copy ? 'copy' : `${s.spec.format || ''} ${s.spec.compression || ''}`),
-    h('td', {}, s.cursor || '')));
+  const here = location.hash;
+  let search = null;
+  const list = pagedTable({path: '/v1/syncs', key: 'syncs', table: 'syncs-table',
+    more: 'load-more-syncs', noun: 'syncs',
+    filters: () => ({name_prefix: search ? search.value() : ''}),
+    head: [h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Source'),
+      h('th', {scope: 'col'}, 'Destination'), h('th', {scope: 'col'}, 'Output'), h('th', {scope: 'col'}, 'Cursor')],
+    row: (s) => h('tr', {'data-testid': 'sync-row'},
+      h('td', {}, h('a', {href: `#/syncs/${s.id}`}, s.name)),
+      h('td', {}, describeEnd(s.spec.source)),
+      h('td', {}, describeEnd(s.spec.destination)),
+      h('td', {}, s.spec.copy ? 'copy' : `${s.spec.format || ''} ${s.spec.compression || ''}`),
+      h('td', {}, s.cursor || '')),
+    empty: (filtered) => h('div', {class: 'card empty', id: 'syncs-empty'}, filtered
+      ? 'No sync name starts with that text.' : 'No syncs yet. Create one with New sync.')});
+  search = searchBox('sync-search', 'Search syncs', list);
+  await list.reload();
+  if (location.hash !== here) return;  // the user moved on while the page loaded
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, 'Syncs'), h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: '#/syncs/new', id: 'new-sync'}, 'New sync')),
     h('p', {class: 'hint'}, 'A sync copies rows or files from a source into a connection\'s ' +
       'bucket. Runs are executed by the server\'s workers (crossdock serve --workers N) or by ' +
       'crossdock worker processes on the same store.'),
-    rows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'syncs-table'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Source'),
-        h('th', {scope: 'col'}, 'Destination'), h('th', {scope: 'col'}, 'Output'), h('th', {scope: 'col'}, 'Cursor'))),
-      h('tbody', {}, rows)))
-      : h('div', {class: 'card empty'}, 'No syncs yet. Create one with New sync.'));
+    search.form, list.el);
 }
 
 async function viewSync(id) {
@@ -967,7 +1064,7 @@ async function viewSync(id) {
   const active = runs.runs.some((r) => ['queued', 'running', 'committing'].includes(r.status));
   // A run queued for a while: no worker is free (or none runs).
   const waiting = runs.runs.some((r) => r.status === 'queued' && Date.now() - new Date(r.created_at).getTime() > 5000);
-  const runRows = runs.runs.map((r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
+  const runRow = (r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
     h('td', {}, h('code', {}, r.id)),
     h('td', {}, h('span', {class: `status ${r.status}`, 'data-testid': 'run-status'}, r.status)),
     h('td', {}, r.rows ?? ''), h('td', {}, formatBytes(r.bytes)), h('td', {}, r.files ?? ''),
@@ -980,7 +1077,24 @@ async function viewSync(id) {
           toast('Cancellation requested');
         } catch (e) { toast(e.message); }
         route();
-      }}, 'Cancel') : '')));
+      }}, 'Cancel') : ''));
+  const runRows = runs.runs.map(runRow);
+  // Older runs, a page at a time after the newest 20.
+  let runsCursor = runs.next_cursor;
+  const moreRuns = h('div', {class: 'row list-footer'});
+  const showMoreRuns = () => moreRuns.replaceChildren(runsCursor ? h('button', {class: 'secondary', type: 'button',
+    id: 'load-more-runs', onclick: async (ev) => {
+      ev.target.disabled = true;
+      try {
+        const next = await api('GET', `/v1/syncs/${encodeURIComponent(s.id)}/runs?${pageQuery({}, runsCursor, 20)}`);
+        document.querySelector('#runs-table tbody').append(...next.runs.map(runRow));
+        runsCursor = next.next_cursor;
+        clearTimeout(viewSync.timer);  // a refresh would go back to the newest page
+        showMoreRuns();
+        announce(`Showing ${document.querySelectorAll('#runs-table tbody tr').length} runs.`);
+      } catch (e) { ev.target.disabled = false; toast(e.message); }
+    }}, 'Load more runs') : null);
+  showMoreRuns();
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, s.name), h('span', {class: 'spacer'}),
       h('a', {class: 'button secondary', id: 'edit-sync', href: `#/syncs/${encodeURIComponent(s.id)}/edit`}, 'Edit'),
@@ -1006,7 +1120,7 @@ async function viewSync(id) {
         h('th', {scope: 'col'}, 'Duration'), h('th', {scope: 'col'}, 'Error'),
         h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
       h('tbody', {}, runRows)))
-      : h('div', {class: 'card empty'}, 'No runs yet.'));
+      : h('div', {class: 'card empty'}, 'No runs yet.'), moreRuns);
   // While a run is active the history refreshes itself.
   clearTimeout(viewSync.timer);
   if (active) {
@@ -1019,9 +1133,8 @@ async function viewSync(id) {
 // Create (id null) or edit a sync: source and destination picked from the connections.
 async function viewSyncForm(id) {
   const info = await loadApiInfo();
-  const [list, existing] = await Promise.all([api('GET', '/v1/connections'),
+  const [s3, existing] = await Promise.all([allPages('/v1/connections', 'connections', {type: 's3'}),
     id ? api('GET', `/v1/syncs/${encodeURIComponent(id)}`) : Promise.resolve(null)]);
-  const s3 = list.connections.filter((c) => c.type === 's3');
   const spec = existing ? existing.spec : {};
   const src = spec.source || {};
   const dst = spec.destination || {};
@@ -1108,7 +1221,7 @@ async function viewSyncForm(id) {
 
 // ---------- API tokens ----------
 async function viewTokens() {
-  const list = await api('GET', '/v1/tokens');
+  const here = location.hash;
   const shown = h('div', {id: 'new-token-area'});
   const name = text('token-name', {placeholder: 'ci-pipeline'});
   const form = h('form', {class: 'card', id: 'token-form', novalidate: true},
@@ -1130,7 +1243,7 @@ async function viewTokens() {
       showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
     }
   };
-  const rows = list.tokens.map((t) => h('tr', {'data-testid': 'token-row', 'data-name': t.name},
+  const tokenRow = (t) => h('tr', {'data-testid': 'token-row', 'data-name': t.name},
     h('td', {}, t.name), h('td', {}, h('code', {}, t.hint + '...')),
     h('td', {}, h('time', {datetime: t.created_at}, new Date(t.created_at).toLocaleString())),
     h('td', {}, t.last_used_at ? h('time', {datetime: t.last_used_at}, timeAgo(t.last_used_at)) : 'never'),
@@ -1139,15 +1252,18 @@ async function viewTokens() {
         if (!confirm(`Revoke token ${t.name}? Programs using it stop working at once.`)) return;
         try { await api('DELETE', `/v1/tokens/${encodeURIComponent(t.id)}`); announce(`Token ${t.name} revoked.`); } catch (e) { toast(e.message); }
         route();
-      }}, 'Revoke'))));
+      }}, 'Revoke')));
+  const list = pagedTable({path: '/v1/tokens', key: 'tokens', table: 'tokens-table',
+    more: 'load-more-tokens', noun: 'tokens',
+    head: [h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Starts with'),
+      h('th', {scope: 'col'}, 'Created'), h('th', {scope: 'col'}, 'Last used'),
+      h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions'))],
+    row: tokenRow, empty: () => h('div', {class: 'card empty'}, 'No tokens.')});
+  await list.reload();
+  if (location.hash !== here) return;  // the user moved on while the page loaded
   main().replaceChildren(h('h1', {}, 'API tokens'),
     h('p', {class: 'hint'}, 'Tokens sign programs and people in to this organization. Only a hash is stored.'),
-    form,
-    h('div', {class: 'table-wrap'}, h('table', {id: 'tokens-table'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Starts with'),
-        h('th', {scope: 'col'}, 'Created'), h('th', {scope: 'col'}, 'Last used'),
-        h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
-      h('tbody', {}, rows))));
+    form, list.el);
 }
 
 // ---------- router ----------
