@@ -64,8 +64,11 @@ Result<std::string> RotateInstanceAdminToken(store::Store& store) {
 Result<std::optional<std::string>> EnsureInstanceAdminToken(store::Store& store) {
   ASSIGN_OR_RETURN(auto stored, store.GetSetting(kScope, kHashSetting));
   if (stored && !stored->empty()) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(std::string token, RotateInstanceAdminToken(store));
-  return std::optional<std::string>(std::move(token));
+  // Nodes starting at once on one database: only the one whose hash is stored prints a token.
+  crypto::IssuedToken issued = crypto::IssueToken();
+  ASSIGN_OR_RETURN(bool mine, store.PutSettingIfAbsent(kScope, kHashSetting, issued.hash));
+  if (!mine) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(issued.token));
 }
 
 Status CheckInstanceAdmin(store::Store& store, std::string_view authorization) {

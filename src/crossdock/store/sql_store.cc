@@ -492,6 +492,22 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<bool> PutSettingIfAbsent(std::string_view scope, std::string_view name,
+                                  std::string_view value) override {
+    bool stored = false;
+    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+      RETURN_IF_ERROR(
+          s.Exec("INSERT INTO settings (scope, name, value, updated_at) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (scope, name) DO NOTHING",
+                 {std::string(scope), std::string(name), std::string(value), ToMs(Now())}));
+      ASSIGN_OR_RETURN(auto rows, s.Query("SELECT value FROM settings WHERE scope = ? AND name = ?",
+                                          {std::string(scope), std::string(name)}));
+      stored = !rows.empty() && rows[0].Text(0) == value;
+      return OkStatus();
+    }));
+    return stored;
+  }
+
   // --- Schema ----------------------------------------------------------------------------
   Status Migrate(std::string_view component, const std::vector<Migration>& migrations) override {
     return ApplyMigrations(*db_, component, migrations, *clock_);

@@ -104,6 +104,10 @@ class Store {
                                                         std::string_view name) = 0;
   virtual Status PutSetting(std::string_view scope, std::string_view name,
                             std::string_view value) = 0;
+  // Stores the value only if the setting has none; true if this call stored it (of processes
+  // racing on one database, exactly one gets true).
+  virtual Result<bool> PutSettingIfAbsent(std::string_view scope, std::string_view name,
+                                          std::string_view value) = 0;
 
   // --- Schema and raw SQL for other modules --------------------------------------------
   virtual Status Migrate(std::string_view component, const std::vector<Migration>& migrations) = 0;
