@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<store::Store>> stores;
   std::vector<std::unique_ptr<sync::JobStore>> jobs;
   for (int i = 0; i < workers; ++i) {
-    auto s = store::OpenStore(store::StoreOptions{db, {}, std::nullopt, nullptr});
+    store::StoreOptions options;
+    options.location = db;
+    auto s = store::OpenStore(std::move(options));
     if (!s.ok()) {
       std::fprintf(stderr, "%s\n", s.error().ToString().c_str());
       return 1;

@@ -46,6 +46,16 @@ TEST(TimeFormat, RejectsMalformedInput) {
   EXPECT_EQ(ParseIso8601("x").error().code(), ErrorCode::kInvalidArgument);
 }
 
+// A time point counts nanoseconds in 64 bits (to April 2262): later dates are refused, not
+// overflowed (found by the STS response fuzzer: an Expiration in year 4038).
+TEST(TimeFormat, RefusesDatesBeyondWhatATimePointHolds) {
+  EXPECT_TRUE(ParseIso8601("2261-12-31T23:59:59Z").ok());
+  EXPECT_FALSE(ParseIso8601("4038-11-09T13:34:41Z").ok());
+  EXPECT_FALSE(ParseIso8601("2262-05-01T00:00:00Z").ok());
+  EXPECT_FALSE(ParseAmzDate("99991231T000000Z").ok());
+  EXPECT_FALSE(ParseRfc1123("Fri, 31 Dec 9999 23:59:59 GMT").ok());
+}
+
 TEST(Hex, EncodesAndDecodesStrictly) {
   EXPECT_EQ(HexEncode(std::string("\x00\xff\x10", 3)), "00ff10");
   EXPECT_EQ(*HexDecode("00FF10"), std::string("\x00\xff\x10", 3));

@@ -7,9 +7,11 @@
 #include "crossdock/aws/aws_client.h"
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/aws/json_protocol.h"
+#include "crossdock/connect/policy_spec.h"
 #include "crossdock/http/curl_transport.h"
 #include "server_fixture.h"
 #include "testing/peers.h"
+#include "testing/request_audit.h"
 
 extern char** environ;
 
@@ -43,6 +45,9 @@ TEST_F(DemoTest, AppliedPoliciesPassEveryCheck) {
   extra.demo = peers;
   extra.sts_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
   extra.s3_endpoint = peers->Get("CROSSDOCK_STS_ENDPOINT");
+  auto recorder = std::make_shared<crossdock::testing::RecordingTransport>(
+      std::make_shared<http::CurlTransport>());
+  extra.transport = recorder;  // serve's connection tests, audited below
   StartServer(extra, peers->Get("RGW_VENDOR_ACCOUNT"));
 
   auto demo = Json(Call("GET", "/v1/demo", token_a_));
@@ -67,6 +72,7 @@ TEST_F(DemoTest, AppliedPoliciesPassEveryCheck) {
   auto applied = Call("POST", "/v1/connections/" + id + "/demo-apply", token_a_);
   ASSERT_EQ(applied->status, 200) << applied->body;
 
+  recorder->Take();  // the test before the role existed was refused, rightly
   auto tested = Call("POST", "/v1/connections/" + id + "/test", token_a_);
   ASSERT_EQ(tested->status, 200) << tested->body;
   json report = Json(tested);
@@ -74,6 +80,23 @@ TEST_F(DemoTest, AppliedPoliciesPassEveryCheck) {
   for (const auto& check : report["checks"]) {
     EXPECT_NE(check["status"], "fail") << check.dump();
   }
+  // Every request serve's test sent is inside the policies generated for this connection.
+  connect::ConnectionService service(*store_);
+  auto stored = service.GetConnection(org_a_, id, false);
+  ASSERT_TRUE(stored.ok());
+  auto ids = service.GetExternalIds(org_a_);
+  ASSERT_TRUE(ids.ok());
+  store::VendorIdentity vendor;
+  vendor.account_id = peers->Get("RGW_VENDOR_ACCOUNT");
+  auto spec = connect::SpecForConnection(*stored, vendor, ids->All());
+  ASSERT_TRUE(spec.ok()) << spec.error().ToString();
+  auto policies = crossdock::testing::PoliciesFor(*spec);
+  ASSERT_TRUE(policies.ok()) << policies.error().ToString();
+  auto audit = crossdock::testing::Audit(recorder->Take(), *policies);
+  crossdock::testing::AddToTotals(audit);
+  std::cout << audit.Summary() << "\n";
+  EXPECT_GT(audit.checked, 10u);
+  EXPECT_TRUE(audit.outside.empty()) << audit.Summary();
   // A foreign organization cannot test (or learn about) the connection.
   ExpectError(Call("POST", "/v1/connections/" + id + "/test", token_b_), 404);
   ExpectError(Call("POST", "/v1/connections/" + id + "/demo-apply", token_b_), 404);

@@ -1,6 +1,7 @@
 // Paged lists over HTTP: GET /v1/connections and /v1/tokens a page at a time (`limit`,
 // `cursor`, `next_cursor` null on the last page) with no item skipped or repeated while
-// connections are created between pages, filters by type and name prefix, and 422 naming
+// connections are created between pages, filters by type and name prefix (connections) and
+// name prefix (syncs), and 422 naming
 // `limit` or `cursor` when either is not one the API accepts.
 #include <set>
 
@@ -66,6 +67,28 @@ TEST_F(ServerTest, ConnectionListsFilterByTypeAndNamePrefix) {
   EXPECT_EQ(AllPages(*this, "/v1/connections?type=s3", "connections", token_a_, 10).size(), 4u);
   EXPECT_TRUE(
       AllPages(*this, "/v1/connections?type=databricks", "connections", token_a_, 10).empty());
+}
+
+TEST_F(ServerTest, SyncListsFilterByNamePrefixAcrossPages) {
+  CreateS3(token_a_, "exports");
+  for (const char* name : {"orders-eu", "orders-us", "orders-ap", "ordersx", "refunds"}) {
+    json body = {{"name", name},
+                 {"source",
+                  {{"type", "postgres"},
+                   {"url", "postgresql://app@db.example:5432/shop"},
+                   {"table", "public.orders"}}},
+                 {"destination", {{"type", "s3"}, {"connection", "exports"}, {"path", "o"}}}};
+    auto r = Call("POST", "/v1/syncs", token_a_, body.dump());
+    ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+  }
+  auto orders = AllPages(*this, "/v1/syncs?name_prefix=orders-", "syncs", token_a_, 2);
+  std::vector<std::string> names;
+  for (const auto& s : orders) names.push_back(s["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"orders-ap", "orders-eu", "orders-us"}));
+  EXPECT_EQ(AllPages(*this, "/v1/syncs?name_prefix=orders", "syncs", token_a_, 2).size(), 4u);
+  EXPECT_TRUE(AllPages(*this, "/v1/syncs?name_prefix=Orders", "syncs", token_a_, 2).empty())
+      << "case-sensitive, as for connections";
+  EXPECT_TRUE(AllPages(*this, "/v1/syncs?name_prefix=orders", "syncs", token_b_, 2).empty());
 }
 
 TEST_F(ServerTest, PageLimitsAndCursorsAreCheckedNamingTheParameter) {

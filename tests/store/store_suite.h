@@ -533,6 +533,16 @@ TEST_P(StoreSuite, SettingsAreUpserted) {
   EXPECT_FALSE(store_->GetSetting("other", "base_url")->has_value());
 }
 
+TEST_P(StoreSuite, PutSettingIfAbsentStoresOnlyTheFirstValue) {
+  auto first = store_->PutSettingIfAbsent("instance", "token_hash", "h1");
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_TRUE(*first);
+  auto second = store_->PutSettingIfAbsent("instance", "token_hash", "h2");
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(*second) << "a second writer must learn that it lost";
+  EXPECT_EQ(**store_->GetSetting("instance", "token_hash"), "h1");
+}
+
 TEST_P(StoreSuite, ComponentsAddTablesWithMigrations) {
   EXPECT_EQ(*store_->SchemaVersion("core"), 2);
   EXPECT_EQ(*store_->SchemaVersion("sync"), 0);

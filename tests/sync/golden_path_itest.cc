@@ -25,6 +25,7 @@
 #include "sync/sync_peers.h"
 #include "testing/customer_iam.h"
 #include "testing/request_audit.h"
+#include "testing/temp_store.h"
 
 namespace crossdock::sync {
 namespace {
@@ -75,11 +76,7 @@ class GoldenFixture : public ::testing::Test {
     REQUIRE_GOLDEN_PEERS();
     suffix_ = RandomSuffix();
     dir_ = fs::temp_directory_path() / ("crossdock-golden-" + suffix_);
-    fs::create_directories(dir_);
-    store::StoreOptions so;
-    so.location = (dir_ / "db.sqlite").string();
-    so.secret_box = crypto::SecretBox::FromKey(crypto::RandomBytes(32)).value();
-    auto s = store::OpenStore(std::move(so));
+    auto s = crossdock::testing::OpenTempStore(dir_);
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
     connect::ConnectionService svc(*store_);

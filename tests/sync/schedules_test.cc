@@ -103,6 +103,34 @@ TEST_F(Schedules, DueScheduleQueuesOnceAndCoalescesMissedPeriods) {
   EXPECT_EQ(SyncToJson(*service_->Get("org_a", "orders"))["last_run"]["status"], "succeeded");
 }
 
+TEST_F(Schedules, EachPageOfSyncsShowsEachSyncsNewestRun) {
+  for (const char* name : {"a", "b", "c"}) {
+    ASSERT_TRUE(service_->Create("org_a", Body(name, {{"every", "1h"}})).ok());
+  }
+  ASSERT_TRUE(service_->StartRun("org_a", "a").ok());
+  Finish(RunStatus::kFailed);
+  clock_.Advance(minutes(1));
+  ASSERT_TRUE(service_->StartRun("org_a", "b").ok());
+  Finish(RunStatus::kSucceeded);
+  clock_.Advance(minutes(1));
+  auto newest_a = service_->StartRun("org_a", "a");
+  ASSERT_TRUE(newest_a.ok());
+  store::PageRequest page;
+  page.limit = 2;
+  auto first = service_->List("org_a", page);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_EQ(first->items.size(), 2u);
+  EXPECT_EQ(first->items[0].last_run_id, newest_a->id);
+  EXPECT_EQ(first->items[0].last_run_status, "queued");
+  EXPECT_EQ(first->items[1].last_run_status, "succeeded");
+  page.cursor = *first->next_cursor;
+  auto second = service_->List("org_a", page);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_FALSE(second->items[0].last_run_id.has_value()) << "c never ran";
+  EXPECT_TRUE(second->items[0].schedule.schedule.has_value());
+}
+
 TEST_F(Schedules, ConcurrentTicksOfSeveralStoresQueueOnce) {
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(service_->Create("org_a", Body("s" + std::to_string(i), {{"every", "1m"}})).ok());

@@ -24,6 +24,7 @@
 #include "crossdock/sync/runner.h"
 #include "crossdock/sync/warehouses/redshift_source.h"
 #include "sync/sync_peers.h"
+#include "testing/temp_store.h"
 
 namespace crossdock::sync::testing {
 namespace {
@@ -45,11 +46,7 @@ class Warehouses : public ::testing::Test {
     suffix_ = RandomSuffix();
     folder_ = "wh-" + suffix_;
     dir_ = fs::temp_directory_path() / ("crossdock-wh-" + suffix_);
-    fs::create_directories(dir_);
-    store::StoreOptions so;
-    so.location = (dir_ / "db.sqlite").string();
-    so.secret_box = crypto::SecretBox::FromKey(crypto::RandomBytes(32)).value();
-    auto s = store::OpenStore(std::move(so));
+    auto s = crossdock::testing::OpenTempStore(dir_);
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     store_ = std::move(*s);
     auto org = store_->CreateOrganization("itest", false, Env("RGW_EXTERNAL_ID"));

@@ -8,7 +8,9 @@
 // failures, grouped, timed), then back; create the sample sync from the page and run it to
 // success; a failing run's error wraps; rotate the External ID, with the pre-check blocking
 // Confirm until the role accepts the new ID; create and revoke an API token; an expired
-// token's message; signing out hides the navigation. Every page is checked with axe-core (no
+// token's message; connections and syncs listed a page at a time with Load more while more
+// are created, and searched by name prefix, none skipped or repeated; signing out hides the
+// navigation. Every page is checked with axe-core (no
 // serious or critical violation) and for horizontal overflow at 390 px, and saved as
 // full-page screenshots at 1280 and 390 px in the directory given as the second argument.
 //
@@ -63,6 +65,7 @@ function startServe(dataDir) {
 }
 
 const results = [];
+let describePage = null;  // what a failed step left on the page: where, and its error messages
 const pageErrors = [];  // uncaught errors in the page, reported with a failed step
 async function step(name, fn) {
   const t0 = Date.now();
@@ -72,6 +75,7 @@ async function step(name, fn) {
   } catch (e) {
     results.push(`FAIL ${name}: ${e.message}`);
     if (pageErrors.length) results.push(`     page errors: ${pageErrors.join(' | ')}`);
+    if (describePage) results.push(`     the page: ${await describePage().catch((d) => d.message)}`);
     throw e;
   }
 }
@@ -91,6 +95,9 @@ try {
   const context = await browser.newContext({viewport: {width: 1280, height: 900}, bypassCSP: true});
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  describePage = () => page.evaluate(() => [location.hash,
+    ...[...document.querySelectorAll('.form-error, .field-error')].map((e) => e.textContent.trim())
+      .filter(Boolean)].join(' | '));
   const uniq = Date.now().toString(36);
   const axeFindings = [];
 
@@ -239,6 +246,7 @@ try {
     await page.fill('#role_arn', 'arn:aws:iam::111122223333:role/polaris-kinesis');
     await page.fill('[id="kinesis.stream_arn"]', 'arn:aws:s3:::not-a-stream');
     await page.click('#save-connection');
+    await page.waitForSelector('#save-connection:not([disabled])');
     const err = await page.waitForSelector('[data-testid="error-kinesis.stream_arn"]');
     assert.match(await err.textContent(), /^Stream ARN/);
     await page.fill('[id="kinesis.stream_arn"]', 'arn:aws:kinesis:us-east-1:111122223333:stream/clicks');
@@ -269,6 +277,62 @@ try {
     await page.click('#save-sync');
     await page.waitForSelector('#run-now');
     assert.match(await page.textContent('[data-testid=sync-spec]'), new RegExp(`ui-${uniq}-2`));
+  });
+
+  await step('a PostgreSQL connection: its own fields, Save & test logs in, a sync reads through it', async () => {
+    const demo = await (await authed('GET', '/v1/demo')).json();
+    const sample = demo.samples && demo.samples.postgres;
+    assert.ok(sample, 'the demo seeds a sample PostgreSQL table');
+    const u = new URL(sample.url.replace(/^postgres(ql)?:/, 'http:'));
+    await page.goto(serve.base + '/#/connections/new');
+    await page.click('#type-postgres');
+    await page.waitForSelector('[id="postgres.host"]');
+    assert.equal(await page.isVisible('#who-title'), false, 'no IAM role steps for a database login');
+    assert.equal(await page.$('#role_arn'), null, 'no role');
+    assert.equal(await page.$('#bucket'), null, 'no bucket');
+    const pgName = `ui-pg-${uniq}`;
+    await page.fill('#name', pgName);
+    await page.fill('[id="postgres.host"]', `${u.hostname}:${u.port}`);
+    await page.fill('[id="postgres.database"]', u.pathname.slice(1));
+    await page.fill('[id="postgres.user"]', decodeURIComponent(u.username));
+    await page.selectOption('[id="postgres.sslmode"]', 'disable');
+    await page.click('#save-connection');
+    await page.waitForSelector('#save-connection:not([disabled])');  // the server answered
+    const hostErr = await page.waitForSelector('[data-testid="error-postgres.host"]');
+    assert.match(await hostErr.textContent(), /^Host/);
+    const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+    assert.equal(await focused(), 'postgres.host', 'Save moves the focus to the field to fix');
+    await page.fill('[id="postgres.host"]', u.hostname);
+    // Leaving the fixed field checks it again: its error goes, and the focus stays where the
+    // user went (a check that answers late must not pull the cursor back).
+    await page.focus('[id="postgres.port"]');
+    await page.waitForSelector('[data-testid="error-postgres.host"]', {state: 'detached'});
+    assert.equal(await focused(), 'postgres.port', 'a check as a field is left keeps the focus');
+    await page.fill('[id="postgres.port"]', u.port);
+    await page.click('#save-connection');
+    await page.waitForSelector('#connection-name');
+    await audit('10b-postgres-connection');
+    // The demo's sample database trusts its reader without a password: login passes; the
+    // session is not encrypted (sslmode disable), which the test reports as a warning.
+    await page.waitForSelector('[data-testid=check-row]', {timeout: 60000});
+    const report = await (await authed('POST', `/v1/connections/${pgName}/test`)).json();
+    assert.deepEqual(report.checks.map((c) => [c.id, c.status]),
+      [['address', 'pass'], ['login', 'pass'], ['tls', 'warn']], JSON.stringify(report));
+    await page.goto(serve.base + '/#/syncs');
+    await page.click('#new-sync');
+    await page.waitForSelector('#sync-form');
+    await page.fill('#sync-name', `ui-pg-sync-${uniq}`);
+    await page.selectOption('#source-type', 'postgres');
+    await page.selectOption('#source-postgres-connection', pgName);
+    assert.equal(await page.isVisible('#source-url'), false, 'a connection needs no URL');
+    await page.fill('#source-table', sample.table);
+    await page.selectOption('#destination-connection', connName);
+    await page.fill('#destination-path', `exports/ui-pg-${uniq}`);
+    await page.click('#save-sync');
+    await page.waitForSelector('#run-now');
+    assert.match(await page.textContent('[data-testid=sync-spec]'), new RegExp(pgName));
+    await page.click('#run-now');
+    await page.waitForSelector('[data-testid=run-row][data-status=succeeded]', {timeout: 120000});
   });
 
   await step('a failing run\'s error wraps; a queued run can be cancelled', async () => {
@@ -349,6 +413,86 @@ try {
     await page.waitForSelector(`[data-testid=token-row][data-name="ui-token-${uniq}"]`, {state: 'detached'});
     const after = await fetch(serve.base + '/v1/identity', {headers: {Authorization: 'Bearer ' + newToken}});
     assert.equal(after.status, 401);
+  });
+
+  // Clicks Load more under `table` until it is gone, calling `between(i)` before each click;
+  // returns the names of the rows in order.
+  async function pageThrough(table, more, between) {
+    for (let i = 0; i < 100 && await page.$(more); ++i) {
+      const before = await page.locator(`${table} tbody tr`).count();
+      if (between) await between(i);
+      await page.click(more);
+      await page.waitForFunction(([t, n]) => document.querySelectorAll(`${t} tbody tr`).length > n,
+        [table, before]);
+    }
+    return page.$$eval(`${table} tbody tr td:first-child a`, (els) => els.map((e) => e.textContent));
+  }
+  function assertNoRepeats(names, what) {
+    const seen = new Set();
+    for (const n of names) { assert.ok(!seen.has(n), `${what}: ${n} shown twice`); seen.add(n); }
+  }
+
+  await step('connections and syncs a page at a time, and searched by name prefix: none skipped or repeated', async () => {
+    const prefix = `page-${uniq}-`;
+    for (let i = 0; i < 60; ++i) {
+      const r = await authed('POST', '/v1/connections', {type: 's3', name: prefix + String(i).padStart(2, '0'),
+        auth_method: 'iam-role', role_arn: 'arn:aws:iam::111122223333:role/crossdock',
+        region: 'us-east-1', bucket: 'output'});
+      assert.equal(r.status, 201, await r.text());
+    }
+    const every = [];
+    for (let cursor = null, first = true; first || cursor; first = false) {
+      const body = await (await authed('GET', `/v1/connections?limit=1000${cursor ? '&cursor=' + cursor : ''}`)).json();
+      every.push(...body.connections.map((c) => c.name));
+      cursor = body.next_cursor;
+    }
+    await page.goto(serve.base + '/#/connections');
+    await page.waitForSelector('#connections-table');
+    assert.equal(await page.locator('#connections-table tbody tr').count(), 25, 'one page of 25 first');
+    assert.ok(await page.$('#load-more-connections'), 'more than one page');
+    // Connections created while paging (one sorting before every page, one after) change
+    // nothing already listed and leave nothing out.
+    const shown = await pageThrough('#connections-table', '#load-more-connections', async (i) => {
+      await authed('POST', '/v1/connections', {type: 's3', name: `${i % 2 ? 'zz' : 'aa'}-late-${uniq}-${i}`,
+        auth_method: 'iam-role', role_arn: 'arn:aws:iam::111122223333:role/crossdock',
+        region: 'us-east-1', bucket: 'output'});
+    });
+    assertNoRepeats(shown, 'connections');
+    for (const n of every) assert.ok(shown.includes(n), `connection ${n} was skipped`);
+    assert.deepEqual(shown, [...shown].sort(), 'by name');
+    await audit('15-connections-paged');
+
+    await page.fill('#connection-search', prefix);
+    await page.waitForFunction((p) => {
+      const names = [...document.querySelectorAll('#connections-table tbody tr td:first-child a')].map((a) => a.textContent);
+      return names.length === 25 && names.every((n) => n.startsWith(p));
+    }, prefix);
+    const found = await pageThrough('#connections-table', '#load-more-connections');
+    assert.deepEqual(found, Array.from({length: 60}, (_, i) => prefix + String(i).padStart(2, '0')));
+    assert.match(await page.textContent('[data-testid=list-count]'), /Showing 60 connections \(all\)/);
+    await audit('16-connections-searched');
+    await page.fill('#connection-search', `nothing-${uniq}`);
+    await page.waitForSelector('#connections-empty');
+
+    const syncPrefix = `paged-${uniq}-`;
+    for (let i = 0; i < 30; ++i) {
+      const r = await authed('POST', '/v1/syncs', {name: syncPrefix + String(i).padStart(2, '0'), copy: true,
+        source: {type: 's3', connection: connName, prefix: 'in/'},
+        destination: {type: 's3', connection: connName, path: 'copies'}});
+      assert.equal(r.status, 201, await r.text());
+    }
+    await page.goto(serve.base + '/#/syncs');
+    await page.waitForSelector('#syncs-table');
+    const syncsShown = await pageThrough('#syncs-table', '#load-more-syncs');
+    assertNoRepeats(syncsShown, 'syncs');
+    for (let i = 0; i < 30; ++i) assert.ok(syncsShown.includes(syncPrefix + String(i).padStart(2, '0')));
+    await page.fill('#sync-search', syncPrefix + '1');
+    await page.waitForFunction((p) => {
+      const names = [...document.querySelectorAll('#syncs-table tbody tr td:first-child a')].map((a) => a.textContent);
+      return names.length === 10 && names.every((n) => n.startsWith(p));
+    }, syncPrefix + '1');
+    assert.ok(!(await page.$('#load-more-syncs')), 'ten matches: one page');
+    await audit('17-syncs-searched');
   });
 
   await step('an expired token says so; signing out hides the navigation', async () => {

@@ -26,12 +26,9 @@ using connect::ConnectionType;
 std::string When(TimePoint t) { return t == TimePoint{} ? "" : FormatIso8601(t); }
 std::string SetOrNot(const connect::Secret& s) { return s.is_set ? "set" : "not set"; }
 
-void PrintConnection(const Connection& c, const connect::ExternalIds* ids) {
-  std::vector<std::pair<std::string, std::string>> kv = {
-      {"name", c.name},
-      {"id", c.id},
-      {"type", connect::ConnectionTypeName(c.type)},
-      {"auth method", connect::AuthMethodName(c.auth_method)}};
+void AwsFields(const Connection& c, const connect::ExternalIds* ids,
+               std::vector<std::pair<std::string, std::string>>& kv) {
+  kv.push_back({"auth method", connect::AuthMethodName(c.auth_method)});
   if (c.auth_method == AuthMethod::kAccessKey) {
     kv.push_back({"access key id", c.access_key_id});
     kv.push_back({"secret access key", SetOrNot(c.secret_access_key)});
@@ -67,6 +64,21 @@ void PrintConnection(const Connection& c, const connect::ExternalIds* ids) {
     std::string text = ids->current;
     if (ids->previous) text += " (and " + *ids->previous + " until the rotation is confirmed)";
     kv.push_back({"External ID", text});
+  }
+}
+
+void PrintConnection(const Connection& c, const connect::ExternalIds* ids) {
+  std::vector<std::pair<std::string, std::string>> kv = {
+      {"name", c.name}, {"id", c.id}, {"type", connect::ConnectionTypeName(c.type)}};
+  if (c.type == ConnectionType::kPostgres) {
+    const auto& p = c.postgres;
+    kv.push_back({"server", p.host + ":" + std::to_string(p.port)});
+    kv.push_back({"database", p.database});
+    kv.push_back({"user", p.user});
+    kv.push_back({"password", SetOrNot(p.password)});
+    kv.push_back({"sslmode", p.sslmode});
+  } else {
+    AwsFields(c, ids, kv);
   }
   kv.push_back({"created", When(c.created_at)});
   kv.push_back({"updated", When(c.updated_at)});

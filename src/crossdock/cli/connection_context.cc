@@ -62,6 +62,13 @@ void AddGlobalOptions(CLI::App& group, GlobalOptions& o) {
   group.add_option("--db", o.db,
                    "SQLite file or PostgreSQL URL (env CROSSDOCK_DB; default "
                    "~/.crossdock/crossdock.db, as `crossdock serve`)");
+  group
+      .add_option("--db-pool-size", o.db_pool_size,
+                  "PostgreSQL --db only: the most database sessions this process opens at once "
+                  "(opened on demand; further transactions wait for a free one)")
+      ->envname("CROSSDOCK_DB_POOL_SIZE")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   group.add_option("--org", o.org, "Organization name (env CROSSDOCK_ORG; default \"default\")");
   group.add_option("--format", o.format, "Output format")->check(CLI::IsMember({"table", "json"}));
   group.add_option("--master-key-file", o.master_key_file,
@@ -81,6 +88,7 @@ CLI::App* Leaf(CLI::App* command) {
 Result<Context> OpenContext(const GlobalOptions& o) {
   store::StoreOptions so;
   so.location = o.db.empty() ? DefaultDatabaseLocation() : o.db;
+  so.postgres_pool.max_connections = o.db_pool_size;
   bool postgres = so.location.starts_with("postgres://") ||
                   so.location.starts_with("postgresql://") ||
                   so.location.find('=') != std::string::npos;

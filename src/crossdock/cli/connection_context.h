@@ -30,6 +30,8 @@ struct GlobalOptions {
   std::string format = "table";  // --format table|json
   std::string master_key_file;   // --master-key-file (env CROSSDOCK_MASTER_KEY_FILE)
   bool init = false;             // --init: create a missing SQLite database
+  // --db-pool-size (env CROSSDOCK_DB_POOL_SIZE): PostgreSQL sessions open at once.
+  int db_pool_size = store::PostgresPoolOptions::kDefaultMaxConnections;
 };
 
 // Adds the global options to a command group; its subcommands accept them too.

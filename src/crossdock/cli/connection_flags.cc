@@ -66,7 +66,18 @@ void ConnectionFlags::Register(CLI::App* cmd, bool for_update) {
       "govcloud | govcloud-dod (default: the region's)")
       ->check(CLI::IsMember({"commercial", "govcloud", "govcloud-dod", ""}));
   add(workgroup_, "--workgroup", "Redshift Serverless workgroup");
-  add(database_, "--database", "Redshift database, e.g. dev");
+  add(database_, "--database", "Database name (redshift-serverless, e.g. dev; postgres)");
+  add(pg_host_, "--host", "PostgreSQL server host name or IP address (postgres)");
+  add(pg_port_, "--port", "PostgreSQL server port (postgres; default 5432)")
+      ->check(CLI::Range(1, 65535));
+  add(pg_user_, "--user", "PostgreSQL user (postgres)");
+  add(pg_sslmode_, "--sslmode",
+      "PostgreSQL TLS mode: disable | prefer | require (default) | verify-ca | verify-full")
+      ->check(CLI::IsMember({"disable", "prefer", "require", "verify-ca", "verify-full"}));
+  password_stdin_ = cmd->add_flag("--password-stdin", password_stdin_value_,
+                                  "Read the PostgreSQL password from stdin (postgres; or set "
+                                  "CROSSDOCK_POSTGRES_PASSWORD). There is no flag for the value "
+                                  "itself: other users can read process arguments");
   add(redshift_access_, "--redshift-access", "data-api | vpc-endpoint")
       ->check(CLI::IsMember({"data-api", "vpc-endpoint"}));
   add(vpc_host_, "--vpc-endpoint-host", "Redshift VPC endpoint host (vpc-endpoint)");
@@ -135,7 +146,17 @@ Status ConnectionFlags::Apply(connect::Connection* c) const {
   }
   if (unity_catalog_.given()) c->databricks.unity_catalog = unity_catalog_.value;
   if (workgroup_.given()) c->redshift.workgroup = workgroup_.value;
-  if (database_.given()) c->redshift.database = database_.value;
+  if (database_.given()) {
+    if (c->type == ConnectionType::kPostgres) {
+      c->postgres.database = database_.value;
+    } else {
+      c->redshift.database = database_.value;
+    }
+  }
+  if (pg_host_.given()) c->postgres.host = pg_host_.value;
+  if (pg_port_.given()) c->postgres.port = std::atoi(pg_port_.value.c_str());
+  if (pg_user_.given()) c->postgres.user = pg_user_.value;
+  if (pg_sslmode_.given()) c->postgres.sslmode = pg_sslmode_.value;
   if (redshift_access_.given()) {
     ASSIGN_OR_RETURN(c->redshift.access, ParseRedshiftAccess(redshift_access_.value));
   }
@@ -151,13 +172,16 @@ Status ConnectionFlags::Apply(connect::Connection* c) const {
   // Secrets: at most one may come from stdin.
   bool key_stdin = secret_stdin_->count() > 0;
   bool token_stdin = token_stdin_->count() > 0;
-  if (key_stdin && token_stdin) {
+  bool password_stdin = password_stdin_->count() > 0;
+  if (int(key_stdin) + int(token_stdin) + int(password_stdin) > 1) {
     return Error(ErrorCode::kInvalidArgument,
                  "only one secret can be read from stdin; pass the other in its environment "
-                 "variable (CROSSDOCK_SECRET_ACCESS_KEY or CROSSDOCK_DATABRICKS_TOKEN)",
+                 "variable (CROSSDOCK_SECRET_ACCESS_KEY, CROSSDOCK_DATABRICKS_TOKEN or "
+                 "CROSSDOCK_POSTGRES_PASSWORD)",
                  "stdin");
   }
-  if ((key_stdin || token_stdin) && from_json_.given() && from_json_.value == "-") {
+  if ((key_stdin || token_stdin || password_stdin) && from_json_.given() &&
+      from_json_.value == "-") {
     return Error(ErrorCode::kInvalidArgument,
                  "stdin cannot carry both the JSON document and a secret; put the secret in the "
                  "document or its environment variable",
@@ -181,6 +205,14 @@ Status ConnectionFlags::Apply(connect::Connection* c) const {
              !for_update_ && !env.empty() && c->type == ConnectionType::kDatabricks) {
     c->databricks.token.value = env;
   }
+  if (password_stdin) {
+    ASSIGN_OR_RETURN(std::string s, ReadSecretFromStdin("postgres.password"));
+    c->postgres.password.value = std::move(s);
+  } else if (std::string env = Env("CROSSDOCK_POSTGRES_PASSWORD");
+             !for_update_ && !env.empty() && c->type == ConnectionType::kPostgres) {
+    c->postgres.password.value = env;
+  }
+  if (c->postgres.password.value) c->postgres.password.clear = false;
   if (c->secret_access_key.value) c->secret_access_key.clear = false;
   if (c->databricks.token.value) c->databricks.token.clear = false;
   return OkStatus();

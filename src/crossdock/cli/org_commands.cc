@@ -1,6 +1,6 @@
-// `crossdock org list|create|show|set|rotate-external-id`: organizations, their role-only
-// setting and External ID rotation with overlap (rotate: a new ID, the old one still offered;
-// --confirm: the old one retired for good).
+// `crossdock org list|create|show|set|rotate-external-id|rotate-admin-token`: organizations,
+// their role-only setting and External ID rotation with overlap (rotate: a new ID, the old one
+// still offered; --confirm: the old one retired for good), and the instance-admin token.
 //
 // Exit codes (commands.h): 0 success, 2 invalid input or a state conflict (a rotation
 // already in progress, nothing to confirm, access-key connections blocking role-only),
@@ -13,6 +13,7 @@
 #include "crossdock/cli/list_paging.h"
 #include "crossdock/core/text.h"
 #include "crossdock/core/time_format.h"
+#include "crossdock/server/instance_admin.h"
 
 namespace crossdock::cli {
 namespace {
@@ -104,6 +105,20 @@ int RunCreate(const OrgOptions& o) {
   return rc;
 }
 
+int RunRotateAdminToken(const OrgOptions& o) {
+  auto ctx = OpenContext(o.global);
+  if (!ctx.ok()) return ReportError("org rotate-admin-token", ctx.error());
+  auto token = server::RotateInstanceAdminToken(*ctx->store);
+  if (!token.ok()) return ReportError("org rotate-admin-token", token.error());
+  if (ctx->json) {
+    std::cout << nlohmann::json{{"instance_admin_token", *token}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "New instance-admin token (shown once; the previous one no longer works):\n  "
+            << *token << "\n";
+  return kExitOk;
+}
+
 int RunShow(const OrgOptions& o) {
   auto ctx = OpenContext(o.global);
   if (!ctx.ok()) return ReportError("org show", ctx.error());
@@ -173,6 +188,10 @@ void AddOrgCommands(CLI::App& app) {
   rotate->add_flag("--confirm", o->confirm,
                    "Finish the rotation: retire the previous External ID for good");
   rotate->callback([o] { ExitWith(RunRotate(*o)); });
+  Leaf(group->add_subcommand("rotate-admin-token",
+                             "Replace the instance-admin token (POST /v1/admin/organizations) "
+                             "and print the new one once; the old one stops working"))
+      ->callback([o] { ExitWith(RunRotateAdminToken(*o)); });
 }
 
 }  // namespace crossdock::cli

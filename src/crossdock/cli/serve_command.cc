@@ -51,6 +51,7 @@ struct ServeOptions {
   int port = 8080;
   std::string data_dir;
   std::string db;
+  int db_pool_size = store::PostgresPoolOptions::kDefaultMaxConnections;
   std::string master_key_file;
   std::string vendor_account;
   std::string vendor_role_arn;
@@ -301,6 +302,7 @@ int RunServe(ServeOptions o) {
 
   store::StoreOptions store_options;
   store_options.location = o.db;
+  store_options.postgres_pool.max_connections = o.db_pool_size;
   store_options.secret_box = key->box;
   auto opened = store::OpenStore(std::move(store_options));
   if (!opened.ok()) return Fail(opened.error());
@@ -367,6 +369,13 @@ int RunServe(ServeOptions o) {
               << initial->admin_token << "\n"
               << std::flush;
   }
+  if (!initial->instance_admin_token.empty()) {
+    std::cout << "Instance-admin token (shown once; only its hash is stored). It creates "
+                 "organizations and their first token with POST /v1/admin/organizations and "
+                 "reads no organization's data; crossdock org rotate-admin-token replaces it:\n"
+              << initial->instance_admin_token << "\n"
+              << std::flush;
+  }
   std::string demo_token = initial->admin_token;
   if (peers) {
     Status prepared = server::PrepareDemoRole(*store, initial->org_id, *peers);
@@ -425,6 +434,7 @@ int RunServe(ServeOptions o) {
   extra_options.demo = peers;
   extra_options.sts_endpoint = o.sts_endpoint;
   extra_options.s3_endpoint = o.s3_endpoint;
+  extra_options.outbound = options.outbound;
   server::Server srv(*store, options, server::ExtraRoutes(*store, extra_options));
 
   Status bound = srv.Bind();
@@ -510,6 +520,13 @@ void RegisterServeCommand(CLI::App& app) {
                   "SQLite file (default DATA_DIR/crossdock.db) or PostgreSQL URL "
                   "(postgresql://user:password@host:port/db)")
       ->envname("CROSSDOCK_DB");
+  cmd->add_option("--db-pool-size", o->db_pool_size,
+                  "PostgreSQL --db only: the most database sessions this process opens at once, "
+                  "shared by request threads and --workers (opened on demand; further "
+                  "transactions wait for a free one)")
+      ->envname("CROSSDOCK_DB_POOL_SIZE")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->add_option("--master-key-file", o->master_key_file,
                   "Key that encrypts stored secrets; created (mode 0600) when missing (default "
                   "DATA_DIR/master.key). CROSSDOCK_MASTER_KEY (64 hex or base64 of 32 bytes) "

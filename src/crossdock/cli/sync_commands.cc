@@ -23,8 +23,9 @@ struct SyncArgs {
   std::string spec;  // JSON text or @file
   std::string run_id;
   PageFlags page;
-  std::string status;  // sync runs --status
-  std::string since;   // sync runs --since
+  std::string name_prefix;  // sync list --name-prefix
+  std::string status;       // sync runs --status
+  std::string since;        // sync runs --since
   bool queue_only = false;
   bool quiet = false;
   std::string every;      // sync schedule --every
@@ -128,7 +129,7 @@ int RunList(SyncArgs& a) {
   auto ctx = OpenSyncContext(a.opts);
   if (!ctx.ok()) return ReportError("sync list", ctx.error());
   auto list = FetchPages<sync::SyncDefinition>(a.page, [&](const store::PageRequest& page) {
-    return ctx->service->List(ctx->base.org.id, page);
+    return ctx->service->List(ctx->base.org.id, page, a.name_prefix);
   });
   if (!list.ok()) return ReportError("sync list", list.error());
   PrintNextCursor(*list);
@@ -290,6 +291,7 @@ void RegisterSyncCommands(CLI::App& app) {
 
   CLI::App* list = Leaf(group->add_subcommand("list", "List the organization's syncs"));
   AddPageFlags(list, &a->page);
+  list->add_option("--name-prefix", a->name_prefix, "Only syncs whose name starts with this text");
   list->callback([a] { ExitWith(RunList(*a)); });
 
   CLI::App* show = Leaf(group->add_subcommand("show", "Show a sync's spec and cursor (JSON)"));

@@ -20,6 +20,7 @@ connect::CheckEnvironment CheckEnvironmentFor(const sync::ConnectorOptions& co) 
   env.redshift_vpc_database = co.redshift_vpc_database;
   env.databricks_endpoint = co.databricks_endpoint;
   env.kinesis_endpoint = connect::Endpoints::FromFlagsAndEnvironment({}).kinesis;
+  env.outbound = co.tenant_outbound;  // postgres connections' drift checks: the tenants' rule
   return env;
 }
 

@@ -76,4 +76,15 @@ std::string DatabricksUnityCatalogPrincipal(const Connection& c) {
   return uc != nullptr ? uc->principal : "";
 }
 
+bool AssumesVendorRole(const Connection& c) {
+  return c.auth_method == AuthMethod::kIamRole && iam::TypeInfo(c.type).aws;
+}
+
+bool IsPostgresSslMode(std::string_view mode) {
+  for (std::string_view m : {"disable", "prefer", "require", "verify-ca", "verify-full"}) {
+    if (mode == m) return true;
+  }
+  return false;
+}
+
 }  // namespace crossdock::connect

@@ -5,10 +5,13 @@
 // that confines crossdock to part of the bucket (seed 001's "output/customers"), plus the
 // fields of its type.
 //
-// Secrets (the AWS secret access key, the Databricks token) are write-only: a Connection read
-// for display carries only whether each is set; the value is present only when the caller
-// supplied it or asked the service to decrypt it. This header is plain data and names;
-// validation is in validation.h, JSON in connection_json.h, persistence in service.h.
+// A postgres connection (a database a sync reads) has none of the AWS fields, only its own
+// host, port, database, user, password and TLS mode.
+//
+// Secrets (the AWS secret access key, the Databricks token, the PostgreSQL password) are
+// write-only: a Connection read for display carries only whether each is set; the value is present
+// only when the caller supplied it or asked the service to decrypt it. This header is plain data
+// and names; validation is in validation.h, JSON in connection_json.h, persistence in service.h.
 #pragma once
 
 #include <optional>
@@ -75,6 +78,20 @@ struct KinesisFields {
   std::string kms_key_arn;  // optional: the stream's SSE-KMS key (adds kms:Decrypt)
 };
 
+// A PostgreSQL database (a sync source) reached with its own user and password; not an AWS
+// type: auth_method, role, region and bucket do not apply.
+struct PostgresFields {
+  std::string host;      // DNS name or IP address literal, no scheme, port or path
+  int port = 5432;       // 1 to 65535
+  std::string database;  // dbname
+  std::string user;
+  Secret password;                  // write-only; empty only for a server that trusts the network
+  std::string sslmode = "require";  // disable | prefer | require | verify-ca | verify-full
+};
+
+// libpq's sslmode values a postgres connection accepts, in increasing strength.
+bool IsPostgresSslMode(std::string_view mode);
+
 // The stream name of a Kinesis stream ARN ("" when it is not one).
 std::string KinesisStreamName(std::string_view stream_arn);
 
@@ -98,6 +115,7 @@ struct Connection {
   DatabricksFields databricks;
   RedshiftServerlessFields redshift;
   KinesisFields kinesis;
+  PostgresFields postgres;
   TimePoint created_at{};
   TimePoint updated_at{};
 };
@@ -112,5 +130,9 @@ std::string BucketWithPath(const Connection& c);
 // The Unity Catalog principal of a Databricks connection: databricks.unity_catalog's, else
 // the default of the region's partition; "" when there is none (aws-cn, unknown values).
 std::string DatabricksUnityCatalogPrincipal(const Connection& c);
+
+// True when crossdock reaches the connection by assuming the customer's role as its vendor
+// identity: an AWS type with auth_method iam-role (not access keys, not a database login).
+bool AssumesVendorRole(const Connection& c);
 
 }  // namespace crossdock::connect

@@ -10,6 +10,7 @@
 #include "crossdock/connect/check_diagnosis.h"
 #include "crossdock/connect/check_policies.h"
 #include "crossdock/connect/databricks_check.h"
+#include "crossdock/connect/postgres_login.h"
 #include "crossdock/connect/redshift_check.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/http/curl_transport.h"
@@ -750,6 +751,13 @@ const CheckResult* ConnectionCheckReport::Find(std::string_view id) const {
 Result<ConnectionCheckReport> RunConnectionCheck(const CheckInput& input,
                                                  const CheckEnvironment& env) {
   const Connection& c = input.connection;
+  if (c.type == ConnectionType::kPostgres) {
+    ConnectionCheckReport report;
+    report.connection = c.name;
+    http::OutboundPolicy public_only;
+    report.checks = RunPostgresChecks(c, env.outbound ? *env.outbound : public_only);
+    return report;
+  }
   if (c.type == ConnectionType::kKinesis) {
     if (KinesisStreamName(c.kinesis.stream_arn).empty()) {
       return Error(ErrorCode::kInvalidArgument,

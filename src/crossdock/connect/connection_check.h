@@ -16,7 +16,8 @@
 // and condition with the offline policy simulator, and the documents are compared with what
 // the connection needs. Whatever the outcome, nothing is left behind in the bucket. It does
 // not create or change anything in the customer's IAM. Redshift Serverless connections also
-// probe the Data API and the database grants (redshift_check.h).
+// probe the Data API and the database grants (redshift_check.h). A postgres connection is
+// not an AWS one: its test is a database login under the outbound policy (postgres_login.h).
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,7 @@
 #include "crossdock/aws/credentials/provider.h"
 #include "crossdock/connect/connection.h"
 #include "crossdock/core/clock.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/http/transport.h"
 
 namespace crossdock::connect {
@@ -75,6 +77,8 @@ struct CheckEnvironment {
   std::string kinesis_endpoint;       // Kinesis endpoint override (empty: AWS)
   std::shared_ptr<http::HttpTransport> transport;  // nullptr: a new CurlTransport
   Clock* clock = nullptr;                          // nullptr: the system clock
+  // Which addresses a postgres connection's host may resolve to (null: public ones only).
+  std::shared_ptr<const http::OutboundPolicy> outbound;
   // Probes fail fast: a denial is an answer, not something to retry for long.
   aws::RetryOptions retry = [] {
     aws::RetryOptions r;

@@ -151,6 +151,19 @@ Status ApplyKinesis(const json& k, KinesisFields* f) {
   return OkStatus();
 }
 
+Status ApplyPostgres(const json& pg, PostgresFields* f) {
+  constexpr std::string_view p = "postgres";
+  RETURN_IF_ERROR(CheckKeys(pg, p, {"host", "port", "database", "user", "password", "sslmode"}));
+  RETURN_IF_ERROR(Str(pg, p, "host", &f->host));
+  RETURN_IF_ERROR(Int(pg, p, "port", &f->port));
+  RETURN_IF_ERROR(Str(pg, p, "database", &f->database));
+  RETURN_IF_ERROR(Str(pg, p, "user", &f->user));
+  RETURN_IF_ERROR(SecretField(pg, p, "password", &f->password));
+  RETURN_IF_ERROR(Str(pg, p, "sslmode", &f->sslmode));
+  if (f->sslmode.empty()) f->sslmode = "require";
+  return OkStatus();
+}
+
 json Iso(TimePoint t) { return t == TimePoint{} ? json(nullptr) : json(FormatIso8601(t)); }
 
 // Shared by the API document and the stored config: everything but ids, times and secrets.
@@ -158,6 +171,15 @@ json PublicFields(const Connection& c) {
   json j;
   j["type"] = ConnectionTypeName(c.type);
   j["name"] = c.name;
+  if (c.type == ConnectionType::kPostgres) {
+    const auto& p = c.postgres;
+    j["postgres"] = {{"host", p.host},
+                     {"port", p.port},
+                     {"database", p.database},
+                     {"user", p.user},
+                     {"sslmode", p.sslmode}};
+    return j;
+  }
   j["auth_method"] = AuthMethodName(c.auth_method);
   if (c.auth_method == AuthMethod::kAccessKey) {
     j["access_key_id"] = c.access_key_id;
@@ -203,11 +225,14 @@ json PublicFields(const Connection& c) {
 nlohmann::json ConnectionToJson(const Connection& c) {
   json j = {{"id", c.id}};
   j.update(PublicFields(c));
-  if (c.auth_method == AuthMethod::kAccessKey) {
+  if (c.auth_method == AuthMethod::kAccessKey && c.type != ConnectionType::kPostgres) {
     j["secret_access_key"] = {{"set", c.secret_access_key.is_set}};
   }
   if (c.type == ConnectionType::kDatabricks) {
     j["databricks"]["token"] = {{"set", c.databricks.token.is_set}};
+  }
+  if (c.type == ConnectionType::kPostgres) {
+    j["postgres"]["password"] = {{"set", c.postgres.password.is_set}};
   }
   j["created_at"] = Iso(c.created_at);
   j["updated_at"] = Iso(c.updated_at);
@@ -220,7 +245,7 @@ Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
         CheckKeys(doc, "",
                   {"id", "org_id", "type", "name", "auth_method", "access_key_id",
                    "secret_access_key", "role_arn", "region", "bucket", "path", "kms_key_arn",
-                   "databricks", "redshift", "kinesis", "created_at", "updated_at"}));
+                   "databricks", "redshift", "kinesis", "postgres", "created_at", "updated_at"}));
     RETURN_IF_ERROR(Enum<ConnectionType>(doc, "", "type", &ParseConnectionType, &c->type));
     RETURN_IF_ERROR(Str(doc, "", "name", &c->name));
     RETURN_IF_ERROR(Enum<AuthMethod>(doc, "", "auth_method", &ParseAuthMethod, &c->auth_method));
@@ -240,6 +265,9 @@ Status ApplyConnectionJson(const nlohmann::json& doc, Connection* c) {
     }
     if (auto it = doc.find("redshift"); it != doc.end() && !it->is_null()) {
       RETURN_IF_ERROR(ApplyRedshift(*it, &c->redshift));
+    }
+    if (auto it = doc.find("postgres"); it != doc.end() && !it->is_null()) {
+      RETURN_IF_ERROR(ApplyPostgres(*it, &c->postgres));
     }
     if (auto it = doc.find("kinesis"); it != doc.end() && !it->is_null()) {
       RETURN_IF_ERROR(ApplyKinesis(*it, &c->kinesis));

@@ -74,7 +74,8 @@ Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open
   // What credentials are built from, in case two updates share an updated_at tick; secrets
   // only as digests.
   generation += "|" + conn.role_arn + "|" + conn.region + "|" + conn.access_key_id + "|" +
-                crypto::Sha256Hex(conn.secret_access_key.value.value_or("")).substr(0, 16);
+                crypto::Sha256Hex(conn.secret_access_key.value.value_or("")).substr(0, 16) + "|" +
+                crypto::Sha256Hex(conn.postgres.password.value.value_or("")).substr(0, 16);
   const std::string key = std::string(org_id) + "|" + conn.id;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -84,31 +85,35 @@ Result<std::shared_ptr<const ConnectionRuntime::Opened>> ConnectionRuntime::Open
       return it->second.opened;
     }
   }
-  VendorAccess access;
-  if (conn.auth_method == AuthMethod::kIamRole) {
-    std::vector<store::VendorIdentity> identities = vendor_.identities;
-    if (identities.empty()) {
-      ASSIGN_OR_RETURN(identities, store_.ListVendorIdentities());
-    }
-    auto identity = VendorIdentityForRegion(identities, conn.region);
-    if (!identity.ok()) return std::move(identity).error().WithContext("connection " + conn.name);
-    access.principal_arn =
-        iam::VendorPrincipalArn(identity->partition, identity->account_id, identity->role_arn);
-  }
-  access.credentials = vendor_.credentials ? vendor_.credentials(conn.region) : nullptr;
-  if (!access.credentials) {
-    aws::CredentialsSetup setup;
-    setup.region = conn.region;
-    access.credentials = aws::MakeDefaultCredentialsChain(setup, vendor_.transport, *vendor_.clock);
-  }
-  access.sts_endpoint =
-      vendor_.endpoints.sts.empty() ? vendor_.endpoints.s3 : vendor_.endpoints.sts;
-  access.transport = vendor_.transport;
-  access.clock = vendor_.clock;
-  access.caching = vendor_.caching;
-  access.retry = vendor_.retry;
   auto opened = std::make_shared<Opened>();
-  ASSIGN_OR_RETURN(opened->credentials, ConnectionCredentials(conn, all, access));
+  if (iam::TypeInfo(conn.type).aws) {
+    VendorAccess access;
+    if (conn.auth_method == AuthMethod::kIamRole) {
+      // Assumed as the identity of the connection's partition, or refused naming it.
+      std::vector<store::VendorIdentity> identities = vendor_.identities;
+      if (identities.empty()) {
+        ASSIGN_OR_RETURN(identities, store_.ListVendorIdentities());
+      }
+      auto identity = VendorIdentityForRegion(identities, conn.region);
+      if (!identity.ok()) return std::move(identity).error().WithContext("connection " + conn.name);
+      access.principal_arn =
+          iam::VendorPrincipalArn(identity->partition, identity->account_id, identity->role_arn);
+    }
+    access.credentials = vendor_.credentials ? vendor_.credentials(conn.region) : nullptr;
+    if (!access.credentials) {
+      aws::CredentialsSetup setup;
+      setup.region = conn.region;
+      access.credentials =
+          aws::MakeDefaultCredentialsChain(setup, vendor_.transport, *vendor_.clock);
+    }
+    access.sts_endpoint =
+        vendor_.endpoints.sts.empty() ? vendor_.endpoints.s3 : vendor_.endpoints.sts;
+    access.transport = vendor_.transport;
+    access.clock = vendor_.clock;
+    access.caching = vendor_.caching;
+    access.retry = vendor_.retry;
+    ASSIGN_OR_RETURN(opened->credentials, ConnectionCredentials(conn, all, access));
+  }  // else a database login (postgres): no AWS credentials
   opened->connection = std::move(conn);
   opened->external_ids = std::move(all);
   opened->generation = std::move(generation);

@@ -75,9 +75,9 @@ struct VendorContext {
 class ConnectionRuntime {
  public:
   struct Opened {
-    Connection connection;                  // secrets decrypted
-    std::vector<std::string> external_ids;  // the organization's, current first
-    aws::CredentialsProviderPtr credentials;
+    Connection connection;                    // secrets decrypted
+    std::vector<std::string> external_ids;    // the organization's, current first
+    aws::CredentialsProviderPtr credentials;  // null for a database login (postgres)
     // Changes whenever the connection, its secrets or the External IDs change.
     std::string generation;
   };

@@ -9,6 +9,13 @@ namespace crossdock::connect {
 Result<iam::ConnectionSpec> SpecForConnection(const Connection& c,
                                               const store::VendorIdentity& vendor,
                                               const std::vector<std::string>& external_ids) {
+  if (!iam::TypeInfo(c.type).aws) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 std::string("connection \"") + c.name + "\" is a " + iam::TypeInfo(c.type).title +
+                     " connection: crossdock logs in with its own user and password, so it needs "
+                     "no IAM policies, role or External ID",
+                 "type");
+  }
   // The identity must be the one of the connection's partition: an account cannot assume
   // roles of another partition, so its ARN is never rewritten into this one.
   ASSIGN_OR_RETURN(std::string partition, PartitionOfRegion(c.region));

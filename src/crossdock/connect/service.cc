@@ -15,6 +15,7 @@ namespace {
 
 constexpr const char* kSecretAccessKey = "secret_access_key";
 constexpr const char* kDatabricksToken = "databricks_token";
+constexpr const char* kPostgresPassword = "postgres_password";
 constexpr int kExternalIdAttempts = 5;
 
 bool Has(const std::vector<std::string>& names, std::string_view name) {
@@ -148,8 +149,9 @@ Status ConnectionService::UnsetVendorIdentity(std::string_view partition) {
 }
 
 Status ConnectionService::RequireVendorFor(const Connection& c) {
-  // Access keys are the customer's own credentials: no vendor principal is involved.
-  if (c.auth_method != AuthMethod::kIamRole) return OkStatus();
+  // Access keys are the customer's own credentials and a database login is no AWS access: no
+  // vendor principal is involved.
+  if (!AssumesVendorRole(c)) return OkStatus();
   ASSIGN_OR_RETURN(auto identities, store_.ListVendorIdentities());
   auto v = VendorIdentityForRegion(identities, c.region);
   if (!v.ok()) return v.error();
@@ -207,6 +209,10 @@ Result<Connection> ConnectionService::FromRecord(const store::ConnectionRecord& 
   c.name = rec.name;
   c.secret_access_key.is_set = Has(rec.secret_names, kSecretAccessKey);
   c.databricks.token.is_set = Has(rec.secret_names, kDatabricksToken);
+  c.postgres.password.is_set = Has(rec.secret_names, kPostgresPassword);
+  if (auto it = rec.secrets.find(kPostgresPassword); it != rec.secrets.end()) {
+    c.postgres.password.value = it->second;
+  }
   if (auto it = rec.secrets.find(kSecretAccessKey); it != rec.secrets.end()) {
     c.secret_access_key.value = it->second;
   }
@@ -221,7 +227,8 @@ Result<Connection> ConnectionService::FromRecord(const store::ConnectionRecord& 
 Result<Connection> ConnectionService::CreateConnection(std::string_view org_id, Connection c) {
   ASSIGN_OR_RETURN(auto org, store_.GetOrganization(org_id));
   c.id.clear();
-  c.secret_access_key.is_set = c.databricks.token.is_set = false;
+  c.secret_access_key.is_set = c.databricks.token.is_set = c.postgres.password.is_set = false;
+  if (c.type == ConnectionType::kPostgres) c.auth_method = AuthMethod::kIamRole;  // no AWS auth
   ApplyDerivedFields(c);
   RETURN_IF_ERROR(CheckConnection(c, OrgPolicy{org.role_only}));
   RETURN_IF_ERROR(RequireVendorFor(c));
@@ -232,6 +239,10 @@ Result<Connection> ConnectionService::CreateConnection(std::string_view org_id, 
   }
   if (c.type == ConnectionType::kDatabricks) {
     MergeSecret(c.databricks.token, kDatabricksToken, &rec.secrets);
+  }
+  if (c.type == ConnectionType::kPostgres && c.postgres.password.value &&
+      !c.postgres.password.value->empty()) {
+    MergeSecret(c.postgres.password, kPostgresPassword, &rec.secrets);
   }
   ASSIGN_OR_RETURN(auto stored, store_.CreateConnection(rec));
   return FromRecord(stored);
@@ -270,8 +281,19 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   // Secrets that the new authentication method or type no longer uses are dropped.
   bool drop_key =
       c.auth_method != AuthMethod::kAccessKey && Has(current.secret_names, kSecretAccessKey);
+  if (c.type == ConnectionType::kPostgres) c.auth_method = AuthMethod::kIamRole;  // no AWS auth
   bool drop_token =
       c.type != ConnectionType::kDatabricks && Has(current.secret_names, kDatabricksToken);
+  bool drop_password =
+      c.type != ConnectionType::kPostgres && Has(current.secret_names, kPostgresPassword);
+  if (drop_password) {
+    c.postgres.password = Secret{std::nullopt, true, false};
+  } else {
+    if (c.postgres.password.value && c.postgres.password.value->empty()) {
+      c.postgres.password = Secret{std::nullopt, true, false};  // "" removes, like null
+    }
+    c.postgres.password.is_set = Has(current.secret_names, kPostgresPassword);
+  }
   if (drop_key) {
     c.secret_access_key = Secret{std::nullopt, true, false};
   } else {
@@ -288,7 +310,8 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   ASSIGN_OR_RETURN(store::ConnectionRecord rec, ToRecord(c, org_id));
 
   bool changes = c.secret_access_key.clear || c.secret_access_key.value.has_value() ||
-                 c.databricks.token.clear || c.databricks.token.value.has_value();
+                 c.databricks.token.clear || c.databricks.token.value.has_value() ||
+                 c.postgres.password.clear || c.postgres.password.value.has_value();
   if (!changes) {
     ASSIGN_OR_RETURN(auto stored, store_.UpdateConnection(rec, store::SecretUpdate::kKeep));
     return FromRecord(stored);
@@ -297,9 +320,11 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   // every stored secret is being replaced or removed, nothing is decrypted, so setting the
   // secrets again works even after the master key was lost.
   auto changing = [&](const std::string& name) {
-    const Secret& s = name == kSecretAccessKey ? c.secret_access_key : c.databricks.token;
-    return (name == kSecretAccessKey || name == kDatabricksToken) &&
-           (s.clear || s.value.has_value());
+    const Secret* s = name == kSecretAccessKey    ? &c.secret_access_key
+                      : name == kDatabricksToken  ? &c.databricks.token
+                      : name == kPostgresPassword ? &c.postgres.password
+                                                  : nullptr;
+    return s != nullptr && (s->clear || s->value.has_value());
   };
   bool keep_some = false;
   for (const auto& name : current.secret_names) keep_some |= !changing(name);
@@ -309,6 +334,7 @@ Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, 
   }
   MergeSecret(c.secret_access_key, kSecretAccessKey, &rec.secrets);
   MergeSecret(c.databricks.token, kDatabricksToken, &rec.secrets);
+  MergeSecret(c.postgres.password, kPostgresPassword, &rec.secrets);
   ASSIGN_OR_RETURN(auto stored, store_.UpdateConnection(rec, store::SecretUpdate::kReplace));
   return FromRecord(stored);
 }

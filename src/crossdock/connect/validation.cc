@@ -5,6 +5,7 @@
 #include "crossdock/aws/endpoints.h"
 #include "crossdock/connect/external_id.h"
 #include "crossdock/connect/role_arn.h"
+#include "crossdock/http/outbound_policy.h"
 #include "crossdock/iam/arn.h"
 #include "crossdock/iam/generate.h"
 
@@ -287,6 +288,65 @@ void ValidateRedshift(const Connection& c, std::vector<Error>& out) {
   }
 }
 
+void ValidatePostgres(const Connection& c, std::vector<Error>& out) {
+  const PostgresFields& p = c.postgres;
+  const ConnectionType t = c.type;
+  Require(out, p.host, "postgres.host", "the database server's host name or IP address", t);
+  if (!p.host.empty() && !IsHostname(p.host) && !http::ParseIp(p.host).ok()) {
+    out.push_back(Invalid("postgres.host",
+                          "postgres.host must be one host name or IP address (no scheme, port, "
+                          "path, list or socket directory); put the port in postgres.port"));
+  }
+  if (p.port < 1 || p.port > 65535) {
+    out.push_back(Invalid("postgres.port", "postgres.port must be 1 to 65535 (default 5432)"));
+  }
+  Require(out, p.database, "postgres.database", "the database name, e.g. analytics", t);
+  Require(out, p.user, "postgres.user", "the database user crossdock logs in as", t);
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string&>{"postgres.database", p.database},
+        {"postgres.user", p.user}}) {
+    bool ok = value.size() <= 63;
+    for (char ch : value) ok = ok && static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+    if (!ok) {
+      out.push_back(
+          Invalid(field, fmt::format("{} must be at most 63 printable characters", field)));
+    }
+  }
+  if (p.password.value.has_value()) {
+    const std::string& pw = *p.password.value;
+    bool ok = pw.size() <= 1024;
+    for (char ch : pw) ok = ok && ch != '\0';
+    if (!ok) {
+      out.push_back(Invalid("postgres.password",
+                            "postgres.password must be at most 1024 bytes without NUL characters"));
+    }
+  }
+  if (!IsPostgresSslMode(p.sslmode)) {
+    out.push_back(Invalid("postgres.sslmode",
+                          fmt::format("postgres.sslmode \"{}\" is not one of disable, prefer, "
+                                      "require, verify-ca, verify-full (default require)",
+                                      p.sslmode)));
+  }
+  // None of the AWS fields apply.
+  for (const auto& [field, value] :
+       {std::pair<const char*, const std::string&>{"role_arn", c.role_arn},
+        {"access_key_id", c.access_key_id},
+        {"region", c.region},
+        {"bucket", c.bucket},
+        {"path", c.path}}) {
+    if (!value.empty()) {
+      out.push_back(Invalid(field, fmt::format("postgres connections log in with a database user "
+                                               "and password; {} does not apply, remove it",
+                                               field)));
+    }
+  }
+  if (SecretPresent(c.secret_access_key)) {
+    out.push_back(Invalid("secret_access_key",
+                          "postgres connections use postgres.password, not an AWS secret access "
+                          "key; remove secret_access_key"));
+  }
+}
+
 }  // namespace
 
 Status ValidateConnectionName(std::string_view name) {
@@ -419,6 +479,15 @@ void ApplyDerivedFields(Connection& c) {
 std::vector<Error> ValidateConnection(const Connection& c, const OrgPolicy& org) {
   std::vector<Error> out;
   Add(out, ValidateConnectionName(c.name));
+  if (c.type == ConnectionType::kPostgres) {
+    ValidatePostgres(c, out);
+  } else if (!c.postgres.host.empty() || !c.postgres.database.empty() || !c.postgres.user.empty() ||
+             c.postgres.password.value.has_value()) {
+    out.push_back(Invalid("postgres",
+                          "postgres fields are only used with type postgres; remove them or "
+                          "change the type"));
+  }
+  if (!iam::TypeInfo(c.type).aws) return out;
   ValidateAuth(c, org, out);
   Add(out, ValidateRegionField(c.region));
   // The bucket: the data for S3, the staging area for Databricks, optional staging for

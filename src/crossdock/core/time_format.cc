@@ -29,10 +29,14 @@ int Digits(std::string_view s, size_t pos, size_t n) {
   return v;
 }
 
+// Years a TimePoint holds: the system clock counts nanoseconds in 64 bits, which ends in April
+// 2262; later dates are refused rather than overflowing.
+constexpr int kLastYear = 2261;
+
 bool ValidFields(const std::tm& tm) {
-  return tm.tm_mon >= 0 && tm.tm_mon < 12 && tm.tm_mday >= 1 && tm.tm_mday <= 31 &&
-         tm.tm_hour >= 0 && tm.tm_hour < 24 && tm.tm_min >= 0 && tm.tm_min < 60 && tm.tm_sec >= 0 &&
-         tm.tm_sec <= 60;
+  return tm.tm_year + 1900 <= kLastYear && tm.tm_mon >= 0 && tm.tm_mon < 12 && tm.tm_mday >= 1 &&
+         tm.tm_mday <= 31 && tm.tm_hour >= 0 && tm.tm_hour < 24 && tm.tm_min >= 0 &&
+         tm.tm_min < 60 && tm.tm_sec >= 0 && tm.tm_sec <= 60;
 }
 
 Error BadTime(std::string_view what, std::string_view s) {

@@ -27,7 +27,7 @@ DriftChecker::DriftChecker(store::Store& store, DriftStore& drift, DriftCheckerO
   if (!options_.run) {
     options_.run = [this](const connect::CheckInput& in) {
       connect::CheckEnvironment env = options_.env;
-      if (in.connection.auth_method == connect::AuthMethod::kIamRole) {
+      if (connect::AssumesVendorRole(in.connection)) {
         // The identity of the connection's partition (the error names region and the fix).
         auto identities = store_.ListVendorIdentities();
         if (!identities.ok()) return Result<connect::ConnectionCheckReport>(identities.error());

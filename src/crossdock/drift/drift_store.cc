@@ -264,15 +264,7 @@ Result<store::Page<CheckRecord>> DriftStore::ListChecks(const std::string& org_i
         "WHERE connection_id = ? AND org_id = ?";
     std::vector<SqlValue> params = {connection_id, org_id};
     if (after) {
-      int64_t ms = 0;
-      auto [end, ec] = std::from_chars(after->sort_key.data(),
-                                       after->sort_key.data() + after->sort_key.size(), ms);
-      if (ec != std::errc() || end != after->sort_key.data() + after->sort_key.size()) {
-        return Error(ErrorCode::kInvalidArgument,
-                     "cursor is not one this checks list handed out; pass the previous page's "
-                     "next_cursor unchanged",
-                     "cursor");
-      }
+      ASSIGN_OR_RETURN(int64_t ms, store::SortKeyMillis("checks", *after));
       sql += " AND (checked_at, id) < (?, ?)";
       params.push_back(ms);
       params.push_back(after->id);

@@ -8,18 +8,20 @@ const std::vector<ConnectionTypeInfo>& ConnectionTypes() {
   static const std::vector<ConnectionTypeInfo> table = {
       {ConnectionType::kS3, "s3", "Amazon S3", "Bucket (optionally bucket/path)", true, false,
        kUseTest | kUseSource | kUseDestination, false,
-       "Read and write a bucket, optionally limited to a path."},
+       "Read and write a bucket, optionally limited to a path.", true},
       {ConnectionType::kDatabricks, "databricks", "Databricks (Unity Catalog)",
        "Staging bucket (optionally bucket/path)", true, true,
        kUseTest | kUseDestination | kUseStaging | kUseWarehouseLoad, false,
-       "Stage data in S3 for a Databricks SQL warehouse (COPY INTO)."},
+       "Stage data in S3 for a Databricks SQL warehouse (COPY INTO).", true},
       {ConnectionType::kRedshiftServerless, "redshift-serverless", "Amazon Redshift Serverless",
        "Staging bucket (optionally bucket/path)", false, false,
        kUseTest | kUseSource | kUseDestination | kUseStaging | kUseUnload | kUseWarehouseLoad, true,
-       "Read with the Data API or UNLOAD; stage writes in S3 for COPY."},
+       "Read with the Data API or UNLOAD; stage writes in S3 for COPY.", true},
       {ConnectionType::kKinesis, "kinesis", "Amazon Kinesis Data Streams", "", false, true,
-       kUseTest | kUseSource, true,
-       "Read a data stream's records, shard by shard (IAM role only)."},
+       kUseTest | kUseSource, true, "Read a data stream's records, shard by shard (IAM role only).",
+       true},
+      {ConnectionType::kPostgres, "postgres", "PostgreSQL", "", false, false, kUseTest | kUseSource,
+       false, "Read a table or query with the database's own user and password.", false},
   };
   return table;
 }

@@ -4,7 +4,8 @@
 //
 // connect/ (stored connections), iam/ (generated policies and the operation table), the
 // OpenAPI schemas and the web UI's form all read this table; nothing else lists the types.
-// It holds names and facts only: validation of a connection's fields is connect/'s, the
+// A type that is not an AWS service (postgres) says so in `aws`; consumers that speak IAM skip
+// it. It holds names and facts only: validation of a connection's fields is connect/'s, the
 // operations a type performs are in operations.h.
 #pragma once
 
@@ -16,7 +17,7 @@
 
 namespace crossdock::iam {
 
-enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless, kKinesis };
+enum class ConnectionType { kS3, kDatabricks, kRedshiftServerless, kKinesis, kPostgres };
 
 // What a connection is used for; a bit set in OperationDef and ConnectionTypeInfo.
 enum Use : unsigned {
@@ -40,6 +41,10 @@ struct ConnectionTypeInfo {
   unsigned uses;           // the Use bits it serves
   bool role_only;          // IAM role only, never access keys (Redshift Serverless, Kinesis)
   const char* summary;     // one line for the web UI's type choice
+  // Reached through AWS with an IAM role or access key (policies, External IDs, AWS probes).
+  // False for a database reached with its own user and password (postgres): no policies,
+  // no role, no region; its connection test is a database login.
+  bool aws;
 };
 
 // Every type, in the order the UI offers them.

@@ -337,6 +337,13 @@ std::string SpecPartition(const ConnectionSpec& spec) {
 }
 
 Status ValidateSpec(const ConnectionSpec& spec) {
+  if (!TypeInfo(spec.type).aws) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 std::string(TypeInfo(spec.type).title) +
+                     " connections log in with their own user and password; there are no IAM "
+                     "policies to generate for them",
+                 "type");
+  }
   auto partition = PartitionForRegion(spec.region);
   if (!partition.ok()) return partition.error();
   if (!IsAccountId(spec.vendor_account)) {

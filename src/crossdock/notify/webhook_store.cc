@@ -40,18 +40,6 @@ Error NoKey() {
                "without one; start with the master key (CROSSDOCK_MASTER_KEY or its key file)");
 }
 
-Result<int64_t> ParseMs(const std::string& text) {
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "cursor is not one this list handed out; pass the previous page's next_cursor "
-                 "unchanged",
-                 "cursor");
-  }
-  return v;
-}
-
 constexpr const char* kWebhookColumns = "id, org_id, url, events, created_at";
 
 Webhook WebhookFromRow(const store::SqlRow& r) {
@@ -202,7 +190,7 @@ Result<store::Page<Webhook>> WebhookStore::List(const std::string& org_id,
     std::string sql = std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE org_id = ?";
     std::vector<SqlValue> params = {org_id};
     if (after) {
-      ASSIGN_OR_RETURN(int64_t ms, ParseMs(after->sort_key));
+      ASSIGN_OR_RETURN(int64_t ms, store::SortKeyMillis("webhooks", *after));
       sql += " AND (created_at, id) > (?, ?)";
       params.push_back(ms);
       params.push_back(after->id);
@@ -252,7 +240,7 @@ Result<store::Page<Delivery>> WebhookStore::ListDeliveries(const std::string& or
         "e.id = d.event_id WHERE d.webhook_id = ? AND d.org_id = ?";
     std::vector<SqlValue> params = {webhook_id, org_id};
     if (after) {
-      ASSIGN_OR_RETURN(int64_t ms, ParseMs(after->sort_key));
+      ASSIGN_OR_RETURN(int64_t ms, store::SortKeyMillis("deliveries", *after));
       sql += " AND (d.created_at, d.id) < (?, ?)";
       params.push_back(ms);
       params.push_back(after->id);

@@ -5,6 +5,7 @@
 
 #include "crossdock/connect/connection_json.h"
 #include "crossdock/connect/policy_spec.h"
+#include "crossdock/connect/postgres_login.h"
 #include "crossdock/connect/redshift_setup.h"
 #include "crossdock/connect/validation.h"
 #include "crossdock/iam/generate.h"
@@ -21,6 +22,7 @@ using ojson = nlohmann::ordered_json;
 
 Result<nlohmann::json> WithExternalId(store::Store& store, const connect::Connection& c) {
   nlohmann::json j = connect::ConnectionToJson(c);
+  if (!iam::TypeInfo(c.type).aws) return j;  // a database login has no External ID
   ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, c.org_id));
   j["external_id"] = ids.empty() ? "" : ids.front();
   return j;
@@ -49,6 +51,16 @@ void CheckOutbound(const ServiceState& state, const connect::Connection& c,
   if (c.type == connect::ConnectionType::kRedshiftServerless &&
       c.redshift.access == connect::RedshiftAccess::kVpcEndpoint) {
     check(c.redshift.vpc_endpoint_host, "redshift.vpc_endpoint.host");
+  }
+  if (c.type == connect::ConnectionType::kPostgres && !c.postgres.host.empty()) {
+    // Tenants' PostgreSQL hosts by name too, as for a URL source (--allow-postgres-host).
+    Status listed =
+        connect::CheckPostgresHostListed(c.postgres.host, state.postgres_hosts, "postgres.host");
+    if (!listed.ok()) {
+      out.push_back(listed.error());
+    } else {
+      check(c.postgres.host, "postgres.host");
+    }
   }
 }
 
@@ -135,7 +147,7 @@ Reply Policies(store::Store& store, RequestContext& ctx) {
   }
   auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
   if (!c.ok()) return FromError(c.error());
-  auto vendor = RequireVendor(store, c->region);
+  auto vendor = RequireVendorFor(store, *c);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
   if (!ids.ok()) return FromError(ids.error());
@@ -170,7 +182,7 @@ Reply Policies(store::Store& store, RequestContext& ctx) {
 Reply Setup(store::Store& store, RequestContext& ctx) {
   auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
   if (!c.ok()) return FromError(c.error());
-  auto vendor = RequireVendor(store, c->region);
+  auto vendor = RequireVendorFor(store, *c);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
   if (!ids.ok()) return FromError(ids.error());
@@ -218,7 +230,7 @@ Reply List(ServiceState& state, RequestContext& ctx) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& c : list->items) {
     nlohmann::json j = connect::ConnectionToJson(c);
-    j["external_id"] = ids->empty() ? "" : ids->front();
+    if (iam::TypeInfo(c.type).aws) j["external_id"] = ids->empty() ? "" : ids->front();
     out.push_back(std::move(j));
   }
   Status drift = AddDriftStates(state, ctx.org_id, out);
@@ -273,6 +285,7 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                                  {"role_arn_required", t.role_arn_required},
                                  {"role_only", t.role_only},
                                  {"summary", t.summary},
+                                 {"aws", t.aws},
                                  {"operations", ops}});
               }
               return JsonReply(ojson{{"types", types}});

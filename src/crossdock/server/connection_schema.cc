@@ -40,20 +40,21 @@ nlohmann::ordered_json ConnectionInputSchema() {
       "vpc_endpoint": {"type": "object"},
       "unload": {"type": "object", "properties": {"enabled": {"type": "boolean"},
         "bucket": {"type": "string"}, "region": {"type": "string"}}}}},
-    "kinesis": {
-  "type" : "object", "properties" : {
-    "stream_arn" : {
-      "type" : "string",
-      "example" : "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream",
-      "description" : "the stream read; the connection's region comes from it"
-    },
-                   "kms_key_arn" : {
-      "type" : "string", "description" : "optional SSE-KMS key of the stream"
-    }
-  }
-}
-}
-})");
+    "kinesis": {"type": "object", "properties": {
+      "stream_arn": {"type": "string",
+        "example": "arn:aws:kinesis:us-west-2:123456789012:stream/clickstream",
+        "description": "the stream read; the connection's region comes from it"},
+      "kms_key_arn": {"type": "string", "description": "optional SSE-KMS key of the stream"}}},
+    "postgres": {"type": "object", "description": "type postgres only; no AWS fields",
+      "properties": {
+      "host": {"type": "string", "example": "db.example.com"},
+      "port": {"type": "integer", "default": 5432, "minimum": 1, "maximum": 65535},
+      "database": {"type": "string"}, "user": {"type": "string"},
+      "password": {"type": "string", "nullable": true, "writeOnly": true,
+        "description": "write-only, stored encrypted: a string replaces, null or \"\" removes, absent keeps"},
+      "sslmode": {"type": "string", "enum": ["disable", "prefer", "require", "verify-ca", "verify-full"],
+        "default": "require"}}}
+  }})");
   s["properties"]["type"] = ConnectionTypeEnum();
   return s;
 }
@@ -71,7 +72,12 @@ nlohmann::ordered_json ConnectionOutputSchema() {
     "kms_key_arn": {"type": "string", "description": "SSE-KMS key of the bucket, or empty"},
     "databricks": {"type": "object"}, "redshift": {"type": "object"},
     "kinesis": {"type": "object"},
-    "external_id": {"type": "string", "description": "the organization's current External ID"},
+    "postgres": {"type": "object", "properties": {"host": {"type": "string"},
+      "port": {"type": "integer"}, "database": {"type": "string"}, "user": {"type": "string"},
+      "sslmode": {"type": "string"},
+      "password": {"type": "object", "properties": {"set": {"type": "boolean"}},
+        "description": "whether a password is stored; never its value"}}},
+    "external_id": {"type": "string", "description": "the organization's current External ID; AWS types only"},
     "created_at": {"type": "string", "format": "date-time"},
     "updated_at": {"type": "string", "format": "date-time"}}})");
   if (s["properties"].contains("type")) s["properties"]["type"] = ConnectionTypeEnum();

@@ -309,7 +309,7 @@ void AddDemoRoutes(ServiceState& state, std::shared_ptr<const DemoPeers> peers,
       .handler = [&store, peers](RequestContext& ctx) {
         auto c = LoadConnection(store, ctx.org_id, ctx.Param("id"));
         if (!c.ok()) return FromError(c.error());
-        if (c->auth_method != connect::AuthMethod::kIamRole) {
+        if (c->auth_method != connect::AuthMethod::kIamRole || !iam::TypeInfo(c->type).aws) {
           return ErrorReply(409, "failed_precondition",
                             "only IAM-role connections have policies to apply", "auth_method");
         }

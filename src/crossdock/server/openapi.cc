@@ -79,7 +79,7 @@ ojson BuildOpenApi(const RouteTable& routes, const std::string& version) {
     op["operationId"] = r.operation_id;
     op["summary"] = r.summary;
     if (!r.tag.empty()) op["tags"] = ojson::array({r.tag});
-    if (r.access == Access::kToken) {
+    if (r.access != Access::kPublic) {
       op["security"] = ojson::array({ojson{{"bearerAuth", ojson::array()}}});
     } else {
       op["security"] = ojson::array();
@@ -113,7 +113,7 @@ ojson BuildOpenApi(const RouteTable& routes, const std::string& version) {
     }
     responses[std::to_string(r.success_status)] = ok;
     std::vector<int> errors = r.error_statuses;
-    if (r.access == Access::kToken) errors.push_back(401);
+    if (r.access != Access::kPublic) errors.push_back(401);
     if (!r.request_schema.is_null()) {
       errors.push_back(400);
       errors.push_back(413);

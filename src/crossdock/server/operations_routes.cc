@@ -1,9 +1,38 @@
 // Liveness, readiness, Prometheus metrics and the OpenAPI document.
+#include <fmt/format.h>
+
 #include "crossdock/core/metrics.h"
 #include "crossdock/server/openapi.h"
 #include "crossdock/server/routes.h"
 
 namespace crossdock::server {
+namespace {
+
+// The PostgreSQL session pool's gauges and counters (nothing on SQLite, which has no pool).
+std::string DbPoolMetricsText(const store::SqlDatabase& db) {
+  store::SqlPoolStats p = db.pool_stats();
+  if (p.max_size == 0) return "";
+  return fmt::format(
+      "# HELP crossdock_db_pool_sessions PostgreSQL sessions of this process by state.\n"
+      "# TYPE crossdock_db_pool_sessions gauge\n"
+      "crossdock_db_pool_sessions{{state=\"idle\"}} {}\n"
+      "crossdock_db_pool_sessions{{state=\"in_use\"}} {}\n"
+      "# HELP crossdock_db_pool_max_sessions The bound set with --db-pool-size.\n"
+      "# TYPE crossdock_db_pool_max_sessions gauge\n"
+      "crossdock_db_pool_max_sessions {}\n"
+      "# HELP crossdock_db_pool_opened_total PostgreSQL sessions opened.\n"
+      "# TYPE crossdock_db_pool_opened_total counter\n"
+      "crossdock_db_pool_opened_total {}\n"
+      "# HELP crossdock_db_pool_discarded_total Sessions closed because they broke.\n"
+      "# TYPE crossdock_db_pool_discarded_total counter\n"
+      "crossdock_db_pool_discarded_total {}\n"
+      "# HELP crossdock_db_pool_waits_total Transactions that waited for a free session.\n"
+      "# TYPE crossdock_db_pool_waits_total counter\n"
+      "crossdock_db_pool_waits_total {}\n",
+      p.open - p.in_use, p.in_use, p.max_size, p.opened, p.discarded, p.waits);
+}
+
+}  // namespace
 
 void AddOperationsRoutes(ServiceState& state, RouteTable& routes) {
   store::Store& store = *state.store;
@@ -36,19 +65,20 @@ void AddOperationsRoutes(ServiceState& state, RouteTable& routes) {
         }
         return JsonReply(nlohmann::ordered_json{{"status", "ready"}});
       }});
-  routes.push_back(Route{
-      .method = "GET",
-      .path = "/metrics",
-      .operation_id = "metrics",
-      .summary = "Prometheus metrics: requests by route and status, latency, STS calls, "
-                 "credential cache, connection tests",
-      .tag = "operations",
-      .access = Access::kPublic,
-      .response_content_type = "text/plain; version=0.0.4",
-      .handler = [&state](RequestContext&) {
-        return TextReply(metrics::Registry::Global().RenderPrometheus() + DriftMetricsText(state),
-                         "text/plain; version=0.0.4; charset=utf-8");
-      }});
+  routes.push_back(
+      Route{.method = "GET",
+            .path = "/metrics",
+            .operation_id = "metrics",
+            .summary = "Prometheus metrics: requests by route and status, latency, STS calls, "
+                       "credential cache, connection tests, PostgreSQL session pool",
+            .tag = "operations",
+            .access = Access::kPublic,
+            .response_content_type = "text/plain; version=0.0.4",
+            .handler = [&state](RequestContext&) {
+              return TextReply(metrics::Registry::Global().RenderPrometheus() +
+                                   DriftMetricsText(state) + DbPoolMetricsText(state.store->sql()),
+                               "text/plain; version=0.0.4; charset=utf-8");
+            }});
 }
 
 void AddOpenApiRoute(const std::string& version, RouteTable& routes) {

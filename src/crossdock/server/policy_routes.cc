@@ -29,7 +29,7 @@ Result<std::optional<iam::ConnectionSpec>> SpecFromBody(store::Store& store,
   }
   if (!*id) return std::optional<iam::ConnectionSpec>();
   ASSIGN_OR_RETURN(auto c, LoadConnection(store, org_id, **id));
-  ASSIGN_OR_RETURN(auto vendor, RequireVendor(store, c.region));
+  ASSIGN_OR_RETURN(auto vendor, RequireVendorFor(store, c));
   ASSIGN_OR_RETURN(auto ids, ActiveExternalIds(store, org_id));
   ASSIGN_OR_RETURN(auto spec, connect::SpecForConnection(c, vendor, ids));
   return std::optional<iam::ConnectionSpec>(std::move(spec));

@@ -2,6 +2,7 @@
 
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/service.h"
+#include "crossdock/iam/connection_types.h"
 #include "crossdock/server/reply.h"
 #include "crossdock/server/service_state.h"
 
@@ -30,7 +31,10 @@ Reply Precheck(store::Store& store, const PrecheckAccess& access, RequestContext
   ojson rows = ojson::array();
   bool ready = true;
   for (const auto& listed : *list) {
-    if (listed.auth_method != connect::AuthMethod::kIamRole) continue;
+    // Roles only: access keys and database logins (postgres) send no External ID.
+    if (listed.auth_method != connect::AuthMethod::kIamRole || !iam::TypeInfo(listed.type).aws) {
+      continue;
+    }
     auto c = service.GetConnection(ctx.org_id, listed.id, /*with_secrets=*/true);
     if (!c.ok()) return FromError(c.error());
     ojson row = {{"id", c->id}, {"name", c->name}, {"role_arn", c->role_arn}};

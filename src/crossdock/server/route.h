@@ -21,7 +21,9 @@
 
 namespace crossdock::server {
 
-enum class Access { kPublic, kToken };
+// kToken: an organization's API token (the request runs as that organization).
+// kInstanceAdmin: only the instance-admin token (instance_admin.h); no organization.
+enum class Access { kPublic, kToken, kInstanceAdmin };
 
 struct QueryParameter {
   std::string name;

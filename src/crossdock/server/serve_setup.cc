@@ -10,6 +10,7 @@
 #include "crossdock/crypto/token_hash.h"
 #include "crossdock/iam/arn.h"
 #include "crossdock/iam/generate.h"
+#include "crossdock/server/instance_admin.h"
 #include "crossdock/server/service_state.h"
 
 namespace crossdock::server {
@@ -46,23 +47,32 @@ Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& option
     identities.push_back(std::move(v));
   }
   for (const store::VendorIdentity& v : identities) RETURN_IF_ERROR(store.SetVendorIdentity(v));
+  ASSIGN_OR_RETURN(auto instance_admin, EnsureInstanceAdminToken(store));
+  if (instance_admin) result.instance_admin_token = std::move(*instance_admin);
   ASSIGN_OR_RETURN(auto orgs, store.ListOrganizations(store::PageRequest{1, {}}));
   if (!orgs.items.empty()) {
     auto named = store.FindOrganizationByName(options.org_name);
     result.org_id = named.ok() ? named->id : orgs.items.front().id;
     return result;
   }
-  ASSIGN_OR_RETURN(
-      auto org, store.CreateOrganization(options.org_name, false, connect::GenerateExternalId()));
+  auto org = store.CreateOrganization(options.org_name, false, connect::GenerateExternalId());
+  if (!org.ok() && org.error().code() == ErrorCode::kAlreadyExists) {
+    // Another node on the same database started at the same moment and created it first:
+    // join it (that node prints the admin token).
+    ASSIGN_OR_RETURN(auto existing, store.FindOrganizationByName(options.org_name));
+    result.org_id = existing.id;
+    return result;
+  }
+  if (!org.ok()) return org.error();
   crypto::IssuedToken issued = crypto::IssueToken();
   store::ApiToken token;
-  token.org_id = org.id;
+  token.org_id = org->id;
   token.name = "admin";
   token.token_hash = issued.hash;
   token.hint = issued.hint;
   ASSIGN_OR_RETURN(auto stored, store.CreateApiToken(token));
   (void)stored;
-  result.org_id = org.id;
+  result.org_id = org->id;
   result.admin_token = issued.token;
   return result;
 }

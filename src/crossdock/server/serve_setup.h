@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "crossdock/core/result.h"
+#include "crossdock/http/outbound_policy.h"
+#include "crossdock/http/transport.h"
 #include "crossdock/server/demo.h"
 #include "crossdock/server/route.h"
 #include "crossdock/store/store.h"
@@ -38,11 +40,16 @@ struct SetupOptions {
 struct SetupResult {
   std::string org_id;       // the first organization (created now or found)
   std::string admin_token;  // only when created now: print once, never store
+  // The instance-admin token (instance_admin.h), only when issued now (the first start on
+  // this store): print once, never store.
+  std::string instance_admin_token;
 };
 
 // Creates the first organization with its External ID and an admin token when the store has
-// no organization; sets each partition's vendor identity given (kInvalidArgument naming the
-// flag, before anything is stored).
+// no organization, and the instance-admin token when the store has none; sets each partition's
+// vendor identity given (kInvalidArgument naming the flag, before anything is stored). Nodes
+// starting at once on one database agree: one creates the organization and gets the token, the
+// others find that organization (admin_token empty).
 Result<SetupResult> PrepareStore(store::Store& store, const SetupOptions& options);
 
 // Demo: creates or updates DemoPeers::kRoleName in the pretend account with the policies an
@@ -58,6 +65,11 @@ struct ExtraRoutesOptions {
   std::shared_ptr<const DemoPeers> demo;  // demo routes when set
   std::string sts_endpoint;               // connection tests: STS endpoint override
   std::string s3_endpoint;                // connection tests: S3 endpoint override
+  // Connection tests' HTTP transport (null: a new CurlTransport); tests record through it.
+  std::shared_ptr<http::HttpTransport> transport;
+  // Connection tests of postgres connections: the tenants' outbound policy (null: public
+  // addresses only).
+  std::shared_ptr<const http::OutboundPolicy> outbound;
 };
 
 // The demo routes (with `demo`) and the connection test route.

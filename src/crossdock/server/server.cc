@@ -12,6 +12,7 @@
 #include "crossdock/core/time_format.h"
 #include "crossdock/crypto/random.h"
 #include "crossdock/server/http_front.h"
+#include "crossdock/server/instance_admin.h"
 #include "crossdock/server/routes.h"
 
 namespace crossdock::server {
@@ -138,6 +139,7 @@ Server::Server(store::Store& store, ServerOptions options, RouteTable extra_rout
   AddSyncRoutes(state_, routes);
   AddDriftRoutes(state_, routes);
   AddWebhookRoutes(state_, routes);
+  AddAdminRoutes(store_, routes);
   for (Route& r : extra_routes) routes.push_back(std::move(r));
   AddUiRoutes(routes);
   AddOpenApiRoute(options_.version, routes);
@@ -214,7 +216,26 @@ void Server::Install() {
       route = r.path;
       ctx.path_params = std::move(match.params);
       bool allowed = true;
-      if (r.access == Access::kToken) {
+      if (r.access == Access::kInstanceAdmin) {
+        Status admin = CheckInstanceAdmin(store_, req.get_header_value("Authorization"));
+        if (!admin.ok()) {
+          allowed = false;
+          // An organization's token is known but not enough: 403; anything else 401.
+          if (admin.error().code() == ErrorCode::kUnauthenticated &&
+              auth_->Authenticate(req.get_header_value("Authorization")).ok()) {
+            reply = ErrorReply(403, "forbidden",
+                               "organization tokens cannot call instance-admin routes; use the "
+                               "instance-admin token",
+                               "Authorization");
+          } else if (admin.error().code() == ErrorCode::kUnauthenticated) {
+            reply =
+                ErrorReply(401, "unauthenticated", admin.error().message(), admin.error().field());
+            reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"crossdock\"");
+          } else {
+            reply = FromError(admin.error());
+          }
+        }
+      } else if (r.access == Access::kToken) {
         auto principal = auth_->Authenticate(req.get_header_value("Authorization"));
         if (!principal.ok()) {
           allowed = false;

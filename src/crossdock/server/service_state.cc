@@ -24,6 +24,11 @@ Result<store::VendorIdentity> RequireVendor(store::Store& store, std::string_vie
   return connect::VendorIdentityForRegion(identities, region);
 }
 
+Result<store::VendorIdentity> RequireVendorFor(store::Store& store, const connect::Connection& c) {
+  if (!iam::TypeInfo(c.type).aws) return store::VendorIdentity{};
+  return RequireVendor(store, c.region);
+}
+
 Result<connect::Connection> LoadConnection(store::Store& store, const std::string& org_id,
                                            const std::string& id, bool with_secrets) {
   connect::ConnectionService service(store);

@@ -54,6 +54,10 @@ Result<std::vector<std::string>> ActiveExternalIds(store::Store& store, const st
 // and the command and serve flag that set that partition's identity.
 Result<store::VendorIdentity> RequireVendor(store::Store& store, std::string_view region);
 
+// RequireVendor for the connection's region when it is an AWS type; an empty identity for a
+// database login (postgres), whose SpecForConnection then says it needs no IAM policies.
+Result<store::VendorIdentity> RequireVendorFor(store::Store& store, const connect::Connection& c);
+
 // The connection `id` of `org_id` (kNotFound otherwise), secrets decrypted only when asked.
 Result<connect::Connection> LoadConnection(store::Store& store, const std::string& org_id,
                                            const std::string& id, bool with_secrets = false);

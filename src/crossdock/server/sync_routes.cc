@@ -4,10 +4,11 @@
 //
 // A sync is addressed by id or name in its organization; a run by its id under the sync it
 // belongs to, so /v1/syncs/{id}/runs/{run} is 404 for a run of another sync or organization.
-// Specs sent over the API may only reach data through the organization's S3 connections or a
-// PostgreSQL URL: local paths (the server's own disk) and inline S3 locations (the vendor's
-// own credentials, or a role and External ID of the caller's choosing) are refused with 422
-// naming the field; the CLI, run by the operator, still accepts them.
+// Specs sent over the API may only reach data through the organization's connections (S3,
+// postgres, warehouses) or a passwordless PostgreSQL URL: local paths (the server's own disk) and
+// inline S3 locations (the vendor's own credentials, or a role and External ID of the caller's
+// choosing) are refused with 422 naming the field; the CLI, run by the operator, still accepts
+// them.
 #include <fmt/format.h>
 
 #include <charconv>
@@ -89,7 +90,13 @@ Status CheckWarehouseConnection(connect::ConnectionService& connections, const s
 Status CheckApiSpec(const ServiceState& state, const std::string& org_id,
                     const sync::SyncSpec& spec) {
   connect::ConnectionService& connections = *state.connections;
-  if (spec.source.type == sync::SourceType::kPostgres) {
+  if (spec.source.type == sync::SourceType::kPostgres && !spec.source.connection.empty()) {
+    // The connection's host passed the host list and the outbound policy when it was saved;
+    // the run checks the address again and pins it.
+    RETURN_IF_ERROR(CheckWarehouseConnection(connections, org_id, spec.source.connection,
+                                             connect::ConnectionType::kPostgres,
+                                             "source.connection"));
+  } else if (spec.source.type == sync::SourceType::kPostgres) {
     RETURN_IF_ERROR(sync::CheckTenantPostgres(spec.source.url, state.postgres_hosts,
                                               *state.outbound, "source.url"));
   }
@@ -233,6 +240,12 @@ Result<sync::RunFilter> RunFilterFromQuery(const RequestContext& ctx) {
   return filter;
 }
 
+std::vector<QueryParameter> SyncListParameters() {
+  std::vector<QueryParameter> q = PageParameters();
+  q.push_back({"name_prefix", "only syncs whose name starts with this text", {}, ""});
+  return q;
+}
+
 std::vector<QueryParameter> RunListParameters() {
   std::vector<QueryParameter> q = PageParameters();
   q.push_back({"status",
@@ -319,13 +332,13 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes) {
             .operation_id = "listSyncs",
             .summary = "The organization's syncs by name, a page at a time",
             .tag = "syncs",
-            .query = PageParameters(),
+            .query = SyncListParameters(),
             .response_schema = PagedListSchema("syncs", SyncSchema()),
             .error_statuses = {422},
             .handler = WithSyncs(state, [](sync::SyncService& syncs, RequestContext& ctx) {
               auto page = PageFromQuery(ctx);
               if (!page.ok()) return FromError(page.error());
-              auto list = syncs.List(ctx.org_id, *page);
+              auto list = syncs.List(ctx.org_id, *page, ctx.Query("name_prefix"));
               if (!list.ok()) return FromError(list.error());
               nlohmann::json out = nlohmann::json::array();
               for (const auto& d : list->items) out.push_back(sync::SyncToJson(d));

@@ -23,7 +23,22 @@ struct TestEnvironment {
   aws::CredentialsProviderPtr vendor_credentials;
   std::string vendor_principal_arn;  // demo: the vendor user; else from the vendor identity
   connect::Endpoints endpoints;      // serve's flags, then the environment, as for syncs
+  std::shared_ptr<const http::OutboundPolicy> outbound;  // postgres connections' tests
 };
+
+// The test's answer, counted by outcome (pass, fail, error).
+Reply Counted(const Result<connect::ConnectionCheckReport>& report) {
+  auto counter = [](const char* outcome) -> metrics::Counter& {
+    return metrics::Registry::Global().GetCounter(metrics::kConnectionTests,
+                                                  {{"outcome", outcome}});
+  };
+  if (!report.ok()) {
+    counter("error").Increment();
+    return FromError(report.error());
+  }
+  counter(report->ok() ? "pass" : "fail").Increment();
+  return JsonReply(connect::ToJson(*report));
+}
 
 Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& ctx) {
   nlohmann::json body = nlohmann::json::object();
@@ -37,6 +52,18 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
   connect::ConnectionService service(store);
   auto c = service.GetConnection(ctx.org_id, ctx.Param("id"), /*with_secrets=*/true);
   if (!c.ok()) return FromError(c.error());
+  if (!iam::TypeInfo(c->type).aws) {  // a database login: no vendor, role or External ID
+    if (body.contains("permission_policy") || body.contains("trust_policy")) {
+      return BadRequest(Error(ErrorCode::kInvalidArgument,
+                              "a postgres connection has no IAM policies; send an empty body",
+                              "permission_policy"));
+    }
+    connect::CheckInput input;
+    input.connection = *c;
+    connect::CheckEnvironment check_env;
+    check_env.outbound = env.outbound;
+    return Counted(connect::RunConnectionCheck(input, check_env));
+  }
   auto vendor = RequireVendor(store, c->region);
   if (!vendor.ok()) return FromError(vendor.error());
   auto ids = ActiveExternalIds(store, ctx.org_id);
@@ -60,17 +87,7 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
       env.vendor_principal_arn.empty() ? vendor->role_arn : env.vendor_principal_arn;
   env.endpoints.ApplyTo(check_env);
   check_env.transport = env.transport;
-  auto report = connect::RunConnectionCheck(input, check_env);
-  auto counter = [](const char* outcome) -> metrics::Counter& {
-    return metrics::Registry::Global().GetCounter(metrics::kConnectionTests,
-                                                  {{"outcome", outcome}});
-  };
-  if (!report.ok()) {
-    counter("error").Increment();
-    return FromError(report.error());
-  }
-  counter(report->ok() ? "pass" : "fail").Increment();
-  return JsonReply(connect::ToJson(*report));
+  return Counted(connect::RunConnectionCheck(input, check_env));
 }
 
 }  // namespace
@@ -78,11 +95,12 @@ Reply RunTest(store::Store& store, const TestEnvironment& env, RequestContext& c
 RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
   RouteTable routes;
   auto env = std::make_shared<TestEnvironment>();
-  env->transport = std::make_shared<http::CurlTransport>();
+  env->transport = options.transport ? options.transport : std::make_shared<http::CurlTransport>();
   connect::Endpoints flags;
   flags.s3 = options.s3_endpoint;
   flags.sts = options.sts_endpoint;
   env->endpoints = connect::Endpoints::FromFlagsAndEnvironment(flags);
+  env->outbound = options.outbound;
   if (options.demo) {
     aws::AwsCredentials creds;
     creds.access_key_id = options.demo->Get("RGW_VENDOR_ACCESS_KEY");

@@ -63,6 +63,14 @@ Result<std::optional<CursorKey>> DecodeCursor(std::string_view list, std::string
   }
 }
 
+Result<int64_t> SortKeyMillis(std::string_view list, const CursorKey& key) {
+  int64_t ms = 0;
+  const char* end = key.sort_key.data() + key.sort_key.size();
+  auto [stop, ec] = std::from_chars(key.sort_key.data(), end, ms);
+  if (ec != std::errc() || stop != end) return BadCursor(list);
+  return ms;
+}
+
 Result<std::optional<CursorKey>> CheckPage(std::string_view list, const PageRequest& request) {
   RETURN_IF_ERROR(ValidateLimit(request.limit));
   return DecodeCursor(list, request.cursor);

@@ -64,6 +64,10 @@ std::string EncodeCursor(std::string_view list, const CursorKey& key);
 // is not one this list handed out.
 Result<std::optional<CursorKey>> DecodeCursor(std::string_view list, std::string_view cursor);
 
+// The sort key of a list ordered by a time in milliseconds (runs, checks, deliveries), as the
+// number it was written from; kInvalidArgument naming "cursor" when it is not one.
+Result<int64_t> SortKeyMillis(std::string_view list, const CursorKey& key);
+
 // Validates `request` for list `list`: the limit, then the cursor.
 Result<std::optional<CursorKey>> CheckPage(std::string_view list, const PageRequest& request);
 

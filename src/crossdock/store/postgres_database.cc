@@ -2,7 +2,9 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <condition_variable>
 #include <mutex>
+#include <vector>
 
 #include "crossdock/store/sql.h"
 
@@ -138,61 +140,13 @@ class PostgresSession final : public SqlSession {
   const SqlObserver* observer_;
 };
 
-class PostgresDatabase final : public SqlDatabase {
- public:
-  PostgresDatabase(PGconn* conn, std::string url, std::string schema)
-      : conn_(conn), url_(std::move(url)), schema_(std::move(schema)) {}
-  ~PostgresDatabase() override { PQfinish(conn_); }
-  Dialect dialect() const override { return Dialect::kPostgres; }
-  std::string Describe() const override { return "PostgreSQL " + RedactUrl(url_); }
-
-  Status Prepare() {
-    if (schema_.empty()) return OkStatus();
-    PostgresSession s(conn_);
-    std::string quoted = "\"";
-    for (char c : schema_) {
-      if (c == '"') quoted += '"';
-      quoted += c;
-    }
-    quoted += '"';
-    return s.ExecScript(
-        fmt::format("CREATE SCHEMA IF NOT EXISTS {0}; SET search_path TO {0};", quoted));
-  }
-
-  Status Transaction(const std::function<Status(SqlSession&)>& fn) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      PQreset(conn_);
-      if (PQstatus(conn_) != CONNECTION_OK) {
-        return Error(ErrorCode::kUnavailable,
-                     fmt::format("cannot reconnect to {}: {}", Describe(), PQerrorMessage(conn_)));
-      }
-      RETURN_IF_ERROR(Prepare());
-    }
-    PostgresSession session(conn_, &observer());
-    RETURN_IF_ERROR(session.ExecScript("BEGIN"));
-    Status st = fn(session);
-    if (st.ok()) {
-      st = session.ExecScript("COMMIT");
-      if (st.ok()) return st;
-    }
-    PGresult* r = PQexec(conn_, "ROLLBACK");
-    PQclear(r);
-    return st;
-  }
-
- private:
-  std::mutex mu_;
-  PGconn* conn_;
-  std::string url_;
-  std::string schema_;
-};
-
-}  // namespace
-
-Result<std::unique_ptr<SqlDatabase>> OpenPostgres(const std::string& url,
-                                                  const std::string& schema) {
-  PGconn* conn = PQconnectdb(url.c_str());
+// Connects one session: `url` expanded by libpq, "crossdock" as the application name unless
+// the URL names one (so that pg_stat_activity shows whose sessions these are), NOTICEs
+// quiet ("schema already exists, skipping").
+Result<PGconn*> Connect(const std::string& url) {
+  const char* keys[] = {"dbname", "fallback_application_name", nullptr};
+  const char* values[] = {url.c_str(), "crossdock", nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     std::string msg = conn ? PQerrorMessage(conn) : "out of memory";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
@@ -203,11 +157,156 @@ Result<std::unique_ptr<SqlDatabase>> OpenPostgres(const std::string& url,
                              RedactUrl(url), msg),
                  "db");
   }
-  // Quiet NOTICEs such as "schema already exists, skipping".
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
-  auto db = std::make_unique<PostgresDatabase>(conn, url, schema);
-  RETURN_IF_ERROR(db->Prepare());
+  return conn;
+}
+
+class PostgresDatabase final : public SqlDatabase {
+ public:
+  PostgresDatabase(std::string url, std::string schema, PostgresPoolOptions pool)
+      : url_(std::move(url)), schema_(std::move(schema)), pool_(pool) {
+    if (pool_.max_connections < 1) pool_.max_connections = 1;
+    stats_.max_size = pool_.max_connections;
+  }
+  ~PostgresDatabase() override {
+    for (PGconn* c : idle_) PQfinish(c);
+  }
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  std::string Describe() const override { return "PostgreSQL " + RedactUrl(url_); }
+
+  SqlPoolStats pool_stats() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stats_;
+  }
+
+  // Opens the first session (so that a wrong URL fails at open) and keeps it idle.
+  Status Start() {
+    ASSIGN_OR_RETURN(PGconn * conn, Acquire());
+    Release(conn, true);
+    return OkStatus();
+  }
+
+  Status Transaction(const std::function<Status(SqlSession&)>& fn) override {
+    ASSIGN_OR_RETURN(PGconn * conn, Acquire());
+    Status begun = PostgresSession(conn).ExecScript("BEGIN");
+    if (!begun.ok() && PQstatus(conn) != CONNECTION_OK) {
+      // An idle session the server closed (restart, idle timeout, pg_terminate_backend):
+      // nothing ran yet, so replace it and begin once more.
+      Release(conn, false);
+      ASSIGN_OR_RETURN(conn, Acquire(/*fresh=*/true));
+      begun = PostgresSession(conn).ExecScript("BEGIN");
+    }
+    if (!begun.ok()) {
+      Release(conn, PQstatus(conn) == CONNECTION_OK);
+      return begun;
+    }
+    PostgresSession session(conn, &observer());
+    Status st = fn(session);
+    if (st.ok()) {
+      st = session.ExecScript("COMMIT");
+      if (st.ok()) {
+        Release(conn, true);
+        return st;
+      }
+    }
+    PGresult* r = PQexec(conn, "ROLLBACK");
+    bool healthy = PQresultStatus(r) == PGRES_COMMAND_OK && PQstatus(conn) == CONNECTION_OK;
+    PQclear(r);
+    Release(conn, healthy);
+    return st;
+  }
+
+ private:
+  // A session for one transaction: an idle one, else a new one while fewer than the maximum
+  // are open, else the first one released (kUnavailable after pool_.acquire_timeout).
+  // `fresh` skips the idle ones (the caller just found one of them closed).
+  Result<PGconn*> Acquire(bool fresh = false) {
+    std::unique_lock<std::mutex> lock(mu_);
+    auto available = [&] {
+      return (!fresh && !idle_.empty()) || stats_.open < pool_.max_connections;
+    };
+    if (!available()) {
+      ++stats_.waits;
+      if (!cv_.wait_for(lock, pool_.acquire_timeout, available)) {
+        return Error(ErrorCode::kUnavailable,
+                     fmt::format("all {} connections to {} stayed busy for {} ms; retry, or raise "
+                                 "--db-pool-size",
+                                 pool_.max_connections, Describe(), pool_.acquire_timeout.count()),
+                     "db");
+      }
+    }
+    if (!fresh && !idle_.empty()) {
+      PGconn* conn = idle_.back();  // the most recently used: the least likely closed
+      idle_.pop_back();
+      ++stats_.in_use;
+      return conn;
+    }
+    ++stats_.open;  // reserved before connecting, so that the bound holds meanwhile
+    ++stats_.in_use;
+    lock.unlock();
+    auto conn = Open();
+    lock.lock();
+    if (!conn.ok()) {
+      --stats_.open;
+      --stats_.in_use;
+      cv_.notify_one();
+      return conn.error();
+    }
+    ++stats_.opened;
+    return *conn;
+  }
+
+  // Back to the idle list, or closed when `healthy` is false (its slot frees for a new one).
+  void Release(PGconn* conn, bool healthy) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --stats_.in_use;
+      if (healthy) {
+        idle_.push_back(conn);
+      } else {
+        --stats_.open;
+        ++stats_.discarded;
+      }
+    }
+    if (!healthy) PQfinish(conn);
+    cv_.notify_one();
+  }
+
+  Result<PGconn*> Open() {
+    ASSIGN_OR_RETURN(PGconn * conn, Connect(url_));
+    if (schema_.empty()) return conn;
+    PostgresSession s(conn);
+    std::string quoted = "\"";
+    for (char c : schema_) {
+      if (c == '"') quoted += '"';
+      quoted += c;
+    }
+    quoted += '"';
+    Status st = s.ExecScript(
+        fmt::format("CREATE SCHEMA IF NOT EXISTS {0}; SET search_path TO {0};", quoted));
+    if (!st.ok()) {
+      PQfinish(conn);
+      return st.error();
+    }
+    return conn;
+  }
+
+  const std::string url_;
+  const std::string schema_;
+  PostgresPoolOptions pool_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<PGconn*> idle_;
+  SqlPoolStats stats_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlDatabase>> OpenPostgres(const std::string& url, const std::string& schema,
+                                                  PostgresPoolOptions pool) {
+  auto db = std::make_unique<PostgresDatabase>(url, schema, pool);
+  RETURN_IF_ERROR(db->Start());
   return std::unique_ptr<SqlDatabase>(std::move(db));
 }
 

@@ -44,4 +44,12 @@ std::string RedactUrl(std::string_view url) {
   return std::regex_replace(s, kQuery, "$1***");
 }
 
+std::int64_t CodePoints(std::string_view text) {
+  std::int64_t n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
 }  // namespace crossdock::store

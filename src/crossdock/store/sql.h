@@ -5,13 +5,16 @@
 // Statements use `?` placeholders (rewritten to $1, $2... for PostgreSQL) and three value
 // kinds: NULL, 64-bit integers and text. Every statement runs inside Transaction(), which
 // commits when the callback succeeds and rolls back on any error, so nothing is half-written.
-// Transactions on one SqlDatabase are serialised by a mutex (one connection per database
-// object); a process that needs parallel transactions opens several. Driver errors come back
+// On SQLite, transactions on one SqlDatabase are serialised by a mutex (one connection). On
+// PostgreSQL they run in parallel on a bounded pool of sessions opened on demand (at most
+// PostgresPoolOptions::max_connections per database object; a caller beyond that waits for
+// a free one), and a session the server closed is replaced. Driver errors come back
 // as Errors: unique violations as kAlreadyExists whose field() carries the driver's name for
 // the constraint (SQLite "table.col, table.col", PostgreSQL the constraint name), for the
 // store to translate. It is not an ORM and does not cache prepared statements.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -63,6 +66,16 @@ class SqlSession {
 // it must not start a transaction itself.
 using SqlObserver = std::function<void(std::string_view sql, const std::vector<SqlValue>& params)>;
 
+// What a connection pool holds, for tests and /metrics. SQLite reports zeros.
+struct SqlPoolStats {
+  int max_size = 0;            // the configured bound
+  int open = 0;                // sessions open now (idle + in use)
+  int in_use = 0;              // sessions inside a transaction now
+  std::int64_t opened = 0;     // sessions ever opened
+  std::int64_t discarded = 0;  // sessions closed because they broke
+  std::int64_t waits = 0;      // transactions that waited for a free session
+};
+
 class SqlDatabase {
  public:
   virtual ~SqlDatabase() = default;
@@ -75,6 +88,8 @@ class SqlDatabase {
   // Runs `fn` in a transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED). Commits
   // if `fn` returns ok, rolls back otherwise and returns fn's error. Thread-safe.
   virtual Status Transaction(const std::function<Status(SqlSession&)>& fn) = 0;
+  // The connection pool's counters (PostgreSQL); zeros where there is no pool.
+  virtual SqlPoolStats pool_stats() const { return {}; }
 
  protected:
   const SqlObserver& observer() const { return observer_; }
@@ -87,10 +102,25 @@ class SqlDatabase {
 // with foreign keys on and a 5 s busy timeout. The file is created with mode 0600.
 Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::string& path);
 
-// Connects to PostgreSQL with a libpq URL or key=value string. When `schema` is not empty it
-// is created if missing and becomes the search_path of the session.
+// The bound on a process's PostgreSQL sessions (`--db-pool-size`, CROSSDOCK_DB_POOL_SIZE).
+struct PostgresPoolOptions {
+  static constexpr int kDefaultMaxConnections = 8;
+  int max_connections = kDefaultMaxConnections;  // sessions open at once, at least 1
+  // How long a transaction waits for a free session before failing with kUnavailable.
+  std::chrono::milliseconds acquire_timeout{30000};
+};
+
+// Connects to PostgreSQL with a libpq URL or key=value string (one session now, up to
+// pool.max_connections on demand). Sessions carry application_name "crossdock" unless the
+// URL sets one. When `schema` is not empty it is created if missing and becomes the
+// search_path of every session.
 Result<std::unique_ptr<SqlDatabase>> OpenPostgres(const std::string& url,
-                                                  const std::string& schema = {});
+                                                  const std::string& schema = {},
+                                                  PostgresPoolOptions pool = {});
+
+// The length of UTF-8 `text` in code points, as SQL's substr() counts them: name-prefix
+// filters compare `substr(name, 1, CodePoints(prefix)) = prefix` on both databases.
+std::int64_t CodePoints(std::string_view text);
 
 // True for "postgres://", "postgresql://" URLs and libpq "host=... dbname=..." strings.
 bool IsPostgresUrl(std::string_view location);

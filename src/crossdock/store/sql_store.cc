@@ -81,15 +81,6 @@ std::vector<std::string> SplitNames(const std::string& text) {
   return out;
 }
 
-// The length of UTF-8 `text` in code points, as SQL's substr() counts.
-std::int64_t CodePoints(std::string_view text) {
-  std::int64_t n = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
-
 ExternalIdState ParseState(const std::string& s) {
   if (s == "current") return ExternalIdState::kCurrent;
   if (s == "previous") return ExternalIdState::kPrevious;
@@ -530,6 +521,22 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<bool> PutSettingIfAbsent(std::string_view scope, std::string_view name,
+                                  std::string_view value) override {
+    bool stored = false;
+    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+      RETURN_IF_ERROR(
+          s.Exec("INSERT INTO settings (scope, name, value, updated_at) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (scope, name) DO NOTHING",
+                 {std::string(scope), std::string(name), std::string(value), ToMs(Now())}));
+      ASSIGN_OR_RETURN(auto rows, s.Query("SELECT value FROM settings WHERE scope = ? AND name = ?",
+                                          {std::string(scope), std::string(name)}));
+      stored = !rows.empty() && rows[0].Text(0) == value;
+      return OkStatus();
+    }));
+    return stored;
+  }
+
   // --- Schema ----------------------------------------------------------------------------
   Status Migrate(std::string_view component, const std::vector<Migration>& migrations) override {
     return ApplyMigrations(*db_, component, migrations, *clock_);
@@ -688,7 +695,8 @@ Result<std::unique_ptr<Store>> OpenStore(StoreOptions options) {
   const Clock* clock = options.clock ? options.clock : &SystemClock::Instance();
   std::unique_ptr<SqlDatabase> db;
   if (IsPostgresUrl(options.location)) {
-    ASSIGN_OR_RETURN(db, OpenPostgres(options.location, options.postgres_schema));
+    ASSIGN_OR_RETURN(
+        db, OpenPostgres(options.location, options.postgres_schema, options.postgres_pool));
   } else {
     ASSIGN_OR_RETURN(db, OpenSqlite(options.location));
   }

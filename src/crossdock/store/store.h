@@ -111,6 +111,10 @@ class Store {
                                                         std::string_view name) = 0;
   virtual Status PutSetting(std::string_view scope, std::string_view name,
                             std::string_view value) = 0;
+  // Stores the value only if the setting has none; true if this call stored it (of processes
+  // racing on one database, exactly one gets true).
+  virtual Result<bool> PutSettingIfAbsent(std::string_view scope, std::string_view name,
+                                          std::string_view value) = 0;
 
   // --- Schema and raw SQL for other modules --------------------------------------------
   virtual Status Migrate(std::string_view component, const std::vector<Migration>& migrations) = 0;
@@ -132,6 +136,8 @@ struct StoreOptions {
   std::optional<crypto::SecretBox> secret_box;
   // Source of created_at/updated_at; the system clock when null. Must outlive the store.
   const Clock* clock = nullptr;
+  // PostgreSQL only: the most sessions this store opens at once (sql.h).
+  PostgresPoolOptions postgres_pool;
 };
 
 // Opens the database at options.location and applies the core migrations.

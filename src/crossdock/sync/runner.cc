@@ -195,25 +195,6 @@ Result<RunOutcome> CommitRun(Destination& destination, const RunInfo& run, Manif
   return outcome;
 }
 
-Status ValidateOutput(const OutputOptions& o) {
-  if (o.file_size < 1024 || o.file_size > (5ull << 30)) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "file_size " + std::to_string(o.file_size) +
-                     " is out of range; use 1 KiB to 5 GiB (S3 copies single objects up to 5 GiB)",
-                 "output.file_size");
-  }
-  if (o.batch_rows == 0) {
-    return Error(ErrorCode::kInvalidArgument, "batch_rows must be at least 1", "output.batch_rows");
-  }
-  return ValidateLevel(o.compression, o.compression_level);
-}
-
-std::string PartName(size_t index, const OutputOptions& o) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "part-%05zu", index);
-  return std::string(buf) + FormatExtension(o.format) + CompressionSuffix(o.compression);
-}
-
 Result<RunOutcome> ExecuteRun(Source& source, Destination& destination, RunInfo run,
                               const OutputOptions& output, const RunHooks& hooks,
                               const Clock& clock) {

@@ -215,16 +215,26 @@ Result<SourceSpec> ParseSource(const json& j) {
   SourceSpec s;
   ASSIGN_OR_RETURN(std::string type, Str(j, "type", "source"));
   if (type == "postgres" || type == "postgresql") {
-    RETURN_IF_ERROR(CheckKeys(j, "source", {"type", "url", "table", "query"}));
+    RETURN_IF_ERROR(CheckKeys(j, "source", {"type", "connection", "url", "table", "query"}));
     s.type = SourceType::kPostgres;
+    ASSIGN_OR_RETURN(s.connection, Str(j, "connection", "source"));
     ASSIGN_OR_RETURN(s.url, Str(j, "url", "source"));
     ASSIGN_OR_RETURN(s.table, Str(j, "table", "source"));
     ASSIGN_OR_RETURN(s.query, Str(j, "query", "source"));
-    if (s.url.empty()) return Bad("source.url", "a PostgreSQL URL is required");
+    if (!s.connection.empty() && !s.url.empty()) {
+      return Bad("source.url",
+                 "give either a postgres connection or a URL, not both; the connection holds "
+                 "the host, database, user and password");
+    }
+    if (s.url.empty() && s.connection.empty()) {
+      return Bad("source.connection",
+                 "name the postgres connection to read from (crossdock connection create --type "
+                 "postgres), or give a PostgreSQL URL");
+    }
     if (UrlHasPassword(s.url)) {
       return Bad("source.url",
                  "must not contain a password (sync definitions are stored in the clear); "
-                 "give it to workers with PGPASSWORD or a .pgpass file");
+                 "store it in a postgres connection (encrypted) and name the connection");
     }
     if (s.table.empty() == s.query.empty()) {
       return Bad("source.table", "give exactly one of table or query");
@@ -438,7 +448,8 @@ json SyncSpecToJson(const SyncSpec& spec) {
   switch (spec.source.type) {
     case SourceType::kPostgres:
       s["type"] = "postgres";
-      s["url"] = spec.source.url;
+      if (!spec.source.connection.empty()) s["connection"] = spec.source.connection;
+      if (!spec.source.url.empty()) s["url"] = spec.source.url;
       if (!spec.source.table.empty()) s["table"] = spec.source.table;
       if (!spec.source.query.empty()) s["query"] = spec.source.query;
       break;

@@ -1,8 +1,9 @@
 // SyncSpec: what a sync definition says, as stored (JSON) and as the REST API and the CLI
 // accept it. The JSON form:
 //
-//   {"source": {"type": "postgres", "url": "postgresql://user@host:5432/db",
+//   {"source": {"type": "postgres", "connection": "acme-pg",
 //               "table": "public.orders"}                     (or "query": "SELECT ...")
+//            | {"type": "postgres", "url": "postgresql://user@host:5432/db", "table": ...}
 //            | {"type": "s3", "connection": "acme-s3", "prefix": "incoming/"}
 //            | {"type": "s3", "bucket": "bucket/path", "region": "...", "role_arn": "...",
 //               "external_id": "...", "endpoint": "http://...", "prefix": "..."}
@@ -34,8 +35,10 @@
 // refresh). Warehouse connections (redshift-serverless, databricks) are always stored
 // connections: their secrets (the Databricks token) never sit in a sync definition. For
 // warehouse destinations the staged files' format is the warehouse's (format and
-// compression do not apply). A PostgreSQL URL must not carry a password: definitions are stored in
-// the clear, so the worker takes it from PGPASSWORD or a .pgpass file, as libpq does. Parsing
+// compression do not apply). A PostgreSQL source names a postgres connection (its password is
+// stored encrypted with the connection) or a URL, which must not carry a password: definitions
+// are stored in the clear. With a URL the operator's CLI syncs take the password from
+// PGPASSWORD or a .pgpass file, as libpq does; a tenant's URL source gets none. Parsing
 // reports the first problem as kInvalidArgument with the JSON path in field() ("source.table").
 #pragma once
 
@@ -83,7 +86,7 @@ struct SourceSpec {
   std::string url;               // postgres
   std::string table;             // postgres, redshift
   std::string query;             // postgres, redshift
-  std::string connection;        // redshift, kinesis
+  std::string connection;        // redshift, kinesis, postgres (instead of url)
   std::optional<bool> unload;    // redshift; unset: the connection's setting
   S3Target s3;                   // s3
   std::string root;              // local

@@ -5,7 +5,9 @@
 // Forms show the API's field errors next to the field they name, in the field's own words
 // (FIELD_LABELS), with aria-invalid and aria-describedby; status changes are announced in the
 // aria-live region #status. The last connection test of each connection is kept in
-// localStorage with the connection's updated_at, so a change clears it.
+// localStorage with the connection's updated_at, so a change clears it. Lists (connections,
+// syncs, runs, tokens) load a page at a time through the API's `limit` and `next_cursor`,
+// with "Load more" for the next page; connections and syncs have a name-prefix search.
 'use strict';
 
 const TOKEN_KEY = 'crossdock.token';
@@ -71,6 +73,8 @@ const FIELD_LABELS = {
   'redshift.unload.bucket': 'Unload bucket', 'redshift.unload.region': 'Unload bucket region',
   'kinesis.stream_arn': 'Stream ARN', 'kinesis.kms_key_arn': 'KMS key ARN',
   'kms_key_arn': 'SSE-KMS key ARN', 'databricks.unity_catalog': 'Databricks deployment',
+  'postgres.host': 'Host', 'postgres.port': 'Port', 'postgres.database': 'Database',
+  'postgres.user': 'User', 'postgres.password': 'Password', 'postgres.sslmode': 'TLS (sslmode)',
   'source': 'Source', 'source.connection': 'Source connection', 'source.prefix': 'Source prefix',
   'source.url': 'PostgreSQL URL', 'source.table': 'Table', 'source.query': 'Query',
   'destination': 'Destination', 'destination.connection': 'Destination connection',
@@ -120,6 +124,86 @@ async function api(method, path, body, raw) {
   if (raw) return res;
   if (res.status === 204) return null;
   return res.json();
+}
+
+// ---------- paged lists ----------
+const PAGE_SIZE = 25;
+
+// The query string of one page: `limit`, the cursor when given, and the non-empty filters.
+function pageQuery(filters, cursor, limit) {
+  const q = new URLSearchParams({limit: String(limit || PAGE_SIZE)});
+  for (const [k, v] of Object.entries(filters || {})) if (v) q.set(k, v);
+  if (cursor) q.set('cursor', cursor);
+  return q.toString();
+}
+
+// Every page of a list (for pickers that need all of it, e.g. the sync form's connections).
+async function allPages(path, key, filters) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await api('GET', `${path}?${pageQuery(filters, cursor, 1000)}`);
+    items.push(...page[key]);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+// A table filled a page at a time. opts: path and key of the API list, filters() (the query
+// filters now), table (its id), head (the header cells), row(item) (a <tr>), noun (plural,
+// for the count), more (the Load more button's id) and empty(filtered) (what to show when
+// nothing matches). Returns {el, reload}: reload() starts again from the first page (a new
+// search); an answer to an older search that arrives late is dropped.
+function pagedTable(opts) {
+  const el = h('div', {});
+  let generation = 0;
+  let shown = 0;
+  let tbody = null;
+  let footer = null;
+  async function load(cursor) {
+    const mine = cursor ? generation : ++generation;
+    const filters = opts.filters ? opts.filters() : {};
+    const page = await api('GET', `${opts.path}?${pageQuery(filters, cursor)}`);
+    if (mine !== generation) return;
+    if (!cursor) {
+      shown = 0;
+      if (!page[opts.key].length) {
+        el.replaceChildren(opts.empty(Object.values(filters).some((v) => v)));
+        return;
+      }
+      tbody = h('tbody', {});
+      footer = h('div', {class: 'row list-footer'});
+      el.replaceChildren(h('div', {class: 'table-wrap'}, h('table', {id: opts.table},
+        h('thead', {}, h('tr', {}, opts.head)), tbody)), footer);
+    }
+    for (const item of page[opts.key]) tbody.append(opts.row(item));
+    shown += page[opts.key].length;
+    const count = `Showing ${shown} ${opts.noun}${page.next_cursor ? '' : ' (all)'}.`;
+    footer.replaceChildren(h('span', {class: 'hint', 'data-testid': 'list-count'}, count),
+      page.next_cursor ? h('button', {class: 'secondary', type: 'button', id: opts.more, onclick: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await load(page.next_cursor);
+          announce(`Showing ${shown} ${opts.noun}.`);
+          const rows = tbody.querySelectorAll('tr');
+          const next = rows[rows.length - page[opts.key].length] || rows[rows.length - 1];
+          const focusable = next && next.querySelector('a, button');
+          if (focusable) focusable.focus();
+        } catch (e) { ev.target.disabled = false; toast(e.message); }
+      }}, 'Load more') : null);
+  }
+  return {el, reload: () => load(null)};
+}
+
+// A name-prefix search box that reloads `list` as the user types (a short pause first).
+function searchBox(id, label, list) {
+  const input = h('input', {type: 'search', id, name: id, autocomplete: 'off', placeholder: 'Name starts with...'});
+  let timer = null;
+  const run = () => list.reload().catch((e) => toast(e.message));
+  input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(run, 250); });
+  const form = h('form', {class: 'row search', role: 'search', onsubmit: (ev) => { ev.preventDefault(); clearTimeout(timer); run(); }},
+    h('label', {for: id}, label), input);
+  return {form, value: () => input.value};
 }
 
 function copyButton(getText, testid) {
@@ -173,13 +257,14 @@ function validateAsYouGo(form, method, path, bodyOf) {
     const errors = await serverProblems(method, path, bodyOf()).catch(() => []);
     if (mine !== pending) return;  // a later check is on its way
     const shown = (err) => visited.has({'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field);
-    showFieldErrors(form, errors.filter(shown));
+    // Checks made while the user types never move the focus: only Save does.
+    showFieldErrors(form, errors.filter(shown), {focus: false});
   };
   form.addEventListener('focusout', form.checkOnLeave);
   return () => { ++pending; };
 }
 
-function showFieldErrors(form, errors) {
+function showFieldErrors(form, errors, {focus = true} = {}) {
   form.querySelectorAll('.field').forEach((f) => {
     f.classList.remove('invalid');
     const e = f.querySelector('.field-error'); if (e) e.remove();
@@ -196,7 +281,10 @@ function showFieldErrors(form, errors) {
   for (const err of errors) {
     // A path is typed into the bucket field ("output/customers"): show its errors there.
     const name = {'path': 'bucket', 'redshift.unload.path': 'redshift.unload.bucket'}[err.field] || err.field;
-    const field = name && form.querySelector(`.field[data-field="${name}"]`);
+    // The visible one, when two fields share a name (the sync form's S3 and PostgreSQL
+    // source connections).
+    const field = name && ([...form.querySelectorAll(`.field[data-field="${name}"]`)]
+      .find((f) => !f.hidden) || form.querySelector(`.field[data-field="${name}"]`));
     const message = humanize(err.message, err.field);
     if (field && !field.hidden) {
       if (field.querySelector('.field-error')) continue;
@@ -216,7 +304,7 @@ function showFieldErrors(form, errors) {
   if (unplaced.length) general.textContent = unplaced.join(' ');
   if (errors.length) announce(`${errors.length === 1 ? 'One field needs' : errors.length + ' fields need'} attention.`);
   const first = form.querySelector('.field.invalid input, .field.invalid select');
-  if (first) first.focus();
+  if (first && focus) first.focus();
 }
 
 // ---------- views ----------
@@ -301,30 +389,38 @@ function statusBadge(t) {
 }
 
 async function viewConnections() {
-  const [list, identity] = await Promise.all([api('GET', '/v1/connections'),
-    api('GET', '/v1/identity')]);
-  const rows = list.connections.map((c) => {
-    const t = lastTest(c);
-    return h('tr', {'data-testid': 'connection-row'},
-      h('td', {}, h('a', {href: `#/connections/${c.id}`}, c.name)),
-      h('td', {}, typeLabel(c.type)),
-      h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
-      h('td', {}, c.region),
-      h('td', {}, statusBadge(t), driftBadge(c.drift)),
-      h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
-  });
+  const here = location.hash;
+  const identity = await api('GET', '/v1/identity');
+  let search = null;
+  const list = pagedTable({path: '/v1/connections', key: 'connections', table: 'connections-table',
+    more: 'load-more-connections', noun: 'connections',
+    filters: () => ({name_prefix: search ? search.value() : ''}),
+    head: [h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Type'),
+      h('th', {scope: 'col'}, 'Bucket'), h('th', {scope: 'col'}, 'Region'),
+      h('th', {scope: 'col'}, 'Status'), h('th', {scope: 'col'}, 'Last tested')],
+    row: (c) => {
+      const t = lastTest(c);
+      return h('tr', {'data-testid': 'connection-row'},
+        h('td', {}, h('a', {href: `#/connections/${c.id}`}, c.name)),
+        h('td', {}, typeLabel(c.type)),
+        h('td', {class: 'wrap'}, c.bucket ? c.bucket + (c.path ? '/' + c.path : '') : ''),
+        h('td', {}, c.region),
+        h('td', {}, statusBadge(t), driftBadge(c.drift)),
+        h('td', {}, t ? h('time', {datetime: t.at, title: new Date(t.at).toLocaleString()}, timeAgo(t.at)) : 'never'));
+    },
+    empty: (filtered) => h('div', {class: 'card empty', id: 'connections-empty'}, filtered
+      ? 'No connection name starts with that text.'
+      : 'No connections yet. Add one to connect an S3 bucket, a Databricks workspace or a ' +
+        'Redshift Serverless workgroup.')});
+  search = searchBox('connection-search', 'Search connections', list);
+  await list.reload();
+  if (location.hash !== here) return;  // the user moved on while the page loaded
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, 'Connections'), h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: '#/connections/new', id: 'add-connection'}, 'Add connection')),
     h('p', {class: 'hint'}, 'Organization ', h('b', {}, identity.organization.name),
       '. Your External ID: ', h('code', {class: 'value'}, identity.external_id)),
-    rows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'connections-table'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Type'),
-        h('th', {scope: 'col'}, 'Bucket'), h('th', {scope: 'col'}, 'Region'),
-        h('th', {scope: 'col'}, 'Status'), h('th', {scope: 'col'}, 'Last tested'))),
-      h('tbody', {}, rows)))
-      : h('div', {class: 'card empty'}, 'No connections yet. Add one to connect an S3 bucket, ' +
-        'a Databricks workspace or a Redshift Serverless workgroup.'));
+    search.form, list.el);
 }
 
 function typeLabel(t) {
@@ -396,9 +492,10 @@ async function viewNewConnection() {
   h('strong', {}, t.title), h('span', {}, t.summary)));
 
   const form = h('form', {id: 'connection-form', hidden: true, novalidate: true});
+  const steps = consoleSteps(identity, () => currentValues());
   main().replaceChildren(
     h('h1', {}, 'Add connection'),
-    ...consoleSteps(identity, () => currentValues()),
+    ...steps,
     h('section', {class: 'card', 'aria-labelledby': 'role-title'},
       h('h2', {id: 'role-title'}, '3. Role and bucket'),
       h('p', {class: 'hint'}, 'Type: ', h('b', {id: 'step-type'}, 'choose one'), '.'),
@@ -411,6 +508,10 @@ async function viewNewConnection() {
       c.setAttribute('aria-pressed', c.dataset.type === value ? 'true' : 'false');
     });
     document.getElementById('step-type').textContent = typeLabel(value);
+    // Steps 1 and 2 set up an IAM role: nothing to do there for a database login.
+    const aws = (typeInfo(value) || {aws: true}).aws;
+    steps.forEach((s) => { s.hidden = !aws; });
+    document.getElementById('role-title').textContent = aws ? '3. Role and bucket' : 'Database';
     buildForm();
   }
 
@@ -439,7 +540,11 @@ async function viewNewConnection() {
     const fMethod = field('auth_method', 'Authentication method', method);
     // Types that take IAM roles only (the server's table says which) offer no access keys.
     if (t.role_only) { method.value = 'iam-role'; fMethod.hidden = true; }
-    const parts = [field('name', 'Name', name), fMethod, fRole, fKey, fSecret];
+    // Types that are not AWS services (postgres: a database's own user and password) have no
+    // authentication method, role, keys, region or bucket.
+    const aws = t.aws;
+    const parts = aws ? [field('name', 'Name', name), fMethod, fRole, fKey, fSecret]
+      : [field('name', 'Name', name)];
     const ks = {};
     if (type === 'kinesis') {
       ks.stream_arn = text('kinesis.stream_arn', {placeholder: 'arn:aws:kinesis:us-west-2:123456789012:stream/clickstream'});
@@ -448,6 +553,24 @@ async function viewNewConnection() {
         'The stream to read; its region and account come from the ARN.'),
       field('kinesis.kms_key_arn', 'KMS key ARN (if the stream uses SSE-KMS)', ks.kms_key_arn,
         'Leave empty for no encryption or the AWS-managed key.'));
+    }
+
+    const pg = {};
+    if (type === 'postgres') {
+      pg.host = text('postgres.host', {placeholder: 'db.example.com'});
+      pg.port = h('input', {type: 'number', id: 'postgres.port', value: '5432', min: '1', max: '65535'});
+      pg.database = text('postgres.database', {placeholder: 'shop'});
+      pg.user = text('postgres.user', {placeholder: 'crossdock_reader'});
+      pg.password = h('input', {type: 'password', id: 'postgres.password', autocomplete: 'off'});
+      pg.sslmode = h('select', {id: 'postgres.sslmode'},
+        ...['require', 'verify-full', 'verify-ca', 'prefer', 'disable'].map((m) => h('option', {value: m}, m)));
+      parts.push(field('postgres.host', 'Host', pg.host, 'One host name or IP address; the port goes below.'),
+        field('postgres.port', 'Port', pg.port),
+        field('postgres.database', 'Database', pg.database),
+        field('postgres.user', 'User', pg.user, 'A user that may read the tables to sync.'),
+        field('postgres.password', 'Password', pg.password, 'Stored encrypted; never shown again.'),
+        field('postgres.sslmode', 'TLS (sslmode)', pg.sslmode,
+          'require encrypts always; verify-full also checks the server certificate and name.'));
     }
 
     const db = {};
@@ -501,7 +624,9 @@ async function viewNewConnection() {
     }
     const bucketLabel = type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name';
     const kmsKey = text('kms_key_arn', {placeholder: 'arn:aws:kms:us-west-1:123456789012:key/...'});
-    if (t.bucket_label) {
+    if (!aws) {
+      // no region or bucket
+    } else if (t.bucket_label) {
       parts.push(field('region', type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region,
         'e.g. us-west-1'),
       field('bucket', bucketLabel, bucket,
@@ -522,7 +647,7 @@ async function viewNewConnection() {
     const save = h('button', {type: 'submit', id: 'save-connection'},
       info.canTest ? 'Save & test' : 'Save');
     const applyFirst = h('input', {type: 'checkbox', id: 'apply-first', checked: true});
-    const demoApply = info.canApply && type !== 'redshift-serverless'
+    const demoApply = info.canApply && aws && type !== 'redshift-serverless'
       ? h('label', {class: 'checkbox', for: 'apply-first'}, applyFirst,
         'Demo: apply the generated policies to the pretend account first') : null;
     form.replaceChildren(h('div', {}, h('h3', {}, typeLabel(type)), ...parts, demoApply,
@@ -530,6 +655,13 @@ async function viewNewConnection() {
       h('div', {class: 'row'}, save, h('a', {class: 'button secondary', href: '#/connections'}, 'Cancel'))));
     form.hidden = false;
     const bodyOf = () => {
+      if (type === 'postgres') {
+        const body = {name: name.value.trim(), type, postgres: {host: pg.host.value.trim(),
+          port: parseInt(pg.port.value, 10) || 5432, database: pg.database.value.trim(),
+          user: pg.user.value.trim(), sslmode: pg.sslmode.value}};
+        if (pg.password.value) body.postgres.password = pg.password.value;
+        return body;
+      }
       const body = {name: name.value.trim(), type, auth_method: method.value,
         region: region.value.trim()};
       if (bucket.value.trim()) body.bucket = bucket.value.trim();
@@ -597,10 +729,15 @@ function policyBlock(title, doc, testid) {
 async function viewConnection(id) {
   const info = await loadApiInfo();
   const c = await api('GET', `/v1/connections/${encodeURIComponent(id)}`);
-  const kv = [['Type', typeLabel(c.type)], ['Authentication', c.auth_method === 'iam-role' ? 'IAM role' : 'Access Key and Secret']];
+  const pgc = c.type === 'postgres' ? c.postgres || {} : null;
+  const kv = pgc
+    ? [['Type', typeLabel(c.type)], ['Server', `${pgc.host}:${pgc.port}`], ['Database', pgc.database],
+      ['User', pgc.user], ['Password', pgc.password && pgc.password.set ? 'stored (encrypted)' : 'none'],
+      ['TLS (sslmode)', pgc.sslmode]]
+    : [['Type', typeLabel(c.type)], ['Authentication', c.auth_method === 'iam-role' ? 'IAM role' : 'Access Key and Secret']];
   if (c.role_arn) kv.push(['IAM Role ARN', c.role_arn]);
   if (c.access_key_id) kv.push(['AWS Access Key ID', c.access_key_id]);
-  kv.push(['Region', c.region]);
+  if (!pgc) kv.push(['Region', c.region]);
   if (c.bucket) kv.push(['Bucket', c.bucket + (c.path ? '/' + c.path : '')]);
   if (c.kinesis && c.kinesis.stream_arn) kv.push(['Stream ARN', c.kinesis.stream_arn]);
   if (c.kinesis && c.kinesis.kms_key_arn) kv.push(['KMS key ARN', c.kinesis.kms_key_arn]);
@@ -667,8 +804,11 @@ async function viewConnection(id) {
     // Right under the connection, before the policies: the test is what a user does next.
     parts.splice(1, 0, h('div', {class: 'card'},
       h('div', {class: 'row'}, h('h2', {}, 'Test connection'), h('span', {class: 'spacer'}), testButton),
-      h('p', {class: 'hint'}, 'Assumes the role with and without the External ID and tries ' +
-        'every S3 operation syncs use, inside the bucket path. Nothing is left behind.'),
+      h('p', {class: 'hint'}, pgc
+        ? 'Resolves the host, logs in as the user and runs SELECT 1, and reports whether the ' +
+          'session is encrypted.'
+        : 'Assumes the role with and without the External ID and tries ' +
+          'every S3 operation syncs use, inside the bucket path. Nothing is left behind.'),
       testArea));
   }
   main().replaceChildren(...parts);
@@ -679,8 +819,39 @@ async function viewConnection(id) {
 }
 
 // The connection's fields, editable in place; Save & test sends a PATCH then tests again.
+// The edit form of a postgres connection: its own fields; an empty password keeps the stored one.
+function postgresEditParts(c) {
+  const p = c.postgres || {};
+  const f = {
+    host: text('edit-postgres.host', {value: p.host || ''}),
+    port: h('input', {type: 'number', id: 'edit-postgres.port', value: String(p.port || 5432), min: '1', max: '65535'}),
+    database: text('edit-postgres.database', {value: p.database || ''}),
+    user: text('edit-postgres.user', {value: p.user || ''}),
+    password: h('input', {type: 'password', id: 'edit-postgres.password', autocomplete: 'off'}),
+    sslmode: h('select', {id: 'edit-postgres.sslmode'},
+      ...['require', 'verify-full', 'verify-ca', 'prefer', 'disable'].map((m) =>
+        h('option', {value: m, selected: m === p.sslmode}, m))),
+  };
+  const fields = [field('postgres.host', 'Host', f.host), field('postgres.port', 'Port', f.port),
+    field('postgres.database', 'Database', f.database), field('postgres.user', 'User', f.user),
+    field('postgres.password', 'Password', f.password, 'Leave empty to keep the stored one.'),
+    field('postgres.sslmode', 'TLS (sslmode)', f.sslmode)];
+  const changes = () => {
+    const out = {};
+    for (const k of ['host', 'database', 'user', 'sslmode']) {
+      if (f[k].value.trim() !== (p[k] || '')) out[k] = f[k].value.trim();
+    }
+    const port = parseInt(f.port.value, 10);
+    if (port !== p.port) out.port = Number.isNaN(port) ? 0 : port;
+    if (f.password.value) out.password = f.password.value;
+    return out;
+  };
+  return {fields, changes};
+}
+
 function editConnection(c, info, area, testArea) {
   if (area.firstChild) { area.replaceChildren(); return; }
+  const pgEdit = c.type === 'postgres' ? postgresEditParts(c) : null;
   const name = text('edit-name', {value: c.name});
   const roleArn = text('edit-role_arn', {value: c.role_arn || ''});
   const keyId = text('edit-access_key_id', {value: c.access_key_id || ''});
@@ -692,14 +863,15 @@ function editConnection(c, info, area, testArea) {
   const form = h('form', {id: 'edit-form', novalidate: true, class: 'edit-form'},
     h('h2', {}, 'Edit connection'),
     field('name', 'Name', name),
-    role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
-    role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
-    field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
-    (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
-      ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
-        'May include a path, e.g. output/customers.') : null,
-    c.type !== 'kinesis' ? field('kms_key_arn', 'SSE-KMS key ARN (optional)', kmsKey,
-      'Files written are encrypted with this key; empty: the bucket\'s default encryption.') : null,
+    ...(pgEdit ? pgEdit.fields : [
+      role ? field('role_arn', 'IAM Role ARN', roleArn) : field('access_key_id', 'AWS Access Key ID', keyId),
+      role ? null : field('secret_access_key', 'AWS Secret Access Key', secret, 'Leave empty to keep the stored one.'),
+      field('region', c.type === 's3' ? 'S3 bucket region' : 'S3 staging bucket region', region),
+      (typeInfo(c.type) || {bucket_label: 'bucket'}).bucket_label
+        ? field('bucket', c.type === 's3' ? 'S3 bucket name' : 'S3 staging bucket name', bucket,
+          'May include a path, e.g. output/customers.') : null,
+      c.type !== 'kinesis' ? field('kms_key_arn', 'SSE-KMS key ARN (optional)', kmsKey,
+        'Files written are encrypted with this key; empty: the bucket\'s default encryption.') : null]),
     h('div', {class: 'form-error', role: 'alert'}),
     h('div', {class: 'row'},
       info.canTest ? h('button', {type: 'submit', id: 'save-and-test', 'data-test': '1'}, 'Save & test') : null,
@@ -708,6 +880,11 @@ function editConnection(c, info, area, testArea) {
   const bodyOf = () => {
     const body = {};
     if (name.value.trim() !== c.name) body.name = name.value.trim();
+    if (pgEdit) {
+      const changed = pgEdit.changes();
+      if (Object.keys(changed).length) body.postgres = changed;
+      return body;
+    }
     if (role && roleArn.value.trim() !== c.role_arn) body.role_arn = roleArn.value.trim();
     if (!role && keyId.value.trim() !== c.access_key_id) body.access_key_id = keyId.value.trim();
     if (!role && secret.value) body.secret_access_key = secret.value;
@@ -874,24 +1051,31 @@ function formatBytes(n) {
 }
 
 async function viewSyncs() {
-  const list = await api('GET', '/v1/syncs');
-  const rows = list.syncs.map((s) => h('tr', {'data-testid': 'sync-row'},
-    h('td', {}, h('a', {href: `#/syncs/${s.id}`}, s.name)),
-    h('td', {}, describeEnd(s.spec.source)),
-    h('td', {}, describeEnd(s.spec.destination)),
-    h('td', {}, s.spec.copy ? 'copy' : `${s.spec.format || ''} ${s.spec.compression || ''}`),
-    h('td', {}, s.cursor || '')));
+  const here = location.hash;
+  let search = null;
+  const list = pagedTable({path: '/v1/syncs', key: 'syncs', table: 'syncs-table',
+    more: 'load-more-syncs', noun: 'syncs',
+    filters: () => ({name_prefix: search ? search.value() : ''}),
+    head: [h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Source'),
+      h('th', {scope: 'col'}, 'Destination'), h('th', {scope: 'col'}, 'Output'), h('th', {scope: 'col'}, 'Cursor')],
+    row: (s) => h('tr', {'data-testid': 'sync-row'},
+      h('td', {}, h('a', {href: `#/syncs/${s.id}`}, s.name)),
+      h('td', {}, describeEnd(s.spec.source)),
+      h('td', {}, describeEnd(s.spec.destination)),
+      h('td', {}, s.spec.copy ? 'copy' : `${s.spec.format || ''} ${s.spec.compression || ''}`),
+      h('td', {}, s.cursor || '')),
+    empty: (filtered) => h('div', {class: 'card empty', id: 'syncs-empty'}, filtered
+      ? 'No sync name starts with that text.' : 'No syncs yet. Create one with New sync.')});
+  search = searchBox('sync-search', 'Search syncs', list);
+  await list.reload();
+  if (location.hash !== here) return;  // the user moved on while the page loaded
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, 'Syncs'), h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: '#/syncs/new', id: 'new-sync'}, 'New sync')),
     h('p', {class: 'hint'}, 'A sync copies rows or files from a source into a connection\'s ' +
       'bucket. Runs are executed by the server\'s workers (crossdock serve --workers N) or by ' +
       'crossdock worker processes on the same store.'),
-    rows.length ? h('div', {class: 'table-wrap'}, h('table', {id: 'syncs-table'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Source'),
-        h('th', {scope: 'col'}, 'Destination'), h('th', {scope: 'col'}, 'Output'), h('th', {scope: 'col'}, 'Cursor'))),
-      h('tbody', {}, rows)))
-      : h('div', {class: 'card empty'}, 'No syncs yet. Create one with New sync.'));
+    search.form, list.el);
 }
 
 async function viewSync(id) {
@@ -900,7 +1084,7 @@ async function viewSync(id) {
   const active = runs.runs.some((r) => ['queued', 'running', 'committing'].includes(r.status));
   // A run queued for a while: no worker is free (or none runs).
   const waiting = runs.runs.some((r) => r.status === 'queued' && Date.now() - new Date(r.created_at).getTime() > 5000);
-  const runRows = runs.runs.map((r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
+  const runRow = (r) => h('tr', {'data-testid': 'run-row', 'data-status': r.status},
     h('td', {}, h('code', {}, r.id)),
     h('td', {}, h('span', {class: `status ${r.status}`, 'data-testid': 'run-status'}, r.status)),
     h('td', {}, r.rows ?? ''), h('td', {}, formatBytes(r.bytes)), h('td', {}, r.files ?? ''),
@@ -913,7 +1097,24 @@ async function viewSync(id) {
           toast('Cancellation requested');
         } catch (e) { toast(e.message); }
         route();
-      }}, 'Cancel') : '')));
+      }}, 'Cancel') : ''));
+  const runRows = runs.runs.map(runRow);
+  // Older runs, a page at a time after the newest 20.
+  let runsCursor = runs.next_cursor;
+  const moreRuns = h('div', {class: 'row list-footer'});
+  const showMoreRuns = () => moreRuns.replaceChildren(runsCursor ? h('button', {class: 'secondary', type: 'button',
+    id: 'load-more-runs', onclick: async (ev) => {
+      ev.target.disabled = true;
+      try {
+        const next = await api('GET', `/v1/syncs/${encodeURIComponent(s.id)}/runs?${pageQuery({}, runsCursor, 20)}`);
+        document.querySelector('#runs-table tbody').append(...next.runs.map(runRow));
+        runsCursor = next.next_cursor;
+        clearTimeout(viewSync.timer);  // a refresh would go back to the newest page
+        showMoreRuns();
+        announce(`Showing ${document.querySelectorAll('#runs-table tbody tr').length} runs.`);
+      } catch (e) { ev.target.disabled = false; toast(e.message); }
+    }}, 'Load more runs') : null);
+  showMoreRuns();
   main().replaceChildren(
     h('div', {class: 'row'}, h('h1', {}, s.name), h('span', {class: 'spacer'}),
       h('a', {class: 'button secondary', id: 'edit-sync', href: `#/syncs/${encodeURIComponent(s.id)}/edit`}, 'Edit'),
@@ -939,7 +1140,7 @@ async function viewSync(id) {
         h('th', {scope: 'col'}, 'Duration'), h('th', {scope: 'col'}, 'Error'),
         h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
       h('tbody', {}, runRows)))
-      : h('div', {class: 'card empty'}, 'No runs yet.'));
+      : h('div', {class: 'card empty'}, 'No runs yet.'), moreRuns);
   // While a run is active the history refreshes itself.
   clearTimeout(viewSync.timer);
   if (active) {
@@ -952,9 +1153,8 @@ async function viewSync(id) {
 // Create (id null) or edit a sync: source and destination picked from the connections.
 async function viewSyncForm(id) {
   const info = await loadApiInfo();
-  const [list, existing] = await Promise.all([api('GET', '/v1/connections'),
+  const [s3, existing] = await Promise.all([allPages('/v1/connections', 'connections', {type: 's3'}),
     id ? api('GET', `/v1/syncs/${encodeURIComponent(id)}`) : Promise.resolve(null)]);
-  const s3 = list.connections.filter((c) => c.type === 's3');
   const spec = existing ? existing.spec : {};
   const src = spec.source || {};
   const dst = spec.destination || {};
@@ -966,6 +1166,14 @@ async function viewSyncForm(id) {
     h('option', {value: 'postgres', selected: src.type === 'postgres'}, 'PostgreSQL table'));
   const srcConn = h('select', {id: 'source-connection'}, options(src.connection));
   const srcPrefix = text('source-prefix', {value: src.prefix || (samples ? samples.s3_prefix : ''), placeholder: 'incoming/'});
+  // A PostgreSQL source reads through a postgres connection (its own user and encrypted
+  // password) or, for a database that needs no password, a URL.
+  const pgConns = list.connections.filter((c) => c.type === 'postgres');
+  const pgConn = h('select', {id: 'source-postgres-connection'},
+    ...pgConns.map((c) => h('option', {value: c.name,
+      selected: src.type === 'postgres' && (c.name === src.connection || c.id === src.connection)}, c.name)),
+    h('option', {value: '', selected: src.type === 'postgres' ? !src.connection : !pgConns.length},
+      'None: a URL without a password'));
   const pgUrl = text('source-url', {value: src.url || (samples && samples.postgres ? samples.postgres.url : ''),
     placeholder: 'postgresql://user@host:5432/db'});
   const pgTable = text('source-table', {value: src.table || (samples && samples.postgres ? samples.postgres.table : ''),
@@ -977,19 +1185,24 @@ async function viewSyncForm(id) {
   const fConn = field('source.connection', 'Source connection', srcConn);
   const fPrefix = field('source.prefix', 'Source prefix', srcPrefix,
     samples ? `The demo's sample files are under ${samples.s3_prefix} of the demo connection.` : 'Files under this prefix of the connection\'s bucket/path.');
-  const fUrl = field('source.url', 'PostgreSQL URL', pgUrl, 'No password here: workers use PGPASSWORD or ~/.pgpass.');
+  const fPgConn = field('source.connection', 'PostgreSQL connection', pgConn,
+    'Holds the host, database, user and encrypted password; add one under Connections.');
+  const fUrl = field('source.url', 'PostgreSQL URL', pgUrl,
+    'Only for a database that needs no password: a URL never carries one, and workers lend theirs to no tenant.');
   const fTable = field('source.table', 'Table', pgTable);
   const syncKind = () => {
     const pg = srcType.value === 'postgres';
     fConn.hidden = fPrefix.hidden = pg;
-    fUrl.hidden = fTable.hidden = !pg;
+    fPgConn.hidden = fTable.hidden = !pg;
+    fUrl.hidden = !pg || pgConn.value !== '';
   };
   srcType.addEventListener('change', syncKind);
+  pgConn.addEventListener('change', syncKind);
   syncKind();
   const save = h('button', {type: 'submit', id: 'save-sync'}, existing ? 'Save' : 'Create sync');
   const form = h('form', {id: 'sync-form', class: 'card', novalidate: true},
     field('name', 'Name', name),
-    h('fieldset', {}, h('legend', {}, 'Source'), field('source.type', 'Read from', srcType), fConn, fPrefix, fUrl, fTable),
+    h('fieldset', {}, h('legend', {}, 'Source'), field('source.type', 'Read from', srcType), fConn, fPrefix, fPgConn, fUrl, fTable),
     h('fieldset', {}, h('legend', {}, 'Destination'), field('destination.connection', 'Destination connection', dstConn),
       field('destination.path', 'Destination path', dstPath, 'Each run writes its files and a manifest under this path.')),
     field('format', 'File format', format),
@@ -1000,9 +1213,10 @@ async function viewSyncForm(id) {
     ev.preventDefault();
     const body = {name: name.value.trim(), format: format.value,
       destination: {type: 's3', connection: dstConn.value, path: dstPath.value.trim()}};
-    body.source = srcType.value === 'postgres'
-      ? {type: 'postgres', url: pgUrl.value.trim(), table: pgTable.value.trim()}
-      : {type: 's3', connection: srcConn.value, prefix: srcPrefix.value.trim()};
+    body.source = srcType.value !== 'postgres'
+      ? {type: 's3', connection: srcConn.value, prefix: srcPrefix.value.trim()}
+      : pgConn.value ? {type: 'postgres', connection: pgConn.value, table: pgTable.value.trim()}
+        : {type: 'postgres', url: pgUrl.value.trim(), table: pgTable.value.trim()};
     const local = [];
     if (!body.name) local.push({field: 'name', message: 'name is required; choose a name for this sync'});
     if (!s3.length) local.push({field: 'destination.connection', message: 'Add an S3 connection first: syncs write into one'});
@@ -1027,7 +1241,7 @@ async function viewSyncForm(id) {
 
 // ---------- API tokens ----------
 async function viewTokens() {
-  const list = await api('GET', '/v1/tokens');
+  const here = location.hash;
   const shown = h('div', {id: 'new-token-area'});
   const name = text('token-name', {placeholder: 'ci-pipeline'});
   const form = h('form', {class: 'card', id: 'token-form', novalidate: true},
@@ -1049,7 +1263,7 @@ async function viewTokens() {
       showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
     }
   };
-  const rows = list.tokens.map((t) => h('tr', {'data-testid': 'token-row', 'data-name': t.name},
+  const tokenRow = (t) => h('tr', {'data-testid': 'token-row', 'data-name': t.name},
     h('td', {}, t.name), h('td', {}, h('code', {}, t.hint + '...')),
     h('td', {}, h('time', {datetime: t.created_at}, new Date(t.created_at).toLocaleString())),
     h('td', {}, t.last_used_at ? h('time', {datetime: t.last_used_at}, timeAgo(t.last_used_at)) : 'never'),
@@ -1058,15 +1272,18 @@ async function viewTokens() {
         if (!confirm(`Revoke token ${t.name}? Programs using it stop working at once.`)) return;
         try { await api('DELETE', `/v1/tokens/${encodeURIComponent(t.id)}`); announce(`Token ${t.name} revoked.`); } catch (e) { toast(e.message); }
         route();
-      }}, 'Revoke'))));
+      }}, 'Revoke')));
+  const list = pagedTable({path: '/v1/tokens', key: 'tokens', table: 'tokens-table',
+    more: 'load-more-tokens', noun: 'tokens',
+    head: [h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Starts with'),
+      h('th', {scope: 'col'}, 'Created'), h('th', {scope: 'col'}, 'Last used'),
+      h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions'))],
+    row: tokenRow, empty: () => h('div', {class: 'card empty'}, 'No tokens.')});
+  await list.reload();
+  if (location.hash !== here) return;  // the user moved on while the page loaded
   main().replaceChildren(h('h1', {}, 'API tokens'),
     h('p', {class: 'hint'}, 'Tokens sign programs and people in to this organization. Only a hash is stored.'),
-    form,
-    h('div', {class: 'table-wrap'}, h('table', {id: 'tokens-table'},
-      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Name'), h('th', {scope: 'col'}, 'Starts with'),
-        h('th', {scope: 'col'}, 'Created'), h('th', {scope: 'col'}, 'Last used'),
-        h('th', {scope: 'col'}, h('span', {class: 'sr-only'}, 'Actions')))),
-      h('tbody', {}, rows))));
+    form, list.el);
 }
 
 // ---------- router ----------

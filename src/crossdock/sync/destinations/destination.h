@@ -19,7 +19,10 @@
 //                           load-log row written in the load's own transaction).
 //   Cleanup(run)            always, once: deletes staged objects, aborts uploads.
 // SweepStaging() runs when a worker starts: it removes staging of runs that are no longer
-// active and aborts their unfinished multipart uploads. Implementations are used by one run
+// active and aborts their unfinished multipart uploads. It lists all of its staging before it
+// asks is_active about any run, so that a caller reading the active runs at the first
+// question sees every run whose staging the listing found (other workers keep claiming runs
+// and creating staging meanwhile). Implementations are used by one run
 // at a time but must tolerate other processes using the same prefix for other runs.
 #pragma once
 

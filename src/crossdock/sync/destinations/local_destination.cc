@@ -139,10 +139,13 @@ Result<SweepReport> LocalDestination::SweepStaging(
   std::error_code ec;
   fs::path root = fs::path(root_) / kStagingRoot;
   if (!fs::exists(root, ec)) return report;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    std::string run = entry.path().filename().string();
+  // The whole listing first, then the questions (destination.h).
+  std::vector<fs::path> staged;
+  for (const auto& entry : fs::directory_iterator(root, ec)) staged.push_back(entry.path());
+  for (const auto& path : staged) {
+    std::string run = path.filename().string();
     if (is_active(run)) continue;
-    fs::remove_all(entry.path(), ec);
+    fs::remove_all(path, ec);
     report.removed_runs.push_back(run);
   }
   return report;

@@ -7,6 +7,7 @@
 #include "crossdock/aws/credentials/static_provider.h"
 #include "crossdock/connect/connection_credentials.h"
 #include "crossdock/connect/connection_runtime.h"
+#include "crossdock/connect/postgres_login.h"
 #include "crossdock/connect/service.h"
 #include "crossdock/http/curl_transport.h"
 #include "crossdock/iam/arn.h"
@@ -302,6 +303,25 @@ Result<std::unique_ptr<Source>> Connector::MakeSource(const std::string& org_id,
       o.cursor_column = spec.cursor_column;
       o.cursor_after = cursor;
       o.tenant_policy = TenantOutbound(spec);
+      if (!s.connection.empty()) {
+        ASSIGN_OR_RETURN(Resolved r, ResolveConnection(org_id, s.connection));
+        if (r.connection.type != connect::ConnectionType::kPostgres) {
+          return Error(ErrorCode::kInvalidArgument,
+                       "connection " + s.connection + " is a " +
+                           connect::ConnectionTypeName(r.connection.type) +
+                           " connection; a postgres source needs a postgres connection",
+                       "source.connection");
+        }
+        // The operator's own syncs (the CLI) may reach any address; a tenant's only what the
+        // outbound policy allows.
+        static const auto* any = new http::OutboundPolicy(
+            {http::ParseNetwork("0.0.0.0/0").value(), http::ParseNetwork("::/0").value()});
+        ASSIGN_OR_RETURN(o.login,
+                         connect::PostgresLoginFor(
+                             r.connection.postgres, o.tenant_policy ? *o.tenant_policy : *any,
+                             "source.connection", o.connect_timeout_s, "crossdock-sync"));
+        o.connection_name = r.connection.name;
+      }
       return std::unique_ptr<Source>(new PostgresSource(o));
     }
     case SourceType::kS3: {

@@ -108,9 +108,11 @@ class JobStore {
                                     const SyncSpec& spec);
   // By id or by name.
   Result<SyncDefinition> GetSync(const std::string& org_id, const std::string& id_or_name);
-  // Ordered by name, a page at a time (store/page.h).
+  // Ordered by name, a page at a time (store/page.h); with a `name_prefix`, only the syncs
+  // whose name starts with it (case-sensitive).
   Result<store::Page<SyncDefinition>> ListSyncs(const std::string& org_id,
-                                                const store::PageRequest& page);
+                                                const store::PageRequest& page,
+                                                const std::string& name_prefix = {});
   // Every definition of every organization (workers sweeping staging).
   Result<std::vector<SyncDefinition>> ListAllSyncs();
   // Replaces the name and spec of a sync (the cursor stays: it follows the same source only

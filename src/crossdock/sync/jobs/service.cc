@@ -112,8 +112,9 @@ Result<SyncDefinition> SyncService::Get(const std::string& org_id, const std::st
 }
 
 Result<store::Page<SyncDefinition>> SyncService::List(const std::string& org_id,
-                                                      const store::PageRequest& page) {
-  ASSIGN_OR_RETURN(auto list, jobs_->ListSyncs(org_id, page));
+                                                      const store::PageRequest& page,
+                                                      const std::string& name_prefix) {
+  ASSIGN_OR_RETURN(auto list, jobs_->ListSyncs(org_id, page, name_prefix));
   RETURN_IF_ERROR(jobs_->Decorate(org_id, list.items));
   return list;
 }

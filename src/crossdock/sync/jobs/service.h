@@ -57,8 +57,10 @@ class SyncService {
   Result<SyncDefinition> SetPaused(const std::string& org_id, const std::string& id_or_name,
                                    bool paused);
   Result<SyncDefinition> Get(const std::string& org_id, const std::string& id_or_name);
+  // A page of the organization's syncs by name; only names starting with `name_prefix`.
   Result<store::Page<SyncDefinition>> List(const std::string& org_id,
-                                           const store::PageRequest& page = {});
+                                           const store::PageRequest& page = {},
+                                           const std::string& name_prefix = {});
   Status Delete(const std::string& org_id, const std::string& id_or_name);
   // New name and spec for a sync without an active run (JobStore::UpdateSync).
   Result<SyncDefinition> Update(const std::string& org_id, const std::string& id_or_name,

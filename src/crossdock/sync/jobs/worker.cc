@@ -93,12 +93,24 @@ Result<SweepReport> Worker::SweepStaging() {
     if (!seen.insert(key).second) continue;
     auto destination = connector_.MakeDestination(d.org_id, d.spec);
     if (!destination.ok()) continue;  // an unreachable destination is reported by its runs
-    // Read the active runs per destination, right before sweeping it.
-    ASSIGN_OR_RETURN(auto active, jobs_.ActiveRunIds(options_.claim.lease));
-    std::set<std::string> live(active.begin(), active.end());
+    // The active runs are read at the first question, after the destination has listed its
+    // staging: staging exists only once its run was claimed, so every run whose staging the
+    // listing saw is in this answer if it is still active (read before the listing, a run
+    // claimed in between by another worker would lose its staging).
+    std::optional<std::set<std::string>> live;
+    std::optional<Error> read_error;
     auto report = (*destination)->SweepStaging([&](const std::string& run_id) {
-      return live.count(run_id) > 0;
+      if (!live && !read_error) {
+        auto active = jobs_.ActiveRunIds(options_.claim.lease);
+        if (active.ok()) {
+          live.emplace(active->begin(), active->end());
+        } else {
+          read_error = active.error();
+        }
+      }
+      return !live || live->count(run_id) > 0;  // unknown: keep it
     });
+    if (read_error) return *read_error;
     if (!report.ok()) continue;
     for (auto& r : report->removed_runs) total.removed_runs.push_back(r);
     total.objects_deleted += report->objects_deleted;

@@ -32,6 +32,7 @@ PostgresSource::~PostgresSource() { (void)Close(); }
 
 std::string PostgresSource::Describe() const {
   std::string what = options_.table.empty() ? "query" : "table " + options_.table;
+  if (options_.login) return "PostgreSQL " + what + " of connection " + options_.connection_name;
   return "PostgreSQL " + what + " on " + store::RedactUrl(options_.conninfo);
 }
 
@@ -52,18 +53,25 @@ Status PostgresSource::Exec(const std::string& sql) {
 Status PostgresSource::ConnectTenant() {
   ASSIGN_OR_RETURN(PinnedConninfo pinned,
                    PinTenantConninfo(options_.conninfo, *options_.tenant_policy, "source.url"));
-  auto add_default = [&pinned](const char* key, std::string value) {
-    if (std::find(pinned.keys.begin(), pinned.keys.end(), key) != pinned.keys.end()) return;
-    pinned.keys.push_back(key);
-    pinned.values.push_back(std::move(value));
+  connect::PostgresLogin login;
+  login.keys = std::move(pinned.keys);
+  login.values = std::move(pinned.values);
+  return ConnectLogin(login, "source.url");
+}
+
+Status PostgresSource::ConnectLogin(const connect::PostgresLogin& given, const char* field) {
+  connect::PostgresLogin login = given;
+  auto add_default = [&login](const char* key, std::string value) {
+    if (std::find(login.keys.begin(), login.keys.end(), key) != login.keys.end()) return;
+    login.Set(key, std::move(value));
   };
   add_default("connect_timeout", std::to_string(options_.connect_timeout_s));
   add_default("application_name", "crossdock-sync");
   std::vector<const char*> keys;
   std::vector<const char*> values;
-  for (size_t i = 0; i < pinned.keys.size(); ++i) {
-    keys.push_back(pinned.keys[i].c_str());
-    values.push_back(pinned.values[i].c_str());
+  for (size_t i = 0; i < login.keys.size(); ++i) {
+    keys.push_back(login.keys[i].c_str());
+    values.push_back(login.values[i].c_str());
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
@@ -71,7 +79,7 @@ Status PostgresSource::ConnectTenant() {
   if (PQstatus(conn_) != CONNECTION_OK) {
     // libpq's text names addresses and ports; a tenant sees only the category.
     Error e(ErrorCode::kUnavailable,
-            ConnectFailureCategory(conn_ ? PQerrorMessage(conn_) : "out of memory"), "source.url");
+            ConnectFailureCategory(conn_ ? PQerrorMessage(conn_) : "out of memory"), field);
     PQfinish(conn_);
     conn_ = nullptr;
     return e;
@@ -84,7 +92,9 @@ Result<Schema> PostgresSource::Open() {
     return Error(ErrorCode::kInvalidArgument,
                  "a PostgreSQL source needs exactly one of table or query", "source.table");
   }
-  if (options_.tenant_policy) {
+  if (options_.login) {
+    RETURN_IF_ERROR(ConnectLogin(*options_.login, "source.connection"));
+  } else if (options_.tenant_policy) {
     RETURN_IF_ERROR(ConnectTenant());
   } else {
     std::string conninfo = options_.conninfo;
@@ -122,7 +132,8 @@ Result<Schema> PostgresSource::Open() {
     if (PQgetisnull(r.get(), 0, 0)) {
       return Error(ErrorCode::kNotFound,
                    "table \"" + options_.table + "\" does not exist in " +
-                       store::RedactUrl(options_.conninfo) +
+                       (options_.login ? "connection " + options_.connection_name
+                                       : store::RedactUrl(options_.conninfo)) +
                        " (or the user cannot see it); check the name, its schema and grants",
                    "source.table");
     }

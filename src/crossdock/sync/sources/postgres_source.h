@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "crossdock/connect/postgres_login.h"
 #include "crossdock/http/outbound_policy.h"
 #include "crossdock/sync/sources/copy_text.h"
 #include "crossdock/sync/sources/source.h"
@@ -41,6 +42,11 @@ struct PostgresSourceOptions {
   // file or client key, and connection failures are reported as a category
   // (postgres_target.h).
   std::shared_ptr<const http::OutboundPolicy> tenant_policy;
+  // Set for a source that names a postgres connection: its login (host pinned to a checked
+  // address, its own password, the worker's environment kept out; connect/postgres_login.h),
+  // used instead of conninfo. Failures are then reported as a category too.
+  std::optional<connect::PostgresLogin> login;
+  std::string connection_name;  // for messages
 };
 
 class PostgresSource final : public Source {
@@ -60,6 +66,7 @@ class PostgresSource final : public Source {
  private:
   Status Exec(const std::string& sql);
   Status ConnectTenant();
+  Status ConnectLogin(const connect::PostgresLogin& login, const char* field);
   Error PgError(ErrorCode code, const std::string& what) const;
 
   PostgresSourceOptions options_;

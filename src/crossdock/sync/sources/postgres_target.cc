@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "crossdock/connect/postgres_login.h"
 #include "crossdock/core/ascii.h"
 
 namespace crossdock::sync {
@@ -43,9 +44,6 @@ bool Allowed(std::string_view keyword) {
   return std::find(std::begin(kTenantKeywords), std::end(kTenantKeywords), keyword) !=
          std::end(kTenantKeywords);
 }
-
-// A path that does not exist (ENOTDIR): libpq then sends no client certificate or key.
-constexpr const char* kNoFile = "/dev/null/none";
 
 }  // namespace
 
@@ -100,16 +98,7 @@ Result<TenantPostgresTarget> CheckTenantConninfo(const std::string& conninfo,
     }
     t.port = n;
   }
-  bool listed = false;
-  for (const std::string& h : allowed_hosts) {
-    listed = listed || h == "*" || EqualsIgnoreCase(h, t.host);
-  }
-  if (!listed) {
-    return Bad(field, fmt::format("PostgreSQL host \"{}\" is not one this server lets API syncs "
-                                  "read; the operator allows it with crossdock serve "
-                                  "--allow-postgres-host {}",
-                                  t.host, t.host));
-  }
+  RETURN_IF_ERROR(connect::CheckPostgresHostListed(t.host, allowed_hosts, field));
   t.params = std::move(params);
   return t;
 }
@@ -127,6 +116,7 @@ Result<PinnedConninfo> PinTenantConninfo(const std::string& conninfo,
                                          const http::OutboundPolicy& policy,
                                          std::string_view field) {
   ASSIGN_OR_RETURN(auto target, CheckTenantConninfo(conninfo, {"*"}, field));
+  RETURN_IF_ERROR(connect::CheckWorkerEnvironment(field));
   auto resolved = policy.Resolve(target.host, field);
   if (!resolved.ok()) {
     if (resolved.error().code() == ErrorCode::kNotFound) {
@@ -147,40 +137,14 @@ Result<PinnedConninfo> PinTenantConninfo(const std::string& conninfo,
   if (!target.params.count("dbname"))
     set("dbname", target.params.count("user") ? target.params.at("user") : std::string("postgres"));
   if (!target.params.count("user")) set("user", "postgres");
-  // Non-empty values, so libpq consults neither PGPASSWORD, .pgpass nor PGPASSFILE, and
-  // loads no client certificate or key from the worker's home or environment. The password
-  // is a fixed non-secret placeholder: a tenant's server that asks for one refuses it.
-  set("password", "crossdock-no-password");
-  set("passfile", "/dev/null");
-  set("sslcert", kNoFile);
-  set("sslkey", kNoFile);
-  set("sslcrl", kNoFile);
-  set("gssencmode", "disable");
+  connect::PostgresLogin isolated;
+  connect::IsolateFromWorker("", &isolated);
+  for (size_t i = 0; i < isolated.keys.size(); ++i) set(isolated.keys[i], isolated.values[i]);
   return out;
 }
 
 std::string ConnectFailureCategory(std::string_view m) {
-  auto has = [m](std::string_view s) { return m.find(s) != std::string_view::npos; };
-  std::string why = "the connection failed";
-  if (has("Connection refused")) {
-    why = "connection refused";
-  } else if (has("timeout expired") || has("timed out")) {
-    why = "the connection timed out";
-  } else if (has("password authentication failed") || has("authentication failed") ||
-             has("no password supplied") || has("fe_sendauth") || has("pg_hba.conf")) {
-    why = "authentication failed";
-  } else if (has("does not exist")) {
-    why = "the database or user does not exist";
-  } else if (has("SSL") || has("certificate")) {
-    why = "TLS negotiation failed";
-  } else if (has("No route to host") || has("Network is unreachable")) {
-    why = "the network is unreachable";
-  } else if (has("could not translate host name")) {
-    why = "the host name does not resolve";
-  } else if (has("server closed the connection")) {
-    why = "the server closed the connection";
-  }
-  return "could not connect to the source database: " + why;
+  return "could not connect to the source database: " + connect::PostgresFailureCategory(m);
 }
 
 }  // namespace crossdock::sync
