@@ -1153,7 +1153,9 @@ async function viewSync(id) {
 // Create (id null) or edit a sync: source and destination picked from the connections.
 async function viewSyncForm(id) {
   const info = await loadApiInfo();
-  const [s3, existing] = await Promise.all([allPages('/v1/connections', 'connections', {type: 's3'}),
+  const [s3, pgConns, existing] = await Promise.all([
+    allPages('/v1/connections', 'connections', {type: 's3'}),
+    allPages('/v1/connections', 'connections', {type: 'postgres'}),
     id ? api('GET', `/v1/syncs/${encodeURIComponent(id)}`) : Promise.resolve(null)]);
   const spec = existing ? existing.spec : {};
   const src = spec.source || {};
@@ -1168,7 +1170,6 @@ async function viewSyncForm(id) {
   const srcPrefix = text('source-prefix', {value: src.prefix || (samples ? samples.s3_prefix : ''), placeholder: 'incoming/'});
   // A PostgreSQL source reads through a postgres connection (its own user and encrypted
   // password) or, for a database that needs no password, a URL.
-  const pgConns = list.connections.filter((c) => c.type === 'postgres');
   const pgConn = h('select', {id: 'source-postgres-connection'},
     ...pgConns.map((c) => h('option', {value: c.name,
       selected: src.type === 'postgres' && (c.name === src.connection || c.id === src.connection)}, c.name)),
