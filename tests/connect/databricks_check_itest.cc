@@ -21,6 +21,7 @@ Connection Dbx() {
   c.name = "itest-dbx";
   c.type = ConnectionType::kDatabricks;
   c.role_arn = Env("CROSSDOCK_DATABRICKS_ROLE_ARN");
+  c.region = Env("RGW_REGION");  // its partition selects the Unity Catalog principal
   c.bucket = Env("RGW_BUCKET");
   c.path = Env("RGW_PREFIX");
   c.databricks.workspace_url = Env("CROSSDOCK_DATABRICKS_HOST");

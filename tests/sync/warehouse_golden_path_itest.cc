@@ -109,7 +109,7 @@ class WarehouseGoldenPath : public ::testing::TestWithParam<std::string> {
     auto org = svc.CreateOrganization("whgolden");
     ASSERT_TRUE(org.ok()) << org.error().ToString();
     org_ = org->id;
-    ASSERT_TRUE(svc.SetVendorIdentity(Env("RGW_VENDOR_ACCOUNT"), "").ok());
+    ASSERT_TRUE(svc.SetVendorIdentity({Env("RGW_VENDOR_ACCOUNT"), "", {}}).ok());
     role_name_ = "cd-whgolden-" + suffix_;
     role_arn_ = "arn:aws:iam::" + Env("RGW_CUSTOMER_ACCOUNT") + ":role/" + role_name_;
     region_ = Env("RGW_REGION").empty() ? "us-east-1" : Env("RGW_REGION");

@@ -35,7 +35,7 @@ namespace fs = std::filesystem;
   REQUIRE_PEER("CROSSDOCK_PG_URL", "CROSSDOCK_STS_ENDPOINT", "CROSSDOCK_REDSHIFT_DATA_ENDPOINT", \
                "CROSSDOCK_REDSHIFT_ROLE_ARN", "CROSSDOCK_DATABRICKS_HOST",                       \
                "CROSSDOCK_DATABRICKS_ROLE_ARN", "RGW_EXTERNAL_ID", "CROSSDOCK_REDSHIFT_PG_HOST", \
-               "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT")
+               "CROSSDOCK_REDSHIFT_SERVERLESS_ENDPOINT", "RGW_VENDOR_ACCOUNT")
 
 // A scratch store with one organization whose External ID is the one the peer roles trust,
 // and connections to the stand-ins staging under customer-bucket/sync/<folder>.
@@ -53,6 +53,8 @@ class Warehouses : public ::testing::Test {
     ASSERT_TRUE(org.ok()) << org.error().ToString();
     org_ = org->id;
     connect::ConnectionService svc(*store_);
+    // Role connections are assumed as the vendor identity of their region's partition.
+    ASSERT_TRUE(svc.SetVendorIdentity({Env("RGW_VENDOR_ACCOUNT"), "", {}}).ok());
 
     connect::Connection rs;
     rs.type = connect::ConnectionType::kRedshiftServerless;
