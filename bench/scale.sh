@@ -36,53 +36,15 @@ token="cdx_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | cut
 token_hash=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 base=http://127.0.0.1:$PORT
 
-start_server() {
-  "$bin" serve --db "$1" --port "$PORT" --vendor-account-id 123456789012 --org acme --allow-postgres-host db.example \
-    >"$work/serve.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do
-    kill -0 "$server_pid" 2>/dev/null || break  # e.g. the port is taken: set PORT
-    curl -sf "$base/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "serve did not start:" >&2
-  cat "$work/serve.log" >&2
-  exit 1
-}
-stop_server() {
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
-}
-
-# p50 and p99 in milliseconds of the seconds on stdin.
-percentiles() {
-  sort -n | awk '{v[NR]=$1} END {
-    p50=v[int(NR*0.50)>0?int(NR*0.50):1]; p99=v[int(NR*0.99)>0?int(NR*0.99):1];
-    printf "%.2f %.2f", p50*1000, p99*1000}'
-}
-
-# REQUESTS GETs of $1, each on a new connection (reusing one adds the client's delayed-ACK
-# wait of 40 ms to every answer, which measures the TCP stack, not crossdock).
-list_latency() {
-  for _ in $(seq "$REQUESTS"); do
-    curl -s -o /dev/null -H "Authorization: Bearer $token" -w '%{time_total}\n' "$base$1"
-  done | percentiles
-}
-
-create_latency() {
-  for i in $(seq "$CREATES"); do
-    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' -X POST "$base/v1/connections" \
-      -d "{\"type\":\"s3\",\"name\":\"created-$i\",\"auth_method\":\"iam-role\",\"role_arn\":\"arn:aws:iam::111122223333:role/crossdock\",\"region\":\"us-west-1\",\"bucket\":\"output\"}"
-  done | percentiles
-}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/scale_lib.sh
+. "$here/scale_lib.sh"
 
 # A template store: migrations, the acme organization, one connection and one sync made by
 # the API (their stored config and spec are copied below), the token, the other
 # organizations, SYNCS syncs and RUNS finished runs.
 template=$work/template.db
-start_server "$template"
+start_server --db "$template"
 sqlite3 "$template" "INSERT INTO api_tokens (id, org_id, name, token_hash, hint, created_at)
   SELECT 'tok_bench', id, 'bench', '$token_hash', 'cdx_benc', 0 FROM organizations WHERE name = 'acme';"
 curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -135,12 +97,12 @@ INSERT INTO connections (id, org_id, type, name, config, secret_names, secrets, 
   WHERE $size > $in_acme;
 COMMIT;
 SQL
-  start_server "$db"
+  start_server --db "$db"
   conns=$(list_latency /v1/connections)
   syncs=$(list_latency /v1/syncs)
   runs=$(list_latency /v1/syncs/sync_bench000001/runs)
   tokens=$(list_latency /v1/tokens)
-  creates=$(create_latency)
+  creates=$(create_latency created-)
   stop_server
   claims=(n/a n/a n/a)
   [[ -x $claim ]] && claims=()

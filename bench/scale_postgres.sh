@@ -41,47 +41,14 @@ token_hash=$(printf %s "$token" | sha256sum | cut -d' ' -f1)
 base=http://127.0.0.1:$PORT
 head -c 32 /dev/urandom | base64 >"$work/master.key"
 chmod 600 "$work/master.key"
+serve_store=(--db "$db" --data-dir "$work/data" --master-key-file "$work/master.key")
 
-start_server() {
-  "$bin" serve --db "$db" --data-dir "$work/data" --master-key-file "$work/master.key" \
-    --port "$PORT" --vendor-account-id 123456789012 --org acme --allow-postgres-host db.example \
-    >"$work/serve.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 300); do
-    kill -0 "$server_pid" 2>/dev/null || break  # e.g. the port is taken: set PORT
-    curl -sf "$base/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "serve did not start:" >&2
-  cat "$work/serve.log" >&2
-  exit 1
-}
-stop_server() {
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=
-}
-
-percentiles() {
-  sort -n | awk '{v[NR]=$1} END {
-    p50=v[int(NR*0.50)>0?int(NR*0.50):1]; p99=v[int(NR*0.99)>0?int(NR*0.99):1];
-    printf "%.2f %.2f", p50*1000, p99*1000}'
-}
-list_latency() {
-  for _ in $(seq "$REQUESTS"); do
-    curl -s -o /dev/null -H "Authorization: Bearer $token" -w '%{time_total}\n' "$base$1"
-  done | percentiles
-}
-create_latency() {
-  for i in $(seq "$CREATES"); do
-    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
-      -H 'Content-Type: application/json' -X POST "$base/v1/connections" \
-      -d "{\"type\":\"s3\",\"name\":\"created-$1-$i\",\"auth_method\":\"iam-role\",\"role_arn\":\"arn:aws:iam::111122223333:role/crossdock\",\"region\":\"us-west-1\",\"bucket\":\"output\"}"
-  done | percentiles
-}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/scale_lib.sh
+. "$here/scale_lib.sh"
 
 psql "$PG_URL" -qc "CREATE SCHEMA $schema" >/dev/null
-start_server
+start_server "${serve_store[@]}"
 psql_bench -c "INSERT INTO api_tokens (id, org_id, name, token_hash, hint, created_at)
   SELECT 'tok_bench', id, 'bench', '$token_hash', 'cdx_benc', 0 FROM organizations WHERE name = 'acme';" >/dev/null
 curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -134,12 +101,12 @@ SQL
   have_acme=$in_acme
   have_spread=$spread
   echo "size $size: connections added in $(printf '%.1f' "$(echo "$(date +%s.%N) - $t0" | bc)") s" >&2
-  start_server
+  start_server "${serve_store[@]}"
   conns=$(list_latency /v1/connections)
   syncs=$(list_latency /v1/syncs)
   runs=$(list_latency /v1/syncs/sync_bench000001/runs)
   tokens=$(list_latency /v1/tokens)
-  creates=$(create_latency "$size")
+  creates=$(create_latency "created-$size-")
   stop_server
   psql_bench -c "DELETE FROM connections WHERE name LIKE 'created-$size-%'" >/dev/null
   claims=(n/a n/a n/a)
