@@ -2,14 +2,17 @@
 // (SqlDatabase::SetObserver), then ask the database how it would run each one (SQLite
 // `EXPLAIN QUERY PLAN`, PostgreSQL `EXPLAIN` with sequential scans discouraged, so that a
 // sequential scan in the plan means no index can serve the query) and report the plan lines
-// that read a whole big table. Header-only so that tests/store and tests/sync share it.
+// that read a whole big table, or that sort. Header-only so that tests/store and tests/sync
+// share it.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crossdock/store/sql.h"
@@ -52,13 +55,20 @@ class StatementRecorder {
   std::vector<RecordedStatement> statements_;
 };
 
-// The plan of `statement`, one line per step.
+// The plan of `statement`, one line per step. With `discourage_sorts`, PostgreSQL is also
+// told to avoid sorting, so that a sort in the plan means no index gives the order (a table
+// of a few rows is otherwise best read any way and sorted).
 inline Result<std::vector<std::string>> QueryPlan(SqlDatabase& db,
-                                                  const RecordedStatement& statement) {
+                                                  const RecordedStatement& statement,
+                                                  bool discourage_sorts = false) {
   std::vector<std::string> lines;
   Status st = db.Transaction([&](SqlSession& s) -> Status {
     if (s.dialect() == Dialect::kPostgres) {
       RETURN_IF_ERROR(s.Exec("SET LOCAL enable_seqscan = off"));
+      if (discourage_sorts) {
+        RETURN_IF_ERROR(s.Exec("SET LOCAL enable_sort = off"));
+        RETURN_IF_ERROR(s.Exec("SET LOCAL enable_incremental_sort = off"));
+      }
       ASSIGN_OR_RETURN(auto rows, s.Query("EXPLAIN " + statement.sql, statement.params));
       for (const auto& r : rows) lines.push_back(r.Text(0));
     } else {
@@ -84,6 +94,24 @@ inline std::vector<std::string> FullScans(const std::vector<std::string>& plan,
                      line.ends_with("Seq Scan on " + t);
       if (sqlite_scan || pg_scan) out.push_back(line);
     }
+  }
+  return out;
+}
+
+// The plan lines that sort rows: SQLite "USE TEMP B-TREE FOR ... ORDER BY", PostgreSQL "Sort"
+// and "Incremental Sort" nodes (ask QueryPlan to discourage sorts). With ORDER BY and LIMIT,
+// a query that reads an index in that order stops after LIMIT rows; one that sorts reads
+// every row that matches first.
+inline std::vector<std::string> Sorts(const std::vector<std::string>& plan) {
+  std::vector<std::string> out;
+  for (const std::string& line : plan) {
+    std::string_view node = line;
+    node.remove_prefix(std::min(node.find_first_not_of(' '), node.size()));
+    if (node.starts_with("->  ")) node.remove_prefix(4);
+    bool sqlite_sort =
+        node.starts_with("USE TEMP B-TREE FOR") && node.find("ORDER BY") != std::string_view::npos;
+    bool pg_sort = node.starts_with("Sort  ") || node.starts_with("Incremental Sort  ");
+    if (sqlite_sort || pg_sort) out.push_back(line);
   }
   return out;
 }

@@ -271,4 +271,46 @@ TEST_P(JobStoreScale, RouteAndWorkerQueriesUseIndexesNotFullScans) {
             15);
 }
 
+TEST_P(JobStoreScale, SchedulerTickTakesDueSchedulesFromTheIndexInOrder) {
+  // Schedules due at the same instant: a tick reads its `limit` rows from an index in
+  // (next_run_at, sync_id) order; sorting every due row instead made each tick's cost grow
+  // with the number due (10,000 due at once: every tick sorted what was left of them).
+  auto every = ScheduleFromJson({{"every", "1m"}});
+  ASSERT_TRUE(every.ok());
+  for (int i = 0; i < 5; ++i) {
+    auto d = jobs_->CreateSync("org_a", "s" + std::to_string(i), TinySpec());
+    ASSERT_TRUE(d.ok());
+    ASSERT_TRUE(jobs_->schedules().SetSchedule("org_a", d->id, *every).ok());
+  }
+  clock_.Advance(std::chrono::minutes(1));
+  std::vector<store::testing::RecordedStatement> statements;
+  {
+    store::testing::StatementRecorder recorder(store_->sql());
+    for (size_t queued : {2u, 2u, 1u, 0u}) {
+      auto tick = jobs_->schedules().EnqueueDue(2);
+      ASSERT_TRUE(tick.ok()) << tick.error().ToString();
+      EXPECT_EQ(tick->queued_runs.size(), queued);
+    }
+    statements = recorder.Take();
+  }
+  EXPECT_GE(store::testing::ExpectNoFullScans(store_->sql(), statements,
+                                              {"sync_runs", "sync_definitions", "sync_schedules"}),
+            4);
+  int due_queries = 0;
+  for (const auto& statement : statements) {
+    if (!statement.sql.starts_with("SELECT") ||
+        statement.sql.find("FROM sync_schedules") == std::string::npos) {
+      continue;
+    }
+    ++due_queries;
+    auto plan = store::testing::QueryPlan(store_->sql(), statement, /*discourage_sorts=*/true);
+    ASSERT_TRUE(plan.ok()) << plan.error().ToString();
+    std::string text;
+    for (const auto& l : *plan) text += "\n  " + l;
+    EXPECT_TRUE(store::testing::Sorts(*plan).empty()) << "a sort in the plan of\n"
+                                                      << statement.sql << text;
+  }
+  EXPECT_EQ(due_queries, 1);
+}
+
 }  // namespace crossdock::sync::testing
