@@ -223,9 +223,9 @@ TEST_F(MultiNodeTest, TwoServersFourWorkersRunEachRunOnceAndTakeOverAKilledWorke
   std::vector<std::string> admin_tokens = tokens_after("Instance-admin token");
   ASSERT_FALSE(admin_tokens.empty());
   for (int i = 0; i < 2; ++i) {
-    auto org = api[i]->Post("/v1/admin/organizations",
-                            {{"Authorization", "Bearer " + admin_tokens[0]}},
-                            fmt::format(R"({{"name": "tenant-{}"}})", i), "application/json");
+    auto org =
+        api[i]->Post("/v1/admin/organizations", {{"Authorization", "Bearer " + admin_tokens[0]}},
+                     fmt::format(R"({{"name": "tenant-{}"}})", i), "application/json");
     ASSERT_TRUE(org);
     EXPECT_EQ(org->status, 201) << org->body;
   }
