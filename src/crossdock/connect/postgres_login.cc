@@ -82,11 +82,10 @@ Status CheckWorkerEnvironment(std::string_view field) {
   return OkStatus();
 }
 
-Result<PostgresLogin> PostgresLoginFor(const PostgresFields& f, const http::OutboundPolicy& policy,
-                                       std::string_view field, int connect_timeout_s,
-                                       std::string_view application_name) {
+Result<std::string> PinDatabaseAddress(std::string_view host, const http::OutboundPolicy& policy,
+                                       std::string_view field) {
   RETURN_IF_ERROR(CheckWorkerEnvironment(field));
-  auto resolved = policy.Resolve(f.host, field);
+  auto resolved = policy.Resolve(host, field);
   if (!resolved.ok()) {
     if (resolved.error().code() == ErrorCode::kNotFound) {
       return Error(ErrorCode::kUnavailable,
@@ -95,9 +94,16 @@ Result<PostgresLogin> PostgresLoginFor(const PostgresFields& f, const http::Outb
     }
     return resolved.error();
   }
+  return resolved->front().ToString();
+}
+
+Result<PostgresLogin> PostgresLoginFor(const PostgresFields& f, const http::OutboundPolicy& policy,
+                                       std::string_view field, int connect_timeout_s,
+                                       std::string_view application_name) {
+  ASSIGN_OR_RETURN(std::string address, PinDatabaseAddress(f.host, policy, field));
   PostgresLogin login;
   login.Set("host", f.host);  // for TLS (SNI, verify-full's name check); never resolved again
-  login.Set("hostaddr", resolved->front().ToString());
+  login.Set("hostaddr", address);
   login.Set("port", std::to_string(f.port));
   login.Set("dbname", f.database);
   login.Set("user", f.user);

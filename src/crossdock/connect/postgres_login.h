@@ -47,6 +47,12 @@ Status CheckPostgresHostListed(std::string_view host, const std::vector<std::str
 // that explicit keywords cannot override (PGSERVICE names a service file entry).
 Status CheckWorkerEnvironment(std::string_view field);
 
+// The one address a tenant's database login goes to: the worker's environment checked, `host`
+// resolved once and checked against `policy` (errors name `field`; kUnavailable "the host name
+// does not resolve" when it does not). The caller pins it as hostaddr.
+Result<std::string> PinDatabaseAddress(std::string_view host, const http::OutboundPolicy& policy,
+                                       std::string_view field);
+
 // The login for a postgres connection: host resolved and checked against `policy` (errors
 // name `field`; kUnavailable "the host name does not resolve" when it does not), pinned as
 // hostaddr, with port, dbname, user, sslmode, the connection's password and the isolation

@@ -116,23 +116,14 @@ Result<PinnedConninfo> PinTenantConninfo(const std::string& conninfo,
                                          const http::OutboundPolicy& policy,
                                          std::string_view field) {
   ASSIGN_OR_RETURN(auto target, CheckTenantConninfo(conninfo, {"*"}, field));
-  RETURN_IF_ERROR(connect::CheckWorkerEnvironment(field));
-  auto resolved = policy.Resolve(target.host, field);
-  if (!resolved.ok()) {
-    if (resolved.error().code() == ErrorCode::kNotFound) {
-      return Error(ErrorCode::kUnavailable,
-                   "could not connect to the source database: the host name does not resolve",
-                   std::string(field));
-    }
-    return resolved.error();
-  }
+  ASSIGN_OR_RETURN(std::string address, connect::PinDatabaseAddress(target.host, policy, field));
   PinnedConninfo out;
   auto set = [&out](std::string k, std::string v) {
     out.keys.push_back(std::move(k));
     out.values.push_back(std::move(v));
   };
   for (const auto& [key, value] : target.params) set(key, value);
-  set("hostaddr", resolved->front().ToString());
+  set("hostaddr", address);
   if (!target.params.count("port")) set("port", "5432");
   if (!target.params.count("dbname"))
     set("dbname", target.params.count("user") ? target.params.at("user") : std::string("postgres"));
