@@ -483,6 +483,11 @@ int RunServe(ServeOptions o) {
     std::cerr << "crossdock serve: no embedded sync workers; queued runs wait for `crossdock "
                  "worker` on the same --db (or start serve with --workers N)\n";
   }
+  if (auto vendors = store->ListVendorIdentities(); vendors.ok() && vendors->empty()) {
+    std::cerr << "crossdock serve: no vendor identity yet, so IAM-role connections are refused; "
+                 "set crossdock's AWS account with `crossdock identity set --account-id "
+                 "ACCOUNT_ID` (or start serve with --vendor-account-id ACCOUNT_ID)\n";
+  }
   std::thread waiter([&srv, signals] {
     int sig = 0;
     sigwait(&signals, &sig);
