@@ -40,6 +40,36 @@ TEST_F(ServerTest, CreateReadUpdateDeleteS3Connection) {
   ExpectError(Call("GET", "/v1/connections/" + id, token_a_), 404);
 }
 
+// The list renders each stored row once and reuses it (connect/rendered_connections.h): an
+// item must still equal what GET /v1/connections/{id} shows, after every change.
+TEST_F(ServerTest, ListItemsMatchTheConnectionAfterEveryChange) {
+  json created = CreateS3(token_a_, "warehouse-export");
+  std::string id = created["id"];
+  auto item = [&] {
+    auto list = Call("GET", "/v1/connections", token_a_);
+    EXPECT_EQ(list->status, 200);
+    EXPECT_EQ(list->get_header_value("Content-Type"), "application/json") << list->body;
+    json found;
+    json body = Json(list);
+    for (const json& c : body["connections"]) {
+      if (c["id"] == id) found = c;
+    }
+    return found;
+  };
+  for (const char* region : {"us-east-2", "eu-west-1", "us-east-2", "ap-south-1"}) {
+    auto patched =
+        Call("PATCH", "/v1/connections/" + id, token_a_, json{{"region", region}}.dump());
+    ASSERT_EQ(patched->status, 200) << patched->body;
+    json listed = item();
+    ASSERT_TRUE(listed.is_object());
+    EXPECT_EQ(listed["region"], region);
+    EXPECT_TRUE(listed.contains("drift"));
+    json one = Json(Call("GET", "/v1/connections/" + id, token_a_));
+    listed.erase("drift");
+    EXPECT_EQ(listed, one);
+  }
+}
+
 TEST_F(ServerTest, ValidationErrorsNameTheFieldAndWriteNothing) {
   json body = {{"type", "s3"},
                {"name", "bad"},

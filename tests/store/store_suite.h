@@ -789,4 +789,95 @@ TEST_P(StoreSuite, ListQueriesUseIndexesNotFullScans) {
   EXPECT_GE(ExpectNoFullScans(store_->sql(), statements, {"connections"}), 8);
 }
 
+// --- Read transactions (sql.h ReadTransaction) -------------------------------------------
+
+TEST_P(StoreSuite, AReadTransactionRefusesWritesAndLeavesNothingWritten) {
+  Organization org = Org("acme", "eid-1");
+  Status st = store_->sql().ReadTransaction([&](SqlSession& s) -> Status {
+    auto changed = s.Exec("UPDATE organizations SET name = 'renamed' WHERE id = ?", {org.id});
+    return changed.ok() ? OkStatus() : changed.error();
+  });
+  EXPECT_FALSE(st.ok());
+  auto found = store_->GetOrganization(org.id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->name, "acme");
+}
+
+TEST_P(StoreSuite, AReadTransactionSeesWhatCommittedBeforeIt) {
+  Organization org = Org("acme", "eid-1");
+  for (int i = 0; i < 20; ++i) {
+    auto created = store_->CreateConnection(Conn(org.id, "c" + std::to_string(i)));
+    ASSERT_TRUE(created.ok()) << created.error().ToString();
+    // Each read runs on a reader (SQLite) or pooled (PostgreSQL) session, not the writer's.
+    auto read = store_->GetConnection(org.id, created->id, SecretAccess::kNamesOnly);
+    ASSERT_TRUE(read.ok()) << "written then not read back: " << read.error().ToString();
+    auto list = store_->ListConnections(org.id, {}, PageRequest{1000, {}});
+    ASSERT_TRUE(list.ok());
+    EXPECT_EQ(list->items.size(), static_cast<size_t>(i + 1));
+  }
+}
+
+TEST_P(StoreSuite, NestedReadTransactionsOnOneThreadShareOneSession) {
+  Organization org = Org("acme", "eid-1");
+  ASSERT_TRUE(store_->CreateConnection(Conn(org.id, "c0")).ok());
+  SqlSession* outer = nullptr;
+  SqlSession* inner = nullptr;
+  Status st = store_->sql().ReadTransaction([&](SqlSession& s) -> Status {
+    outer = &s;
+    RETURN_IF_ERROR(store_->sql().ReadTransaction([&](SqlSession& s2) -> Status {
+      inner = &s2;
+      return OkStatus();
+    }));
+    // Store reads inside join too and still answer.
+    auto list = store_->ListConnections(org.id, {}, {});
+    if (!list.ok()) return list.error();
+    EXPECT_EQ(list->items.size(), 1u);
+    return OkStatus();
+  });
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_EQ(outer, inner);
+  // Another thread's read inside does not join: it gets a session of its own.
+  SqlSession* other = nullptr;
+  st = store_->sql().ReadTransaction([&](SqlSession& s) -> Status {
+    std::thread t([&] {
+      (void)store_->sql().ReadTransaction([&](SqlSession& s2) -> Status {
+        other = &s2;
+        return OkStatus();
+      });
+    });
+    t.join();
+    EXPECT_NE(&s, other);
+    return OkStatus();
+  });
+  ASSERT_TRUE(st.ok()) << st.error().ToString();
+  EXPECT_NE(other, nullptr);
+}
+
+TEST_P(StoreSuite, ReadersRunBesideAWriterWithoutErrors) {
+  Organization org = Org("acme", "eid-1");
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::atomic<int> reads{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 6; ++t) {
+    readers.emplace_back([&] {
+      size_t last = 0;
+      while (!stop) {
+        auto list = store_->ListConnections(org.id, {}, PageRequest{1000, {}});
+        // Never an error, never fewer rows than an earlier read of this thread saw.
+        if (!list.ok() || list->items.size() < last) ++failures;
+        if (list.ok()) last = list->items.size();
+        ++reads;
+      }
+    });
+  }
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(store_->CreateConnection(Conn(org.id, "c" + std::to_string(i))).ok());
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+}
+
 }  // namespace crossdock::store::testing

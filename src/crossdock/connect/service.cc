@@ -274,6 +274,22 @@ Result<store::Page<Connection>> ConnectionService::ListConnections(
   return out;
 }
 
+Result<store::Page<ConnectionService::ListedConnection>> ConnectionService::ListConnectionsJson(
+    std::string_view org_id, const store::ConnectionFilter& filter,
+    const store::PageRequest& page) {
+  ASSIGN_OR_RETURN(auto records, store_.ListConnections(org_id, filter, page));
+  store::Page<ListedConnection> out;
+  out.next_cursor = std::move(records.next_cursor);
+  out.items.reserve(records.items.size());
+  auto parse = [this](const store::ConnectionRecord& r) { return FromRecord(r); };
+  for (const auto& r : records.items) {
+    ASSIGN_OR_RETURN(ConnectionType type, ParseConnectionType(r.type));
+    ASSIGN_OR_RETURN(std::string json, rendered_->Render(r, parse));
+    out.items.push_back(ListedConnection{r.id, type, std::move(json)});
+  }
+  return out;
+}
+
 Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, Connection c) {
   ASSIGN_OR_RETURN(auto org, store_.GetOrganization(org_id));
   ASSIGN_OR_RETURN(auto current,

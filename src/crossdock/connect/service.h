@@ -12,6 +12,7 @@
 // print anything.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "crossdock/connect/connection.h"
+#include "crossdock/connect/rendered_connections.h"
 #include "crossdock/core/result.h"
 #include "crossdock/store/store.h"
 
@@ -90,6 +92,16 @@ class ConnectionService {
   Result<store::Page<Connection>> ListConnections(std::string_view org_id,
                                                   const store::ConnectionFilter& filter = {},
                                                   const store::PageRequest& page = {});
+  // The same page as ListConnections, each connection as ConnectionToJson's text (what the
+  // REST API lists), rendered once per stored version of the row (rendered_connections.h).
+  struct ListedConnection {
+    std::string id;
+    ConnectionType type = ConnectionType::kS3;
+    std::string json;  // a JSON object, without secrets
+  };
+  Result<store::Page<ListedConnection>> ListConnectionsJson(
+      std::string_view org_id, const store::ConnectionFilter& filter = {},
+      const store::PageRequest& page = {});
   // Replaces the stored connection (same org_id and id) with `c`. Secrets follow Secret's
   // input rules (value replaces, clear removes, neither keeps).
   Result<Connection> UpdateConnection(std::string_view org_id, Connection c);
@@ -112,6 +124,7 @@ class ConnectionService {
   Result<store::ConnectionRecord> ToRecord(const Connection& c, std::string_view org_id);
 
   store::Store& store_;
+  std::shared_ptr<RenderedConnections> rendered_ = std::make_shared<RenderedConnections>();
 };
 
 // An example trust policy letting the vendor principal assume a customer role when the

@@ -130,7 +130,7 @@ Result<std::vector<DriftClaim>> DriftStore::ClaimDue(int limit) {
 Result<DriftClaim> DriftStore::ClaimNow(const std::string& org_id,
                                         const std::string& connection_id) {
   DriftClaim claim;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows, s.Query("SELECT id, org_id, name, type FROM connections WHERE id "
                                         "= ? AND org_id = ?",
                                         {connection_id, org_id}));
@@ -229,7 +229,7 @@ Result<std::map<std::string, DriftStatus>> DriftStore::States(const std::string&
                                                               const std::vector<std::string>& ids) {
   std::map<std::string, DriftStatus> out;
   if (ids.empty()) return out;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     std::string sql = std::string("SELECT ") + kStatusColumns +
                       " FROM connection_drift WHERE org_id = ? AND connection_id IN (";
     std::vector<SqlValue> params = {org_id};
@@ -253,7 +253,7 @@ Result<store::Page<CheckRecord>> DriftStore::ListChecks(const std::string& org_i
                                                         const store::PageRequest& page) {
   ASSIGN_OR_RETURN(auto after, store::CheckPage("checks", page));
   std::vector<CheckRecord> out;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto conn, s.Query("SELECT 1 FROM connections WHERE id = ? AND org_id = ?",
                                         {connection_id, org_id}));
     if (conn.empty()) {
@@ -295,7 +295,7 @@ Result<store::Page<CheckRecord>> DriftStore::ListChecks(const std::string& org_i
 
 Result<std::map<std::string, int64_t>> DriftStore::FailingByType() {
   std::map<std::string, int64_t> out;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(
         auto rows, s.Query("SELECT c.type, COUNT(*) FROM connection_drift d JOIN connections c "
                            "ON c.id = d.connection_id WHERE d.state = 'failing' GROUP BY c.type"));

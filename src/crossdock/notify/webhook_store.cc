@@ -169,7 +169,7 @@ Result<Webhook> WebhookStore::Create(const std::string& org_id, const std::strin
 
 Result<Webhook> WebhookStore::Get(const std::string& org_id, const std::string& id) {
   Webhook out;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kWebhookColumns +
                                             " FROM webhooks WHERE id = ? AND org_id = ?",
                                         {id, org_id}));
@@ -186,7 +186,7 @@ Result<store::Page<Webhook>> WebhookStore::List(const std::string& org_id,
                                                 const store::PageRequest& page) {
   ASSIGN_OR_RETURN(auto after, store::CheckPage("webhooks", page));
   std::vector<Webhook> out;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     std::string sql = std::string("SELECT ") + kWebhookColumns + " FROM webhooks WHERE org_id = ?";
     std::vector<SqlValue> params = {org_id};
     if (after) {
@@ -228,7 +228,7 @@ Result<store::Page<Delivery>> WebhookStore::ListDeliveries(const std::string& or
                                                            const store::PageRequest& page) {
   ASSIGN_OR_RETURN(auto after, store::CheckPage("deliveries", page));
   std::vector<Delivery> out;
-  RETURN_IF_ERROR(store_.sql().Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(store_.sql().ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto hook, s.Query("SELECT id FROM webhooks WHERE id = ? AND org_id = ?",
                                         {webhook_id, org_id}));
     if (hook.empty()) {

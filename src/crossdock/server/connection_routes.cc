@@ -217,26 +217,37 @@ ojson SetupSchema() {
     "trust_policy": {"type": "object"}, "text": {"type": "string"}}})");
 }
 
+// Built as text from each connection's cached rendering (ConnectionService::
+// ListConnectionsJson) with its External ID and drift state appended: the busiest route.
+// The three reads share one read transaction (one snapshot).
 Reply List(ServiceState& state, RequestContext& ctx) {
-  store::Store& store = *state.store;
-  connect::ConnectionService& service = *state.connections;
   auto page = PageFromQuery(ctx);
   if (!page.ok()) return FromError(page.error());
   store::ConnectionFilter filter{ctx.Query("type"), ctx.Query("name_prefix")};
-  auto list = service.ListConnections(ctx.org_id, filter, *page);
-  if (!list.ok()) return FromError(list.error());
-  auto ids = ActiveExternalIds(store, ctx.org_id);
-  if (!ids.ok()) return FromError(ids.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& c : list->items) {
-    nlohmann::json j = connect::ConnectionToJson(c);
-    if (iam::TypeInfo(c.type).aws) j["external_id"] = ids->empty() ? "" : ids->front();
-    out.push_back(std::move(j));
+  store::Page<connect::ConnectionService::ListedConnection> list;
+  std::vector<std::string> ids;
+  std::vector<std::string> drift;
+  Status read = state.store->sql().ReadTransaction([&](store::SqlSession&) -> Status {
+    ASSIGN_OR_RETURN(list, state.connections->ListConnectionsJson(ctx.org_id, filter, *page));
+    ASSIGN_OR_RETURN(ids, ActiveExternalIds(*state.store, ctx.org_id));
+    std::vector<std::string> conn_ids;
+    for (const auto& c : list.items) conn_ids.push_back(c.id);
+    ASSIGN_OR_RETURN(drift, DriftStateTexts(state, ctx.org_id, conn_ids));
+    return OkStatus();
+  });
+  if (!read.ok()) return FromError(read.error());
+  std::string external_id = nlohmann::json(ids.empty() ? "" : ids.front()).dump();
+  std::string body = R"({"connections":[)";
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    const auto& c = list.items[i];
+    if (i) body += ',';
+    body.append(c.json, 0, c.json.size() - 1);  // without its closing brace
+    if (!drift[i].empty()) body += R"(,"drift":)" + drift[i];
+    if (iam::TypeInfo(c.type).aws) body += R"(,"external_id":)" + external_id;
+    body += '}';
   }
-  Status drift = AddDriftStates(state, ctx.org_id, out);
-  if (!drift.ok()) return FromError(drift.error());
-  return JsonReply(
-      nlohmann::json{{"connections", out}, {"next_cursor", NextCursorJson(list->next_cursor)}});
+  body += R"(],"next_cursor":)" + NextCursorJson(list.next_cursor).dump() + "}";
+  return TextReply(std::move(body), "application/json");
 }
 
 std::vector<QueryParameter> ListParameters() {

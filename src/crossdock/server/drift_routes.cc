@@ -62,16 +62,16 @@ ojson CheckSchema() {
 
 }  // namespace
 
-Status AddDriftStates(ServiceState& state, const std::string& org_id, nlohmann::json& connections) {
-  if (!state.drift) return OkStatus();  // lists still work; "drift" is left out
-  std::vector<std::string> ids;
-  for (const auto& c : connections) ids.push_back(c.value("id", ""));
+Result<std::vector<std::string>> DriftStateTexts(ServiceState& state, const std::string& org_id,
+                                                 const std::vector<std::string>& ids) {
+  std::vector<std::string> out(ids.size());
+  if (!state.drift) return out;  // lists still work; "drift" is left out
   ASSIGN_OR_RETURN(auto states, state.drift->States(org_id, ids));
-  for (auto& c : connections) {
-    auto it = states.find(c.value("id", ""));
-    c["drift"] = drift::DriftToJson(it == states.end() ? drift::DriftStatus{} : it->second);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto it = states.find(ids[i]);
+    out[i] = drift::DriftToJson(it == states.end() ? drift::DriftStatus{} : it->second).dump();
   }
-  return OkStatus();
+  return out;
 }
 
 std::string DriftMetricsText(ServiceState& state) {

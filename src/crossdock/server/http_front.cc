@@ -133,6 +133,7 @@ class BufferedStream final : public httplib::Stream {
 
   bool is_readable() const override {
     if (pos_ < c_.buf.size()) return true;
+    if (!out_.empty() && !Flush()) return false;
     pollfd p{c_.fd, POLLIN, 0};
     return ::poll(&p, 1, RemainingMs(read_deadline_)) > 0;
   }
@@ -145,6 +146,7 @@ class BufferedStream final : public httplib::Stream {
 
   ssize_t read(char* ptr, size_t size) override {
     if (pos_ >= c_.buf.size()) {
+      if (!out_.empty() && !Flush()) return -1;
       // Refill: drop what was consumed, then wait for more within the deadline.
       c_.buf.erase(0, pos_);
       pos_ = 0;
@@ -167,11 +169,25 @@ class BufferedStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // Coalesced: cpp-httplib writes the status line and headers, then the body; sent as they
+  // come they are two segments (and, for a small answer, two wake-ups of the client). They
+  // are kept until Flush(), a read, or kFlushBytes.
+  static constexpr size_t kFlushBytes = 64 * 1024;
+
   ssize_t write(const char* ptr, size_t size) override {
+    if (failed_) return -1;
+    out_.append(ptr, size);
+    if (out_.size() >= kFlushBytes && !Flush()) return -1;
+    return static_cast<ssize_t>(size);
+  }
+
+  // Sends what write() kept; false (and failed()) when the peer is gone or stalls past the
+  // write timeout.
+  bool Flush() const {
     auto deadline = SteadyClock::now() + write_timeout_;
     size_t done = 0;
-    while (done < size) {
-      ssize_t n = ::send(c_.fd, ptr + done, size - done, MSG_NOSIGNAL);
+    while (done < out_.size() && !failed_) {
+      ssize_t n = ::send(c_.fd, out_.data() + done, out_.size() - done, MSG_NOSIGNAL);
       if (n > 0) {
         done += static_cast<size_t>(n);
         continue;
@@ -182,9 +198,9 @@ class BufferedStream final : public httplib::Stream {
         if (::poll(&p, 1, RemainingMs(deadline)) > 0) continue;
       }
       failed_ = true;
-      return -1;
     }
-    return static_cast<ssize_t>(size);
+    out_.clear();
+    return !failed_;
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -204,7 +220,9 @@ class BufferedStream final : public httplib::Stream {
  private:
   HttpFront::Connection& c_;
   size_t pos_ = 0;
-  bool failed_ = false;
+  // Mutable: is_readable() (const in httplib::Stream) sends what is kept before it waits.
+  mutable std::string out_;
+  mutable bool failed_ = false;
   SteadyClock::time_point read_deadline_;
   std::chrono::milliseconds write_timeout_;
 };
@@ -281,6 +299,11 @@ bool HttpFront::process_and_close_socket(socket_t sock) {
   }
   Wake();
   return true;
+}
+
+bool HttpFront::WidenBacklog(int backlog) {
+  socket_t sock = svr_sock_.load();
+  return sock != INVALID_SOCKET && ::listen(sock, backlog) == 0;
 }
 
 void HttpFront::Wake() {
@@ -472,6 +495,7 @@ void HttpFront::Serve(Connection& c) {
   bool close = stopping_ || c.requests >= limits_.max_requests_per_connection;
   bool connection_closed = false;
   bool ok = process_request(stream, close, connection_closed, nullptr);
+  stream.Flush();
   c.buf.erase(0, stream.consumed());
   bool keep = ok && !close && !connection_closed && !stream.failed();
   if (keep && c.buf.empty()) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -54,6 +55,11 @@ class HttpFront : public httplib::Server {
   // finish the requests they run, then every socket is closed. Call after the listener
   // stopped (stop() and the end of listen_after_bind()); idempotent.
   void Shutdown();
+
+  // Widens the listening socket's accept queue to `backlog` (cpp-httplib listens with 5, so
+  // a burst of new clients overflows it and waits for SYN retransmits, a second or more).
+  // Call after binding; false if the socket is not listening.
+  bool WidenBacklog(int backlog = SOMAXCONN);
 
   // Open connections (for tests and metrics).
   size_t open_connections() const { return open_.load(); }

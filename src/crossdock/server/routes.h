@@ -23,8 +23,10 @@ void AddSyncRoutes(ServiceState& state, RouteTable& routes);        // syncs and
 void AddDriftRoutes(ServiceState& state, RouteTable& routes);       // connection check history
 void AddWebhookRoutes(ServiceState& state, RouteTable& routes);     // webhooks and deliveries
 void AddUiRoutes(RouteTable& routes);                               // "/" and its assets
-// Sets "drift" (drift/drift_store.h DriftToJson) on each connection of a list answer.
-Status AddDriftStates(ServiceState& state, const std::string& org_id, nlohmann::json& connections);
+// The "drift" member (drift/drift_store.h DriftToJson, serialized) of each connection of a
+// list answer, in the order of `ids`; empty texts when the server runs without drift checks.
+Result<std::vector<std::string>> DriftStateTexts(ServiceState& state, const std::string& org_id,
+                                                 const std::vector<std::string>& ids);
 // The gauge of failing connections by type, read from the drift tables at each scrape
 // (drift_routes.cc): every process sees what all workers recorded.
 std::string DriftMetricsText(ServiceState& state);

@@ -362,6 +362,7 @@ Status Server::Bind() {
     }
     port_ = options_.port;
   }
+  http_->WidenBacklog();
   return OkStatus();
 }
 

@@ -188,14 +188,23 @@ class PostgresDatabase final : public SqlDatabase {
   }
 
   Status Transaction(const std::function<Status(SqlSession&)>& fn) override {
+    return RunTransaction("BEGIN", fn);
+  }
+
+  Status RunReadTransaction(const std::function<Status(SqlSession&)>& fn) override {
+    return RunTransaction("BEGIN READ ONLY", fn);
+  }
+
+ private:
+  Status RunTransaction(const char* begin, const std::function<Status(SqlSession&)>& fn) {
     ASSIGN_OR_RETURN(PGconn * conn, Acquire());
-    Status begun = PostgresSession(conn).ExecScript("BEGIN");
+    Status begun = PostgresSession(conn).ExecScript(begin);
     if (!begun.ok() && PQstatus(conn) != CONNECTION_OK) {
       // An idle session the server closed (restart, idle timeout, pg_terminate_backend):
       // nothing ran yet, so replace it and begin once more.
       Release(conn, false);
       ASSIGN_OR_RETURN(conn, Acquire(/*fresh=*/true));
-      begun = PostgresSession(conn).ExecScript("BEGIN");
+      begun = PostgresSession(conn).ExecScript(begin);
     }
     if (!begun.ok()) {
       Release(conn, PQstatus(conn) == CONNECTION_OK);
@@ -217,7 +226,6 @@ class PostgresDatabase final : public SqlDatabase {
     return st;
   }
 
- private:
   // A session for one transaction: an idle one, else a new one while fewer than the maximum
   // are open, else the first one released (kUnavailable after pool_.acquire_timeout).
   // `fresh` skips the idle ones (the caller just found one of them closed).

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <regex>
+#include <utility>
+#include <vector>
 
 namespace crossdock::store {
 
@@ -26,6 +28,24 @@ std::int64_t SqlRow::Int(std::size_t i) const {
 std::optional<std::int64_t> SqlRow::OptionalInt(std::size_t i) const {
   if (IsNull(i)) return std::nullopt;
   return Int(i);
+}
+
+namespace {
+// The read transactions open on this thread, innermost last, for ReadTransaction to join.
+thread_local std::vector<std::pair<const SqlDatabase*, SqlSession*>> open_reads;
+}  // namespace
+
+Status SqlDatabase::ReadTransaction(const std::function<Status(SqlSession&)>& fn) {
+  for (const auto& [db, session] : open_reads) {
+    if (db == this) return fn(*session);
+  }
+  return RunReadTransaction([&](SqlSession& session) -> Status {
+    open_reads.emplace_back(this, &session);
+    struct Pop {
+      ~Pop() { open_reads.pop_back(); }
+    } pop;
+    return fn(session);
+  });
 }
 
 bool IsPostgresUrl(std::string_view location) {

@@ -5,13 +5,14 @@
 // Statements use `?` placeholders (rewritten to $1, $2... for PostgreSQL) and three value
 // kinds: NULL, 64-bit integers and text. Every statement runs inside Transaction(), which
 // commits when the callback succeeds and rolls back on any error, so nothing is half-written.
-// On SQLite, transactions on one SqlDatabase are serialised by a mutex (one connection). On
-// PostgreSQL they run in parallel on a bounded pool of sessions opened on demand (at most
-// PostgresPoolOptions::max_connections per database object; a caller beyond that waits for
-// a free one), and a session the server closed is replaced. Driver errors come back
-// as Errors: unique violations as kAlreadyExists whose field() carries the driver's name for
-// the constraint (SQLite "table.col, table.col", PostgreSQL the constraint name), for the
-// store to translate. It is not an ORM and does not cache prepared statements.
+// On SQLite, write transactions on one SqlDatabase are serialised by a mutex (one writer
+// connection) and read transactions run beside them on a small pool of reader connections
+// (WAL mode), each connection keeping its compiled statements. On PostgreSQL they run in parallel
+// on a bounded pool of sessions opened on demand (at most PostgresPoolOptions::max_connections per
+// database object; a caller beyond that waits for a free one), and a session the server closed is
+// replaced. Driver errors come back as Errors: unique violations as kAlreadyExists whose field()
+// carries the driver's name for the constraint (SQLite "table.col, table.col", PostgreSQL the
+// constraint name), for the store to translate. It is not an ORM.
 #pragma once
 
 #include <chrono>
@@ -88,11 +89,22 @@ class SqlDatabase {
   // Runs `fn` in a transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED). Commits
   // if `fn` returns ok, rolls back otherwise and returns fn's error. Thread-safe.
   virtual Status Transaction(const std::function<Status(SqlSession&)>& fn) = 0;
+  // Runs `fn` in a transaction that only reads (SQLite: BEGIN DEFERRED on a query_only reader
+  // connection, beside the writer; PostgreSQL: READ ONLY). A write inside fails. It sees
+  // every transaction committed before it began. A ReadTransaction started inside another
+  // on the same thread and database joins it: several reads (of the store and of modules
+  // built on it) then share one snapshot and one transaction. Thread-safe.
+  Status ReadTransaction(const std::function<Status(SqlSession&)>& fn);
   // The connection pool's counters (PostgreSQL); zeros where there is no pool.
   virtual SqlPoolStats pool_stats() const { return {}; }
 
  protected:
   const SqlObserver& observer() const { return observer_; }
+  // The driver's read-only transaction (ReadTransaction handles joining); by default a
+  // transaction like any other.
+  virtual Status RunReadTransaction(const std::function<Status(SqlSession&)>& fn) {
+    return Transaction(fn);
+  }
 
  private:
   SqlObserver observer_;

@@ -152,7 +152,7 @@ class SqlStore final : public Store {
   Result<Page<Organization>> ListOrganizations(const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, CheckPage("organizations", page));
     std::vector<Organization> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       std::string sql = fmt::format("SELECT {} FROM organizations", kOrgColumns);
       std::vector<SqlValue> params;
       if (after) {
@@ -186,7 +186,7 @@ class SqlStore final : public Store {
   Result<std::vector<ExternalIdRecord>> ListExternalIds(std::string_view org_id,
                                                         bool include_retired) override {
     std::vector<ExternalIdRecord> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(
           auto rows,
           s.Query(std::string("SELECT value, org_id, state, created_at, retired_at FROM "
@@ -248,7 +248,7 @@ class SqlStore final : public Store {
   // --- Vendor identity -------------------------------------------------------------------
   Result<std::optional<VendorIdentity>> GetVendorIdentity(std::string_view partition) override {
     std::optional<VendorIdentity> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(auto rows, s.Query("SELECT account_id, role_arn, updated_at, "
                                           "aws_partition FROM vendor_identities WHERE "
                                           "aws_partition = ?",
@@ -264,7 +264,7 @@ class SqlStore final : public Store {
 
   Result<std::vector<VendorIdentity>> ListVendorIdentities() override {
     std::vector<VendorIdentity> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(auto rows, s.Query("SELECT account_id, role_arn, updated_at, "
                                           "aws_partition FROM vendor_identities ORDER BY "
                                           "aws_partition"));
@@ -340,7 +340,7 @@ class SqlStore final : public Store {
                                                  const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, CheckPage("connections", page));
     std::vector<ConnectionRecord> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       std::string sql = fmt::format("SELECT {} FROM connections WHERE org_id = ?", kConnColumns);
       std::vector<SqlValue> params = {std::string(org_id)};
       if (!filter.type.empty()) {
@@ -435,7 +435,7 @@ class SqlStore final : public Store {
 
   Result<ApiToken> FindApiTokenByHash(std::string_view token_hash) override {
     std::optional<ApiToken> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(auto rows, s.Query(fmt::format("SELECT {} FROM api_tokens WHERE "
                                                       "token_hash = ? AND revoked_at IS NULL",
                                                       kTokenColumns),
@@ -454,7 +454,7 @@ class SqlStore final : public Store {
                                        bool include_revoked) override {
     ASSIGN_OR_RETURN(auto after, CheckPage("tokens", page));
     std::vector<ApiToken> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       std::string sql = fmt::format("SELECT {} FROM api_tokens WHERE org_id = ?", kTokenColumns);
       std::vector<SqlValue> params = {std::string(org_id)};
       if (!include_revoked) sql += " AND revoked_at IS NULL";
@@ -500,7 +500,7 @@ class SqlStore final : public Store {
   Result<std::optional<std::string>> GetSetting(std::string_view scope,
                                                 std::string_view name) override {
     std::optional<std::string> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(auto rows, s.Query("SELECT value FROM settings WHERE scope = ? AND name = ?",
                                           {std::string(scope), std::string(name)}));
       if (!rows.empty()) out = rows[0].Text(0);
@@ -577,7 +577,7 @@ class SqlStore final : public Store {
 
   Result<Organization> OneOrg(std::string_view column, std::string_view value) {
     std::optional<Organization> out;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(auto rows, s.Query(fmt::format("SELECT {} FROM organizations WHERE {} = ?",
                                                       kOrgColumns, column),
                                           {std::string(value)}));
@@ -605,7 +605,7 @@ class SqlStore final : public Store {
                                          std::string_view value, SecretAccess access) {
     std::optional<ConnectionRecord> out;
     std::string sealed;
-    RETURN_IF_ERROR(db_->Transaction([&](SqlSession& s) -> Status {
+    RETURN_IF_ERROR(db_->ReadTransaction([&](SqlSession& s) -> Status {
       ASSIGN_OR_RETURN(auto rows, s.Query(fmt::format("SELECT {} FROM connections WHERE org_id = "
                                                       "? AND {} = ?",
                                                       kConnColumns, column),

@@ -3,8 +3,13 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "crossdock/store/sql.h"
 
@@ -32,9 +37,64 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   return Error(ErrorCode::kInternal, fmt::format("{}: SQLite: {}", what, msg));
 }
 
+// One SQLite connection with its prepared statements, kept across transactions: the store
+// runs a few dozen distinct statements, and compiling one costs more than running it.
+// Used by one thread at a time (its owner holds a lock or a pool slot).
+class SqliteConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() {
+    Clear();
+    sqlite3_close_v2(db_);
+  }
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  sqlite3* db() const { return db_; }
+
+  // The compiled statement for `sql`, reset and without bindings. Statements built with a
+  // varying number of placeholders are cached too; past kMaxStatements the cache starts over.
+  Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    if (statements_.size() >= kMaxStatements) Clear();
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, "preparing a statement");
+    statements_.emplace(std::string(sql), stmt);
+    return stmt;
+  }
+
+  // Runs a statement without parameters or rows (BEGIN, COMMIT, ROLLBACK).
+  int Command(std::string_view sql) {
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) return sqlite3_errcode(db_);
+    int rc = sqlite3_step(*stmt);
+    sqlite3_reset(*stmt);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+
+ private:
+  static constexpr std::size_t kMaxStatements = 256;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  void Clear() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> statements_;
+};
+
 class SqliteSession final : public SqlSession {
  public:
-  SqliteSession(sqlite3* db, const SqlObserver& observer) : db_(db), observer_(observer) {}
+  SqliteSession(SqliteConnection& conn, const SqlObserver& observer)
+      : conn_(conn), db_(conn.db()), observer_(observer) {}
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
@@ -64,10 +124,13 @@ class SqliteSession final : public SqlSession {
  private:
   Status Run(std::string_view sql, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
     if (observer_) observer_(sql, params);
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, "preparing a statement");
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> guard(stmt, sqlite3_finalize);
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, conn_.Prepare(sql));
+    // Back to the cache ready for its next use, whatever happens here.
+    std::unique_ptr<sqlite3_stmt, void (*)(sqlite3_stmt*)> reset(stmt, [](sqlite3_stmt* s) {
+      sqlite3_reset(s);
+      sqlite3_clear_bindings(s);
+    });
+    int rc = SQLITE_OK;
     for (std::size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i + 1);
       const SqlValue& v = params[i];
@@ -108,36 +171,120 @@ class SqliteSession final : public SqlSession {
     return OkStatus();
   }
 
+  SqliteConnection& conn_;
   sqlite3* db_;
   const SqlObserver& observer_;
 };
 
+// Runs `fn` between `begin` and COMMIT on `conn`; rolls back on any error.
+Status RunTransaction(SqliteConnection& conn, const SqlObserver& observer, std::string_view begin,
+                      const std::function<Status(SqlSession&)>& fn) {
+  SqliteSession session(conn, observer);
+  int rc = conn.Command(begin);
+  if (rc != SQLITE_OK) return SqliteError(conn.db(), rc, "starting a transaction");
+  Status st = fn(session);
+  if (st.ok()) {
+    rc = conn.Command("COMMIT");
+    if (rc == SQLITE_OK) return OkStatus();
+    st = SqliteError(conn.db(), rc, "committing a transaction");
+  }
+  conn.Command("ROLLBACK");
+  return st;
+}
+
+// Opens `file` with the settings every connection of this process shares.
+// Only the writer creates the file; a reader never recreates one removed meanwhile.
+Result<sqlite3*> OpenConnection(const std::string& file, bool query_only) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (query_only ? 0 : SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(file.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Error(ErrorCode::kFailedPrecondition,
+                 fmt::format("cannot open SQLite database {}: {}; check the path and its "
+                             "permissions or pass --db",
+                             file, msg),
+                 "db");
+  }
+  sqlite3_busy_timeout(db, 5000);
+  // WAL: readers never wait for the writer. Checkpoints run automatically every 1,000 pages
+  // in PASSIVE mode (they copy what no reader still needs and never block a reader), and the
+  // WAL file is truncated back to 64 MiB after each so it cannot grow without bound. Readers
+  // are query_only: a write inside ReadTransaction fails instead of racing the writer.
+  std::string pragmas = query_only ? "PRAGMA query_only=ON;"
+                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                     "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; "
+                                     "PRAGMA journal_size_limit=67108864;";
+  char* err = nullptr;
+  if (sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_close_v2(db);
+    return Error(ErrorCode::kFailedPrecondition,
+                 fmt::format("cannot initialise SQLite database {}: {}", file, msg), "db");
+  }
+  return db;
+}
+
+// One writer connection behind a mutex (SQLite has one writer at a time anyway) and a pool
+// of query_only reader connections, opened on demand: in WAL mode each read transaction sees
+// the last commit and runs beside the writer and the other readers.
 class SqliteDatabase final : public SqlDatabase {
  public:
-  SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+  static constexpr std::size_t kMaxReaders = 64;
+
+  SqliteDatabase(sqlite3* db, std::string path) : writer_(db), path_(std::move(path)) {}
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string Describe() const override { return "SQLite file " + path_; }
 
   Status Transaction(const std::function<Status(SqlSession&)>& fn) override {
     std::lock_guard<std::mutex> lock(mu_);
-    SqliteSession session(db_, observer());
-    int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, "starting a transaction");
-    Status st = fn(session);
-    if (st.ok()) {
-      rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
-      if (rc == SQLITE_OK) return OkStatus();
-      st = SqliteError(db_, rc, "committing a transaction");
-    }
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return RunTransaction(writer_, observer(), "BEGIN IMMEDIATE", fn);
+  }
+
+  Status RunReadTransaction(const std::function<Status(SqlSession&)>& fn) override {
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader, AcquireReader());
+    Status st = RunTransaction(*reader, observer(), "BEGIN DEFERRED", fn);
+    ReleaseReader(std::move(reader));
     return st;
   }
 
  private:
+  // An idle reader, a new one while fewer than kMaxReaders are open, else the next released.
+  Result<std::unique_ptr<SqliteConnection>> AcquireReader() {
+    std::unique_lock<std::mutex> lock(readers_mu_);
+    readers_cv_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < kMaxReaders; });
+    if (!idle_readers_.empty()) {
+      auto reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+    ++open_readers_;
+    lock.unlock();
+    auto db = OpenConnection(path_, /*query_only=*/true);
+    if (!db.ok()) {
+      lock.lock();
+      --open_readers_;
+      readers_cv_.notify_one();
+      return db.error();
+    }
+    return std::make_unique<SqliteConnection>(*db);
+  }
+
+  void ReleaseReader(std::unique_ptr<SqliteConnection> reader) {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    idle_readers_.push_back(std::move(reader));
+    readers_cv_.notify_one();
+  }
+
   std::mutex mu_;
-  sqlite3* db_;
+  SqliteConnection writer_;
   std::string path_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
+  std::size_t open_readers_ = 0;
 };
 
 }  // namespace
@@ -165,34 +312,8 @@ Result<std::unique_ptr<SqlDatabase>> OpenSqlite(const std::string& path) {
     }
     ::chmod(p.parent_path().c_str(), 0700);
   }
-  sqlite3* db = nullptr;
-  int rc =
-      sqlite3_open_v2(file.c_str(), &db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close_v2(db);
-    return Error(ErrorCode::kFailedPrecondition,
-                 fmt::format("cannot open SQLite database {}: {}; check the path and its "
-                             "permissions or pass --db",
-                             file, msg),
-                 "db");
-  }
+  ASSIGN_OR_RETURN(sqlite3 * db, OpenConnection(file, /*query_only=*/false));
   auto database = std::make_unique<SqliteDatabase>(db, file);
-  sqlite3_busy_timeout(db, 5000);
-  // WAL: readers never wait for the writer. Checkpoints run automatically every 1,000 pages
-  // in PASSIVE mode (they copy what no reader still needs and never block a reader), and the
-  // WAL file is truncated back to 64 MiB after each so it cannot grow without bound.
-  const char* pragmas =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-      "PRAGMA wal_autocheckpoint=1000; PRAGMA journal_size_limit=67108864;";
-  char* err = nullptr;
-  if (sqlite3_exec(db, pragmas, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    return Error(ErrorCode::kFailedPrecondition,
-                 fmt::format("cannot initialise SQLite database {}: {}", file, msg), "db");
-  }
   if (!existed) ::chmod(file.c_str(), 0600);
   return std::unique_ptr<SqlDatabase>(std::move(database));
 }

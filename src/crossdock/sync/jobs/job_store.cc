@@ -238,7 +238,7 @@ Result<SyncDefinition> JobStore::CreateSync(const std::string& org_id, const std
 
 Result<SyncDefinition> JobStore::GetSync(const std::string& org_id, const std::string& id_or_name) {
   std::optional<SyncDefinition> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(out, FindSync(s, org_id, id_or_name));
     return OkStatus();
   }));
@@ -250,7 +250,7 @@ Result<store::Page<SyncDefinition>> JobStore::ListSyncs(const std::string& org_i
                                                         const std::string& name_prefix) {
   ASSIGN_OR_RETURN(auto after, store::CheckPage("syncs", page));
   std::vector<SyncDefinition> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     std::string sql =
         std::string("SELECT ") + kSyncColumns + " FROM sync_definitions WHERE org_id = ?";
     std::vector<SqlValue> params = {org_id};
@@ -279,7 +279,7 @@ Result<store::Page<SyncDefinition>> JobStore::ListSyncs(const std::string& org_i
 
 Result<std::vector<SyncDefinition>> JobStore::ListAllSyncs() {
   std::vector<SyncDefinition> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kSyncColumns +
                                         " FROM sync_definitions ORDER BY org_id, name"));
     for (auto& r : rows) {
@@ -408,7 +408,7 @@ Result<SyncRun> JobStore::EnqueueRun(const std::string& org_id,
 
 Result<SyncRun> JobStore::GetRun(const std::string& org_id, const std::string& run_id) {
   std::optional<SyncRun> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(out, FindRun(s, run_id));
     return OkStatus();
   }));
@@ -427,7 +427,7 @@ Result<store::Page<SyncRun>> JobStore::ListRuns(const std::string& org_id,
     ASSIGN_OR_RETURN(after_ms, store::SortKeyMillis("runs", *after));
   }
   std::vector<SyncRun> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto d, FindSync(s, org_id, sync_id));
     std::string sql =
         std::string("SELECT ") + kRunColumns + " FROM sync_runs WHERE sync_id = ? AND org_id = ?";
@@ -706,7 +706,7 @@ Result<int64_t> JobStore::PruneRuns(const RetentionPolicy& policy) {
 
 Result<std::vector<std::string>> JobStore::ActiveRunIds(std::chrono::milliseconds lease) {
   std::vector<std::string> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows, s.Query("SELECT id FROM sync_runs WHERE status IN ('running', "
                                         "'committing') AND heartbeat_at >= ?",
                                         {NowMs() - lease.count()}));
@@ -734,7 +734,7 @@ Status JobStore::WorkerHeartbeat(const std::string& worker_id, const std::string
 
 Result<std::vector<std::pair<std::string, int64_t>>> JobStore::CountByStatus() {
   std::vector<std::pair<std::string, int64_t>> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows,
                      s.Query("SELECT status, COUNT(*) FROM sync_runs GROUP BY status ORDER BY "
                              "status"));
@@ -765,7 +765,7 @@ Status JobStore::Decorate(const std::string& org_id, std::vector<SyncDefinition>
     params.emplace_back(defs[i].id);
   }
   sql += "))";
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
     for (auto& r : rows) last[r.Text(0)] = {r.Text(1), r.Text(2), OptTime(r, 3)};
     return OkStatus();

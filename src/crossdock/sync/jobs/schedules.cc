@@ -114,7 +114,7 @@ Status ScheduleStore::Remove(const std::string& sync_id) {
 
 Result<std::map<std::string, ScheduleState>> ScheduleStore::List(const std::string& org_id) {
   std::map<std::string, ScheduleState> out;
-  RETURN_IF_ERROR(db_.Transaction([&](SqlSession& s) -> Status {
+  RETURN_IF_ERROR(db_.ReadTransaction([&](SqlSession& s) -> Status {
     ASSIGN_OR_RETURN(auto rows, s.Query("SELECT sync_id, schedule, paused, next_run_at FROM "
                                         "sync_schedules WHERE org_id = ?",
                                         {org_id}));
