@@ -168,6 +168,90 @@ TEST(ServeAttacksTest, SlowAndIdleClientsDoNotStarveHealthz) {
   for (int fd : slow) close(fd);
 }
 
+// A tenant starts more connection tests than there are threads, each waiting on an STS
+// endpoint that accepts and never answers: they fill the outbound pool, and every other
+// route still answers at once.
+TEST(ServeAttacksTest, ConnectionTestsWaitingOnAwsDoNotStarveOtherRoutes) {
+  int blackhole = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(blackhole, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  ASSERT_EQ(listen(blackhole, 256), 0);
+  socklen_t len = sizeof(a);
+  getsockname(blackhole, reinterpret_cast<sockaddr*>(&a), &len);
+  int sts_port = ntohs(a.sin_port);
+  std::atomic<int> held{0};
+  std::vector<int> accepted;
+  std::thread acceptor([&] {
+    while (true) {
+      int fd = accept(blackhole, nullptr, nullptr);
+      if (fd < 0) return;
+      accepted.push_back(fd);
+      ++held;
+    }
+  });
+
+  // The vendor's own credentials (only signed, never checked: STS never answers).
+  setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", 1);
+  ServeProcess serve({"--sts-endpoint", "http://127.0.0.1:" + std::to_string(sts_port),
+                      "--threads", "4", "--outbound-threads", "6"});
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  ASSERT_GT(serve.port(), 0);
+  httplib::Client client("127.0.0.1", serve.port());
+  client.set_read_timeout(10, 0);
+  json conn = {{"type", "s3"},
+               {"name", "waits"},
+               {"role_arn", "arn:aws:iam::111122223333:role/crossdock"},
+               {"region", "us-east-1"},
+               {"bucket", "output/customers"}};
+  auto created = client.Post("/v1/connections", serve.Auth(), conn.dump(), "application/json");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  std::string id = json::parse(created->body)["id"];
+
+  // Three times as many tests as handler threads, sent without waiting for answers.
+  std::vector<int> tests;
+  std::string request = "POST /v1/connections/" + id +
+                        "/test HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + serve.token() +
+                        "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+  for (int i = 0; i < 12; ++i) {
+    int fd = Connect(serve.port());
+    ASSERT_GE(fd, 0);
+    send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    tests.push_back(fd);
+  }
+  // Every outbound thread is now waiting on the silent STS endpoint.
+  for (int i = 0; i < 100 && held < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(held.load(), 6) << "the connection tests did not reach the STS endpoint";
+
+  std::vector<double> ms;
+  for (int i = 0; i < 10; ++i) ms.push_back(HealthzMillis(serve.port()));
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[ms.size() / 2], 100.0);
+  EXPECT_LT(ms.back(), 1000.0);
+  for (int i = 0; i < 5; ++i) {
+    auto start = Clock::now();
+    auto list = client.Get("/v1/connections", serve.Auth());
+    double took = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    ASSERT_TRUE(list) << "GET /v1/connections got no answer while connection tests waited";
+    EXPECT_EQ(list->status, 200);
+    EXPECT_LT(took, 1000.0);
+  }
+  EXPECT_EQ(held.load(), 6) << "more STS calls than outbound threads";
+
+  // Let the waiting tests fail fast so that the server stops promptly.
+  shutdown(blackhole, SHUT_RDWR);
+  close(blackhole);
+  acceptor.join();
+  for (int fd : accepted) close(fd);
+  for (int fd : tests) close(fd);
+}
+
 TEST(ServeAttacksTest, TricklingHeadersAreCutAtTheHeaderDeadline) {
   ServeProcess serve;
   ASSERT_GT(serve.port(), 0);

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -59,7 +60,9 @@ struct ServeOptions {
   std::string vendor_cn_account, vendor_cn_role_arn;
   std::string org = "default";
   std::size_t max_body_bytes = 1 << 20;
-  int threads = 16;
+  // Handlers are CPU-bound once outbound routes have their own pool: two per core.
+  int threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  int outbound_threads = 16;
   std::size_t max_connections = 4096;
   int workers = -1;  // -1: 2 with --demo, else 0
   int keep_runs_days = 0;
@@ -423,6 +426,7 @@ int RunServe(ServeOptions o) {
   options.port = o.port;
   options.max_body_bytes = o.max_body_bytes;
   options.threads = o.threads;
+  options.outbound_threads = o.outbound_threads;
   options.max_connections = o.max_connections;
   options.logger = server::MakeJsonLogger("crossdock");
   options.postgres_hosts = o.postgres_hosts;
@@ -566,8 +570,16 @@ void RegisterServeCommand(CLI::App& app) {
       ->envname("CROSSDOCK_MAX_BODY_BYTES")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads,
-                  "Threads running request handlers (idle and slow connections hold none)")
+                  "Threads running request handlers (idle and slow connections hold none; "
+                  "default: two per core)")
       ->envname("CROSSDOCK_THREADS")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--outbound-threads", o->outbound_threads,
+                  "Threads for requests that call out and may wait (connection tests, "
+                  "External ID prechecks, saves that resolve a tenant's host)")
+      ->envname("CROSSDOCK_OUTBOUND_THREADS")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   cmd->add_option("--max-connections", o->max_connections,
                   "Open connections beyond which new ones are answered 503 and closed")

@@ -328,6 +328,7 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
             .response_schema = ConnectionOutputSchema(),
             .success_status = 201,
             .error_statuses = {409, 422},
+            .outbound = true,
             .handler = [&state](RequestContext& ctx) { return Create(state, ctx); }});
   routes.push_back(Route{.method = "GET",
                          .path = "/v1/connections/{id}",
@@ -355,6 +356,7 @@ void AddConnectionRoutes(ServiceState& state, RouteTable& routes) {
                          .request_schema = ConnectionInputSchema(),
                          .response_schema = ConnectionOutputSchema(),
                          .error_statuses = {404, 409, 422},
+                         .outbound = true,
                          .handler = [&state](RequestContext& ctx) { return Update(state, ctx); }});
   routes.push_back(Route{.method = "DELETE",
                          .path = "/v1/connections/{id}",

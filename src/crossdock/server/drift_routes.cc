@@ -67,9 +67,10 @@ Result<std::vector<std::string>> DriftStateTexts(ServiceState& state, const std:
   std::vector<std::string> out(ids.size());
   if (!state.drift) return out;  // lists still work; "drift" is left out
   ASSIGN_OR_RETURN(auto states, state.drift->States(org_id, ids));
+  static const std::string kUnchecked = drift::DriftToJson(drift::DriftStatus{}).dump();
   for (size_t i = 0; i < ids.size(); ++i) {
     auto it = states.find(ids[i]);
-    out[i] = drift::DriftToJson(it == states.end() ? drift::DriftStatus{} : it->second).dump();
+    out[i] = it == states.end() ? kUnchecked : drift::DriftToJson(it->second).dump();
   }
   return out;
 }

@@ -35,6 +35,9 @@ struct HttpFront::Connection {
   // the worker when it re-arms the socket, after its last use of the other fields.
   std::atomic<bool> in_worker{false};
   bool eof = false;  // the peer closed its side (or the socket failed)
+  // The socket's addresses, read once (cpp-httplib asks for them on every request).
+  std::string remote_ip, local_ip;
+  int remote_port = -1, local_port = -1;
 };
 
 namespace {
@@ -204,15 +207,25 @@ class BufferedStream final : public httplib::Stream {
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof(ss);
-    if (::getpeername(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) AddressOf(ss, ip, port);
+    if (c_.remote_port < 0) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof(ss);
+      if (::getpeername(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+      AddressOf(ss, c_.remote_ip, c_.remote_port);
+    }
+    ip = c_.remote_ip;
+    port = c_.remote_port;
   }
 
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof(ss);
-    if (::getsockname(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) AddressOf(ss, ip, port);
+    if (c_.local_port < 0) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof(ss);
+      if (::getsockname(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+      AddressOf(ss, c_.local_ip, c_.local_port);
+    }
+    ip = c_.local_ip;
+    port = c_.local_port;
   }
 
   socket_t socket() const override { return c_.fd; }
@@ -244,7 +257,11 @@ HttpFront::HttpFront(HttpLimits limits) : limits_(limits) {
   pthread_sigmask(SIG_BLOCK, &all, &previous);
   event_thread_ = std::thread([this] { EventLoop(); });
   int threads = std::max(1, limits_.threads);
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(false); });
+  if (!limits_.outbound) limits_.outbound_threads = 0;
+  for (int i = 0; i < limits_.outbound_threads; ++i) {
+    workers_.emplace_back([this] { WorkerLoop(true); });
+  }
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
@@ -262,6 +279,7 @@ void HttpFront::Shutdown() {
     shut_down_ = true;
   }
   work_cv_.notify_all();
+  outbound_cv_.notify_all();
   for (auto& t : workers_) t.join();
   if (event_thread_.joinable()) event_thread_.join();
   // Everything left (idle, incomplete, queued, returned by a worker) is closed here.
@@ -414,13 +432,26 @@ bool HttpFront::RequestComplete(const Connection& c) const {
   return c.buf.find("\r\n\r\n") != std::string::npos;
 }
 
+bool HttpFront::IsOutbound(const Connection& c) const {
+  if (limits_.outbound_threads <= 0) return false;
+  // The request line: METHOD SP TARGET SP VERSION; the path is the target before any '?'.
+  std::string_view line(c.buf.data(), std::min(c.buf.find("\r\n"), c.buf.size()));
+  size_t sp = line.find(' ');
+  if (sp == std::string_view::npos) return false;
+  std::string_view method = line.substr(0, sp);
+  std::string_view target = line.substr(sp + 1);
+  target = target.substr(0, target.find(' '));
+  return limits_.outbound(method, target.substr(0, target.find('?')));
+}
+
 void HttpFront::Dispatch(Connection& c) {
   c.in_worker.store(true, std::memory_order_relaxed);
+  bool outbound = IsOutbound(c);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    work_.push_back(&c);
+    (outbound ? outbound_work_ : work_).push_back(&c);
   }
-  work_cv_.notify_one();
+  (outbound ? outbound_cv_ : work_cv_).notify_one();
 }
 
 void HttpFront::EventLoop() {
@@ -471,15 +502,17 @@ void HttpFront::EventLoop() {
   }
 }
 
-void HttpFront::WorkerLoop() {
+void HttpFront::WorkerLoop(bool outbound) {
+  std::deque<Connection*>& queue = outbound ? outbound_work_ : work_;
+  std::condition_variable& cv = outbound ? outbound_cv_ : work_cv_;
   while (true) {
     Connection* c = nullptr;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [this] { return shut_down_ || !work_.empty(); });
-      if (work_.empty()) return;  // shut down and nothing left
-      c = work_.front();
-      work_.pop_front();
+      cv.wait(lock, [&] { return shut_down_ || !queue.empty(); });
+      if (queue.empty()) return;  // shut down and nothing left
+      c = queue.front();
+      queue.pop_front();
       if (shut_down_) {
         finished_.push_back(c->fd);
         continue;

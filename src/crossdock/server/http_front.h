@@ -24,9 +24,11 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -34,6 +36,12 @@ namespace crossdock::server {
 
 struct HttpLimits {
   int threads = 8;  // workers running handlers on complete requests
+  // Requests `outbound` picks (by method and path, before any handler runs: those that call
+  // out to AWS or a tenant's endpoint and may wait there for seconds) run on a pool of their
+  // own, so that however many of them wait, the other requests still have `threads`.
+  // 0 or no predicate: one pool for all.
+  int outbound_threads = 0;
+  std::function<bool(std::string_view method, std::string_view path)> outbound;
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds idle_timeout{5000};
@@ -72,7 +80,8 @@ class HttpFront : public httplib::Server {
   bool process_and_close_socket(socket_t sock) override;
 
   void EventLoop();
-  void WorkerLoop();
+  void WorkerLoop(bool outbound);
+  bool IsOutbound(const Connection& c) const;
   void Register(std::unique_ptr<Connection> c);
   void OnReadable(Connection& c);
   // Decides what a connection with new bytes needs: more bytes (re-armed), a worker, or
@@ -98,10 +107,12 @@ class HttpFront : public httplib::Server {
 
   std::mutex mu_;  // guards the three queues below
   std::condition_variable work_cv_;
+  std::condition_variable outbound_cv_;
   std::vector<std::unique_ptr<Connection>> incoming_;  // accepted, to register
   std::vector<Connection*> returned_;                  // served, back to the event thread
   std::vector<int> finished_;                          // served and to be closed
   std::deque<Connection*> work_;                       // complete requests for workers
+  std::deque<Connection*> outbound_work_;              // the same for the outbound pool
   bool shut_down_ = false;
 };
 

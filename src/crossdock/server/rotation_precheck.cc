@@ -74,6 +74,7 @@ void AddRotationPrecheckRoute(store::Store& store, PrecheckAccess access, RouteT
           "id": {"type": "string"}, "name": {"type": "string"}, "role_arn": {"type": "string"},
           "accepts_new_id": {"type": "boolean"}, "message": {"type": "string"}}}}}})"),
       .error_statuses = {409},
+      .outbound = true,
       .handler = [&store, shared](RequestContext& ctx) { return Precheck(store, *shared, ctx); }});
 }
 

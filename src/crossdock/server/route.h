@@ -62,6 +62,9 @@ struct Route {
   int success_status = 200;
   std::string response_content_type = "application/json";
   std::vector<int> error_statuses{};  // documented error statuses besides 401 for kToken
+  // The handler calls out (AWS, a tenant's endpoint, DNS) and may wait there for seconds:
+  // it runs on the outbound pool (http_front.h), never on the threads other routes need.
+  bool outbound = false;
   Handler handler{};
 };
 

@@ -3,21 +3,6 @@
 #include <algorithm>
 
 namespace crossdock::server {
-namespace {
-
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    out.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 const std::string& RequestContext::Param(const std::string& name) const {
   static const std::string kEmpty;
@@ -34,17 +19,30 @@ Router::Router(RouteTable routes) : routes_(std::move(routes)) {}
 
 bool Router::MatchTemplate(std::string_view pattern, std::string_view path,
                            std::map<std::string, std::string>* params) {
-  auto p = Split(pattern);
-  auto s = Split(path);
-  if (p.size() != s.size()) return false;
+  // Segment by segment, in step (every route is tried for every request: no allocation
+  // until a placeholder matches).
   std::map<std::string, std::string> found;
-  for (size_t i = 0; i < p.size(); ++i) {
-    if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
-      if (s[i].empty()) return false;
-      found[std::string(p[i].substr(1, p[i].size() - 2))] = std::string(s[i]);
-    } else if (p[i] != s[i]) {
+  size_t pi = 0;
+  size_t si = 0;
+  while (true) {
+    size_t pe = std::min(pattern.find('/', pi), pattern.size());
+    size_t se = std::min(path.find('/', si), path.size());
+    std::string_view p = pattern.substr(pi, pe - pi);
+    std::string_view seg = path.substr(si, se - si);
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (seg.empty()) return false;
+      found[std::string(p.substr(1, p.size() - 2))] = std::string(seg);
+    } else if (p != seg) {
       return false;
     }
+    bool pattern_done = pe == pattern.size();
+    bool path_done = se == path.size();
+    if (pattern_done || path_done) {
+      if (pattern_done != path_done) return false;
+      break;
+    }
+    pi = pe + 1;
+    si = se + 1;
   }
   if (params) *params = std::move(found);
   return true;

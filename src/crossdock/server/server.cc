@@ -153,6 +153,11 @@ Server::~Server() { Stop(); }
 void Server::Install() {
   HttpLimits limits;
   limits.threads = options_.threads > 0 ? options_.threads : 8;
+  limits.outbound_threads = std::max(0, options_.outbound_threads);
+  limits.outbound = [router = router_.get()](std::string_view method, std::string_view path) {
+    RouteMatch match = router->Match(method, path);
+    return match.route != nullptr && match.route->outbound;
+  };
   limits.header_timeout = std::chrono::milliseconds(options_.header_timeout_ms);
   limits.request_timeout = std::chrono::milliseconds(options_.request_timeout_ms);
   limits.idle_timeout = std::chrono::milliseconds(options_.idle_timeout_ms);

@@ -35,7 +35,10 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                       // 0: any free port (see Server::port())
   std::size_t max_body_bytes = 1 << 20;  // larger bodies get 413
-  int threads = 32;  // threads running handlers (on complete requests; see http_front.h)
+  int threads = 8;  // threads running handlers (on complete requests; see http_front.h)
+  // Threads for the routes marked `outbound` (connection tests, External ID prechecks,
+  // connection saves that resolve a tenant's host), which wait on other servers.
+  int outbound_threads = 16;
   // Deadlines: the headers within header_timeout_ms of a request's first byte, the whole
   // request within request_timeout_ms; an idle keep-alive connection closes after
   // idle_timeout_ms. Beyond max_connections open connections new ones get 503.

@@ -130,6 +130,7 @@ RouteTable ExtraRoutes(store::Store& store, const ExtraRoutesOptions& options) {
           "message": {"type": "string"}, "diagnosis": {"type": "string"},
           "fix": {"type": "string"}, "aws_code": {"type": "string"}}}}}})"),
             .error_statuses = {404, 409, 422},
+            .outbound = true,
             .handler = [&store, env](RequestContext& ctx) { return RunTest(store, *env, ctx); }});
   AddRotationPrecheckRoute(store,
                            PrecheckAccess{.vendor_credentials = env->vendor_credentials,
