@@ -7,19 +7,21 @@
 # is reported by wrk as "Non-2xx or 3xx responses".
 #
 # usage: bench/server_load.sh [CROSSDOCK_BINARY]     (default: build/crossdock)
-# knobs: DURATION (30s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (16)
+# knobs: DURATION (30s), CONNECTIONS (64), WRK_THREADS (2), SERVER_THREADS (serve's default:
+# two per core)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-build/crossdock}
 duration=${DURATION:-30s}
 conns=${CONNECTIONS:-64}
 wrk_threads=${WRK_THREADS:-2}
-server_threads=${SERVER_THREADS:-16}
+threads_flag=()
+[ -n "${SERVER_THREADS:-}" ] && threads_flag=(--threads "$SERVER_THREADS")
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
 dir=$(mktemp -d)
 "$bin" serve --port 0 --data-dir "$dir/data" --vendor-account-id 123456789012 \
-  --threads "$server_threads" >"$dir/out" 2>"$dir/err" &
+  "${threads_flag[@]}" >"$dir/out" 2>"$dir/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 1 300); do

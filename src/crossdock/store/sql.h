@@ -86,8 +86,9 @@ class SqlDatabase {
   virtual Dialect dialect() const = 0;
   // Where the database is, for messages: a file path or the URL without its password.
   virtual std::string Describe() const = 0;
-  // Runs `fn` in a transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED). Commits
-  // if `fn` returns ok, rolls back otherwise and returns fn's error. Thread-safe.
+  // Runs `fn` in a transaction (SQLite: BEGIN IMMEDIATE on the writer connection;
+  // PostgreSQL: READ COMMITTED). Commits if `fn` returns ok, rolls back otherwise and returns
+  // fn's error. Thread-safe.
   virtual Status Transaction(const std::function<Status(SqlSession&)>& fn) = 0;
   // Runs `fn` in a transaction that only reads (SQLite: BEGIN DEFERRED on a query_only reader
   // connection, beside the writer; PostgreSQL: READ ONLY). A write inside fails. It sees
