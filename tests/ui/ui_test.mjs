@@ -167,7 +167,11 @@ try {
     const demo = await (await authed('GET', '/v1/demo')).json();
     const bucketName = demo.bucket.split('/')[0];
     await page.fill('#edit-bucket', `${bucketName}/elsewhere`);
+    // The first test's summary must go before the re-test's is read (a slow PATCH left it
+    // on the page long enough to be read as the new result).
+    const previous = await page.$('#test-summary');
     await page.click('#save-and-test');
+    if (previous) await page.waitForFunction((el) => !el.isConnected, previous, {timeout: 120000});
     await page.waitForSelector('#test-summary', {timeout: 120000});
     assert.equal((await page.textContent('#test-summary')).trim(), 'Some checks failed: see the fixes below.');
     const failedChecks = await page.locator('[data-testid=check-row][data-status=fail]').count();
@@ -403,7 +407,10 @@ try {
     const r = await fetch(serve.base + '/v1/identity', {headers: {Authorization: 'Bearer ' + newToken}});
     assert.equal(r.status, 200);
     await audit('14-tokens');
+    // Away and back, each page rendered before the next (else the first tokens table, from
+    // before the token was used, can still be on the page when the row is read).
     await page.goto(serve.base + '/#/connections');
+    await page.waitForSelector('#connections-table');
     await page.goto(serve.base + '/#/tokens');
     const row = page.locator(`[data-testid=token-row][data-name="ui-token-${uniq}"]`);
     await row.waitFor();

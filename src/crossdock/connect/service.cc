@@ -36,6 +36,19 @@ bool MergeSecret(const Secret& in, const char* name, std::map<std::string, std::
   return false;
 }
 
+// A page of records converted item by item (`convert` returns Result<T>); the first error wins.
+template <typename T, typename Convert>
+Result<store::Page<T>> ConvertPage(store::Page<store::ConnectionRecord> records, Convert convert) {
+  store::Page<T> out;
+  out.next_cursor = std::move(records.next_cursor);
+  out.items.reserve(records.items.size());
+  for (const auto& r : records.items) {
+    ASSIGN_OR_RETURN(T item, convert(r));
+    out.items.push_back(std::move(item));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> ExternalIds::All() const {
@@ -264,30 +277,21 @@ Result<store::Page<Connection>> ConnectionService::ListConnections(
     std::string_view org_id, const store::ConnectionFilter& filter,
     const store::PageRequest& page) {
   ASSIGN_OR_RETURN(auto records, store_.ListConnections(org_id, filter, page));
-  store::Page<Connection> out;
-  out.next_cursor = std::move(records.next_cursor);
-  out.items.reserve(records.items.size());
-  for (const auto& r : records.items) {
-    ASSIGN_OR_RETURN(Connection c, FromRecord(r));
-    out.items.push_back(std::move(c));
-  }
-  return out;
+  return ConvertPage<Connection>(
+      std::move(records), [this](const store::ConnectionRecord& r) { return FromRecord(r); });
 }
 
 Result<store::Page<ConnectionService::ListedConnection>> ConnectionService::ListConnectionsJson(
     std::string_view org_id, const store::ConnectionFilter& filter,
     const store::PageRequest& page) {
   ASSIGN_OR_RETURN(auto records, store_.ListConnections(org_id, filter, page));
-  store::Page<ListedConnection> out;
-  out.next_cursor = std::move(records.next_cursor);
-  out.items.reserve(records.items.size());
   auto parse = [this](const store::ConnectionRecord& r) { return FromRecord(r); };
-  for (const auto& r : records.items) {
-    ASSIGN_OR_RETURN(ConnectionType type, ParseConnectionType(r.type));
-    ASSIGN_OR_RETURN(std::string json, rendered_->Render(r, parse));
-    out.items.push_back(ListedConnection{r.id, type, std::move(json)});
-  }
-  return out;
+  return ConvertPage<ListedConnection>(
+      std::move(records), [&](const store::ConnectionRecord& r) -> Result<ListedConnection> {
+        ASSIGN_OR_RETURN(ConnectionType type, ParseConnectionType(r.type));
+        ASSIGN_OR_RETURN(std::string json, rendered_->Render(r, parse));
+        return ListedConnection{r.id, type, std::move(json)};
+      });
 }
 
 Result<Connection> ConnectionService::UpdateConnection(std::string_view org_id, Connection c) {

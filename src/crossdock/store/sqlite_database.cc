@@ -180,6 +180,13 @@ class SqliteSession final : public SqlSession {
 Status RunTransaction(SqliteConnection& conn, const SqlObserver& observer, std::string_view begin,
                       const std::function<Status(SqlSession&)>& fn) {
   SqliteSession session(conn, observer);
+  // An exception out of `fn` must not leave the connection inside the transaction.
+  struct RollbackOnUnwind {
+    SqliteConnection& conn;
+    ~RollbackOnUnwind() {
+      if (!sqlite3_get_autocommit(conn.db())) conn.Command("ROLLBACK");
+    }
+  } unwind{conn};
   int rc = conn.Command(begin);
   if (rc != SQLITE_OK) return SqliteError(conn.db(), rc, "starting a transaction");
   Status st = fn(session);
@@ -245,9 +252,12 @@ class SqliteDatabase final : public SqlDatabase {
 
   Status RunReadTransaction(const std::function<Status(SqlSession&)>& fn) override {
     ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader, AcquireReader());
-    Status st = RunTransaction(*reader, observer(), "BEGIN DEFERRED", fn);
-    ReleaseReader(std::move(reader));
-    return st;
+    struct Lease {  // back to the pool however `fn` ends
+      SqliteDatabase& db;
+      std::unique_ptr<SqliteConnection>& reader;
+      ~Lease() { db.ReleaseReader(std::move(reader)); }
+    } lease{*this, reader};
+    return RunTransaction(*reader, observer(), "BEGIN DEFERRED", fn);
   }
 
  private:

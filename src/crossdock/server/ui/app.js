@@ -902,6 +902,8 @@ function editConnection(c, info, area, testArea) {
     supersede();
     const andTest = ev.submitter && ev.submitter.dataset.test === '1';
     const body = bodyOf();
+    // The last result describes the connection before this change: gone at once.
+    if (andTest) testArea.replaceChildren(h('p', {class: 'hint'}, 'Saving...'));
     try {
       const updated = Object.keys(body).length
         ? await api('PATCH', `/v1/connections/${c.id}`, body) : c;
@@ -913,6 +915,7 @@ function editConnection(c, info, area, testArea) {
       testArea.replaceChildren();
       route();
     } catch (e) {
+      if (andTest) testArea.replaceChildren();
       showFieldErrors(form, e.details.length ? e.details : [{field: e.field, message: e.message}]);
     }
   };
