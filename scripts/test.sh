@@ -67,6 +67,9 @@ stamp "fuzzing found no crash"
 BUILD_DIR="$root/build-asan" bash scripts/build.sh -DCMAKE_BUILD_TYPE=Debug \
   "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DCROSSDOCK_SANITIZE=ON -DCROSSDOCK_BENCH=OFF
 stamp "sanitizer build done"
+# Run once more before failing, as above: UploaderTest.UnknownLengthStreamWithBoundedBuffers
+# (at least two parts in flight) once saw only one at -O0 under ASan on a loaded machine.
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-asan -L unit --output-on-failure -j2 --timeout 900
+  ctest --test-dir build-asan -L unit --output-on-failure -j2 --timeout 900 \
+  --repeat until-pass:2
 stamp "sanitizer unit tests passed"
