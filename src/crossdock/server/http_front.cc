@@ -207,30 +207,29 @@ class BufferedStream final : public httplib::Stream {
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (c_.remote_port < 0) {
-      sockaddr_storage ss{};
-      socklen_t len = sizeof(ss);
-      if (::getpeername(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
-      AddressOf(ss, c_.remote_ip, c_.remote_port);
-    }
-    ip = c_.remote_ip;
-    port = c_.remote_port;
+    CachedAddress(::getpeername, c_.remote_ip, c_.remote_port, ip, port);
   }
 
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (c_.local_port < 0) {
-      sockaddr_storage ss{};
-      socklen_t len = sizeof(ss);
-      if (::getsockname(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
-      AddressOf(ss, c_.local_ip, c_.local_port);
-    }
-    ip = c_.local_ip;
-    port = c_.local_port;
+    CachedAddress(::getsockname, c_.local_ip, c_.local_port, ip, port);
   }
 
   socket_t socket() const override { return c_.fd; }
 
  private:
+  // The socket's address from `query` (getpeername or getsockname), read once per connection.
+  void CachedAddress(int (*query)(int, sockaddr*, socklen_t*), std::string& cached_ip,
+                     int& cached_port, std::string& ip, int& port) const {
+    if (cached_port < 0) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof(ss);
+      if (query(c_.fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+      AddressOf(ss, cached_ip, cached_port);
+    }
+    ip = cached_ip;
+    port = cached_port;
+  }
+
   HttpFront::Connection& c_;
   size_t pos_ = 0;
   // Mutable: is_readable() (const in httplib::Stream) sends what is kept before it waits.
